@@ -1,0 +1,41 @@
+using OciRegistry.Core.Digests;
+
+namespace OciRegistry.Core.Storage;
+
+/// <summary>
+/// Upload sessions: bytes written in one or more chunks, then committed into the <see cref="IBlobStore"/> of the same
+/// backend under the digest the caller computed and verified.
+/// </summary>
+/// <remarks>
+/// Session state lives in the store, so another registry instance sharing the store can continue an upload.
+/// </remarks>
+public interface IUploadStore
+{
+    /// <summary>Starts an empty session in <paramref name="repository"/>.</summary>
+    ValueTask<UploadSession> CreateAsync(string repository, CancellationToken cancellationToken = default);
+
+    /// <summary>The session's current state, or <c>null</c> when it does not exist.</summary>
+    ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens a writer that appends at <paramref name="offset"/>, which must equal the session's current length.
+    /// At most one writer per session is open at a time.
+    /// </summary>
+    ValueTask<(UploadWriteStatus Status, IUploadWriter? Writer)> OpenWriterAsync(string id, long offset, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens what has been written so far for reading (to re-hash a session another instance started).</summary>
+    ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves the session's bytes into the blob store as <paramref name="digest"/> atomically and ends the session.
+    /// The caller has verified the digest. When the blob already exists the bytes are dropped and the session ends.
+    /// Returns false when the session does not exist.
+    /// </summary>
+    ValueTask<bool> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the session and discards its bytes; returns false when it did not exist.</summary>
+    ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every open session, for expiry.</summary>
+    IAsyncEnumerable<UploadSession> ListAsync(CancellationToken cancellationToken = default);
+}
