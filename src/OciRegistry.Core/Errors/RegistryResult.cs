@@ -24,6 +24,9 @@ public readonly struct RegistryResult<T>
     /// <summary>The value; throws when the operation failed.</summary>
     public T Value => Error is null ? _value! : throw new InvalidOperationException($"The operation failed: {Error.Code}: {Error.Message}");
 
+    /// <summary>A successful result (for values an implicit conversion cannot take, such as interfaces).</summary>
+    public static RegistryResult<T> From(T value) => new(value, null);
+
     /// <summary>A successful result.</summary>
     public static implicit operator RegistryResult<T>(T value) => new(value, null);
 

@@ -1,0 +1,76 @@
+using OciRegistry.Core.Errors;
+using OciRegistry.Core.Storage;
+using Microsoft.Extensions.Options;
+
+namespace OciRegistry.Core.Operations;
+
+/// <summary>Pulling and deleting blobs. A blob is visible in a repository only when linked to it, whoever else has it.</summary>
+public sealed class BlobOperations
+{
+    private readonly IBlobStore _blobs;
+    private readonly IMetadataStore _metadata;
+    private readonly IOptions<RegistryOptions> _options;
+
+    /// <summary>Creates the operations over the given stores.</summary>
+    public BlobOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options)
+    {
+        _blobs = blobs;
+        _metadata = metadata;
+        _options = options;
+    }
+
+    /// <summary>The blob's size; BLOB_UNKNOWN when it is not in the repository.</summary>
+    public async ValueTask<RegistryResult<long>> StatAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
+        {
+            return error;
+        }
+
+        if (!await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
+        {
+            return RegistryError.BlobUnknown(parsed);
+        }
+
+        var size = await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false);
+        return size is { } known ? known : RegistryError.BlobUnknown(parsed);
+    }
+
+    /// <summary>Opens the blob for (ranged) reading; BLOB_UNKNOWN when it is not in the repository. The caller disposes it.</summary>
+    public async ValueTask<RegistryResult<IBlobContent>> OpenAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
+        {
+            return error;
+        }
+
+        if (!await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
+        {
+            return RegistryError.BlobUnknown(parsed);
+        }
+
+        var content = await _blobs.OpenAsync(parsed, cancellationToken).ConfigureAwait(false);
+        return content is null ? RegistryError.BlobUnknown(parsed) : RegistryResult<IBlobContent>.From(content);
+    }
+
+    /// <summary>
+    /// Removes the blob from the repository (the bytes stay until garbage collection finds nothing else uses them).
+    /// UNSUPPORTED when deletes are off; BLOB_UNKNOWN when it was not there.
+    /// </summary>
+    public async ValueTask<RegistryResult<bool>> DeleteAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        if (!_options.Value.DeletesEnabled)
+        {
+            return RegistryError.Unsupported("deletes are disabled on this registry");
+        }
+
+        if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
+        {
+            return error;
+        }
+
+        return await _metadata.UnlinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false)
+            ? true
+            : RegistryError.BlobUnknown(parsed);
+    }
+}

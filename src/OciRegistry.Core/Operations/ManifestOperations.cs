@@ -1,0 +1,249 @@
+using Microsoft.Extensions.Options;
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Errors;
+using OciRegistry.Core.Manifests;
+using OciRegistry.Core.References;
+using OciRegistry.Core.Storage;
+
+namespace OciRegistry.Core.Operations;
+
+/// <summary>Pushing, pulling and deleting manifests by tag or digest, and the referrers of a manifest.</summary>
+public sealed class ManifestOperations
+{
+    private readonly IBlobStore _blobs;
+    private readonly IMetadataStore _metadata;
+    private readonly IOptions<RegistryOptions> _options;
+    private readonly ManifestCache _cache;
+
+    /// <summary>Creates the operations over the given stores.</summary>
+    public ManifestOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options)
+    {
+        _blobs = blobs;
+        _metadata = metadata;
+        _options = options;
+        _cache = new ManifestCache(options.Value.ManifestCacheBytes);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="body"/> byte for byte under <paramref name="reference"/> (a tag, or the digest of the
+    /// body). Refuses a body that does not parse or whose media type disagrees (MANIFEST_INVALID), a digest reference
+    /// that does not match (DIGEST_INVALID), and config, layers or child manifests missing from the repository
+    /// (MANIFEST_BLOB_UNKNOWN). The subject need not exist.
+    /// </summary>
+    public async ValueTask<RegistryResult<PushedManifest>> PutAsync(string repository, string reference, string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } nameError)
+        {
+            return nameError;
+        }
+
+        if (ParseReference(reference, forPush: true) is var (parsedReference, referenceError) && referenceError is not null)
+        {
+            return referenceError;
+        }
+
+        var parsed = ManifestParser.Parse(body, contentType, _options.Value.MaxManifestBytes);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Error;
+        }
+
+        var manifest = parsed.Value;
+        if (parsedReference.IsDigest)
+        {
+            var actual = parsedReference.Digest.Algorithm == DigestAlgorithm.Sha256
+                ? manifest.Digest
+                : DigestHasher.Compute(body.Span, parsedReference.Digest.Algorithm);
+            if (actual != parsedReference.Digest)
+            {
+                return RegistryError.DigestInvalid($"the manifest's content is {actual}, not {parsedReference.Digest}");
+            }
+        }
+
+        if (await FindMissingReferenceAsync(repository, manifest, cancellationToken).ConfigureAwait(false) is { } missing)
+        {
+            return missing;
+        }
+
+        var digest = parsedReference.IsDigest ? parsedReference.Digest : manifest.Digest;
+        var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations);
+        await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
+        await _metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+        await _metadata.PutManifestAsync(repository, record, parsedReference.TagName, cancellationToken).ConfigureAwait(false);
+        _cache.Add(digest, body.ToArray());
+        return new PushedManifest(digest, record.Subject);
+    }
+
+    /// <summary>What is known of the manifest <paramref name="reference"/> names, without its bytes (for HEAD).</summary>
+    public async ValueTask<RegistryResult<ManifestRecord>> ResolveAsync(string repository, string reference, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } nameError)
+        {
+            return nameError;
+        }
+
+        if (ParseReference(reference, forPush: false) is var (parsedReference, referenceError) && referenceError is not null)
+        {
+            return referenceError;
+        }
+
+        var digest = parsedReference.IsDigest
+            ? parsedReference.Digest
+            : await _metadata.ResolveTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
+        var record = digest is null ? null : await _metadata.GetManifestAsync(repository, digest.Value, cancellationToken).ConfigureAwait(false);
+        if (record is not null)
+        {
+            return record;
+        }
+
+        return await _metadata.RepositoryExistsAsync(repository, cancellationToken).ConfigureAwait(false)
+            ? RegistryError.ManifestUnknown(reference)
+            : RegistryError.NameUnknown(repository);
+    }
+
+    /// <summary>The manifest <paramref name="reference"/> names, with its bytes exactly as pushed.</summary>
+    public async ValueTask<RegistryResult<ManifestContent>> GetAsync(string repository, string reference, CancellationToken cancellationToken = default)
+    {
+        var resolved = await ResolveAsync(repository, reference, cancellationToken).ConfigureAwait(false);
+        if (!resolved.IsSuccess)
+        {
+            return resolved.Error;
+        }
+
+        var record = resolved.Value;
+        if (_cache.TryGet(record.Digest, out var cached))
+        {
+            return new ManifestContent(record, cached);
+        }
+
+        var bytes = await ReadBlobAsync(record.Digest, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return RegistryError.ManifestUnknown(reference);
+        }
+
+        _cache.Add(record.Digest, bytes);
+        return new ManifestContent(record, bytes);
+    }
+
+    /// <summary>
+    /// Deletes by digest (the manifest and every tag pointing at it) or by tag (only the tag).
+    /// UNSUPPORTED when deletes are off; MANIFEST_UNKNOWN when there is nothing to delete.
+    /// </summary>
+    public async ValueTask<RegistryResult<bool>> DeleteAsync(string repository, string reference, CancellationToken cancellationToken = default)
+    {
+        if (!_options.Value.DeletesEnabled)
+        {
+            return RegistryError.Unsupported("deletes are disabled on this registry");
+        }
+
+        if (Check.Name(repository) is { } nameError)
+        {
+            return nameError;
+        }
+
+        if (ParseReference(reference, forPush: false) is var (parsedReference, referenceError) && referenceError is not null)
+        {
+            return referenceError;
+        }
+
+        var deleted = parsedReference.IsDigest
+            ? await _metadata.DeleteManifestAsync(repository, parsedReference.Digest, cancellationToken).ConfigureAwait(false)
+            : await _metadata.DeleteTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
+        return deleted ? true : RegistryError.ManifestUnknown(reference);
+    }
+
+    /// <summary>
+    /// The descriptors of the manifests in <paramref name="repository"/> whose subject is <paramref name="digest"/>,
+    /// optionally only those of <paramref name="artifactType"/>. Empty, not an error, when there are none.
+    /// </summary>
+    public async ValueTask<RegistryResult<IReadOnlyList<Descriptor>>> ReferrersAsync(string repository, string digest, string? artifactType, CancellationToken cancellationToken = default)
+    {
+        if (Check.NameAndDigest(repository, digest, out var subject) is { } error)
+        {
+            return error;
+        }
+
+        var records = await _metadata.ListReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false);
+        var descriptors = records
+            .Where(r => artifactType is null || r.ArtifactType == artifactType)
+            .Select(r => new Descriptor
+            {
+                MediaType = r.MediaType,
+                Digest = r.Digest,
+                Size = r.Size,
+                ArtifactType = r.ArtifactType,
+                Annotations = r.Annotations,
+            })
+            .ToList();
+        return descriptors;
+    }
+
+    private static (ManifestReference Reference, RegistryError? Error) ParseReference(string reference, bool forPush) =>
+        ManifestReference.TryParse(reference, out var parsed) switch
+        {
+            DigestParseStatus.Valid => (parsed, null),
+            _ when reference.Contains(':') => (default, Check.Digest(reference, out _)),
+            _ when forPush => (default, RegistryError.ManifestInvalid($"'{reference}' is not a valid tag")),
+            _ => (default, RegistryError.ManifestUnknown(reference)),
+        };
+
+    private async ValueTask<RegistryError?> FindMissingReferenceAsync(string repository, Manifest manifest, CancellationToken cancellationToken)
+    {
+        foreach (var (descriptor, kind) in manifest.References)
+        {
+            switch (kind)
+            {
+                case ReferenceKind.Config or ReferenceKind.Layer:
+                    if (!await _metadata.IsBlobLinkedAsync(repository, descriptor.Digest, cancellationToken).ConfigureAwait(false)
+                        || await _blobs.GetSizeAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) is not { } size)
+                    {
+                        return RegistryError.ManifestBlobUnknown(descriptor.Digest);
+                    }
+
+                    if (size != descriptor.Size)
+                    {
+                        return RegistryError.ManifestInvalid($"{kind.ToString().ToLowerInvariant()} {descriptor.Digest} is {size} bytes, the manifest says {descriptor.Size}");
+                    }
+
+                    break;
+                case ReferenceKind.Manifest:
+                    if (await _metadata.GetManifestAsync(repository, descriptor.Digest, cancellationToken).ConfigureAwait(false) is null)
+                    {
+                        return RegistryError.ManifestBlobUnknown(descriptor.Digest);
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private async ValueTask<byte[]?> ReadBlobAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var content = await _blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return null;
+        }
+
+        await using (content.ConfigureAwait(false))
+        {
+            var bytes = new byte[content.Length];
+            var offset = 0;
+            while (offset < bytes.Length)
+            {
+                var read = await content.ReadAsync(offset, bytes.AsMemory(offset), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return null;
+                }
+
+                offset += read;
+            }
+
+            return bytes;
+        }
+    }
+}

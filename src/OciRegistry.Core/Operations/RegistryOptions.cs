@@ -1,0 +1,72 @@
+namespace OciRegistry.Core.Operations;
+
+/// <summary>The rules a registry enforces. Bound from configuration section <c>OciRegistry</c> by the hosting packages.</summary>
+public sealed class RegistryOptions
+{
+    /// <summary>The default <see cref="MaxManifestBytes"/>: 4 MiB, as CNCF Distribution.</summary>
+    public const int DefaultMaxManifestBytes = 4 * 1024 * 1024;
+
+    /// <summary>The default <see cref="MaxPageSize"/>.</summary>
+    public const int DefaultMaxPageSize = 1000;
+
+    /// <summary>The largest manifest accepted, in bytes.</summary>
+    public int MaxManifestBytes { get; set; } = DefaultMaxManifestBytes;
+
+    /// <summary>Whether manifests, tags and blobs may be deleted. When off, deletes answer UNSUPPORTED (405).</summary>
+    public bool DeletesEnabled { get; set; } = true;
+
+    /// <summary>How long an upload session may stay unfinished before it is treated as abandoned and removed.</summary>
+    public TimeSpan UploadSessionLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most items one page of tags, referrers or the catalog holds; a larger <c>n</c> is cut to this.</summary>
+    public int MaxPageSize { get; set; } = DefaultMaxPageSize;
+
+    /// <summary>The smallest chunk size the registry asks clients for (<c>OCI-Chunk-Min-Length</c>); null sends no header.</summary>
+    public long? ChunkMinLength { get; set; }
+
+    /// <summary>The largest blob accepted, in bytes; null for no limit.</summary>
+    public long? MaxBlobBytes { get; set; }
+
+    /// <summary>
+    /// Whether <c>POST ?mount=</c> without <c>from</c> links a blob the registry already has in any repository.
+    /// Hosts with per-repository access control should turn this off: it would reveal blobs across repositories.
+    /// </summary>
+    public bool MountWithoutFrom { get; set; } = true;
+
+    /// <summary>How many bytes of manifests are kept in memory to serve GETs without touching storage.</summary>
+    public long ManifestCacheBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Returns the problems with these options, one sentence each naming the option; empty when valid.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (MaxManifestBytes <= 0)
+        {
+            yield return $"OciRegistry:{nameof(MaxManifestBytes)} must be positive (was {MaxManifestBytes}).";
+        }
+
+        if (MaxPageSize <= 0)
+        {
+            yield return $"OciRegistry:{nameof(MaxPageSize)} must be positive (was {MaxPageSize}).";
+        }
+
+        if (UploadSessionLifetime <= TimeSpan.Zero)
+        {
+            yield return $"OciRegistry:{nameof(UploadSessionLifetime)} must be positive (was {UploadSessionLifetime}).";
+        }
+
+        if (ChunkMinLength is <= 0)
+        {
+            yield return $"OciRegistry:{nameof(ChunkMinLength)} must be positive when set (was {ChunkMinLength}).";
+        }
+
+        if (MaxBlobBytes is < 0)
+        {
+            yield return $"OciRegistry:{nameof(MaxBlobBytes)} must not be negative (was {MaxBlobBytes}).";
+        }
+
+        if (ManifestCacheBytes < 0)
+        {
+            yield return $"OciRegistry:{nameof(ManifestCacheBytes)} must not be negative (was {ManifestCacheBytes}).";
+        }
+    }
+}

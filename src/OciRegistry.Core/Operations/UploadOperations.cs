@@ -1,0 +1,355 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Options;
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Errors;
+using OciRegistry.Core.Storage;
+
+namespace OciRegistry.Core.Operations;
+
+/// <summary>
+/// Pushing blobs: upload sessions (start, append chunks, finish with a digest, cancel), one-request monolithic
+/// pushes and cross-repository mounts. Request bodies stream through the hasher into the store chunk by chunk; no
+/// blob is held in memory whole.
+/// </summary>
+public sealed class UploadOperations
+{
+    private const int RehashBufferBytes = 1024 * 1024;
+
+    private readonly IUploadStore _uploads;
+    private readonly IBlobStore _blobs;
+    private readonly IMetadataStore _metadata;
+    private readonly IOptions<RegistryOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly UploadHashCache _hashes = new();
+
+    /// <summary>Creates the operations over the given stores.</summary>
+    public UploadOperations(IUploadStore uploads, IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, TimeProvider? time = null)
+    {
+        _uploads = uploads;
+        _blobs = blobs;
+        _metadata = metadata;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Starts an upload session in <paramref name="repository"/>.</summary>
+    public async ValueTask<RegistryResult<UploadSession>> StartAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } error)
+        {
+            return error;
+        }
+
+        return await _uploads.CreateAsync(repository, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The state of a live session of <paramref name="repository"/>; BLOB_UPLOAD_UNKNOWN when it does not exist or expired.</summary>
+    public async ValueTask<RegistryResult<UploadSession>> GetAsync(string repository, string uploadId, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } error)
+        {
+            return error;
+        }
+
+        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        return session is null ? RegistryError.UploadUnknown() : session;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="body"/> to the session. When <paramref name="rangeStart"/> is given (a
+    /// <c>Content-Range</c>), it must equal the session's length, else the chunk is refused as out of order.
+    /// </summary>
+    public async ValueTask<RegistryResult<UploadSession>> AppendAsync(string repository, string uploadId, long? rangeStart, PipeReader body, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } error)
+        {
+            return error;
+        }
+
+        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return RegistryError.UploadUnknown();
+        }
+
+        return await AppendToSessionAsync(session, rangeStart, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Finishes the session: appends <paramref name="finalChunk"/> if any, checks the content against
+    /// <paramref name="digest"/>, commits the blob and links it to the repository. On a mismatch nothing is stored and
+    /// the session ends (DIGEST_INVALID).
+    /// </summary>
+    public async ValueTask<RegistryResult<Digest>> CompleteAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } nameError)
+        {
+            return nameError;
+        }
+
+        if (Check.Digest(digest, out var expected) is { } digestError)
+        {
+            return digestError;
+        }
+
+        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return RegistryError.UploadUnknown();
+        }
+
+        if (finalChunk is not null)
+        {
+            var appended = await AppendToSessionAsync(session, rangeStart, finalChunk, cancellationToken).ConfigureAwait(false);
+            if (!appended.IsSuccess)
+            {
+                return appended.Error;
+            }
+
+            session = appended.Value;
+        }
+
+        var actual = await FinishHashAsync(session, expected.Algorithm, cancellationToken).ConfigureAwait(false);
+        if (actual is null)
+        {
+            return RegistryError.UploadUnknown();
+        }
+
+        if (actual.Value != expected)
+        {
+            await _uploads.DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false);
+            return RegistryError.DigestInvalid($"the uploaded content is {actual.Value}, not {expected}");
+        }
+
+        if (!await _uploads.CommitAsync(session.Id, expected, cancellationToken).ConfigureAwait(false))
+        {
+            return RegistryError.UploadUnknown();
+        }
+
+        await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);
+        return expected;
+    }
+
+    /// <summary>Pushes a whole blob in one request (<c>POST ?digest=</c>).</summary>
+    public async ValueTask<RegistryResult<Digest>> PushAsync(string repository, string digest, PipeReader body, CancellationToken cancellationToken = default)
+    {
+        if (Check.Digest(digest, out _) is { } digestError)
+        {
+            return digestError;
+        }
+
+        var started = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
+        if (!started.IsSuccess)
+        {
+            return started.Error;
+        }
+
+        return await CompleteAsync(repository, started.Value.Id, digest, rangeStart: null, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Links blob <paramref name="digest"/> into <paramref name="repository"/> without uploading it: from
+    /// <paramref name="from"/> when the blob is linked there, or, without <paramref name="from"/>, from anywhere in the
+    /// registry when <see cref="RegistryOptions.MountWithoutFrom"/> is on. Returns false when it cannot be mounted (the
+    /// caller then starts a normal upload, as the spec asks). The caller must have checked pull access to
+    /// <paramref name="from"/>.
+    /// </summary>
+    public async ValueTask<RegistryResult<bool>> MountAsync(string repository, string digest, string? from, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } nameError)
+        {
+            return nameError;
+        }
+
+        if (Check.Digest(digest, out var parsed) is not null)
+        {
+            return false;
+        }
+
+        var mountable = from is null
+            ? _options.Value.MountWithoutFrom
+            : Check.Name(from) is null && await _metadata.IsBlobLinkedAsync(from, parsed, cancellationToken).ConfigureAwait(false);
+        if (!mountable || await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return false;
+        }
+
+        await _metadata.LinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Cancels the session and discards what it received.</summary>
+    public async ValueTask<RegistryResult<bool>> CancelAsync(string repository, string uploadId, CancellationToken cancellationToken = default)
+    {
+        if (Check.Name(repository) is { } error)
+        {
+            return error;
+        }
+
+        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        if (session is null || !await _uploads.DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false))
+        {
+            return RegistryError.UploadUnknown();
+        }
+
+        _hashes.Forget(session.Id);
+        return true;
+    }
+
+    /// <summary>Removes every session older than <see cref="RegistryOptions.UploadSessionLifetime"/>; returns how many.</summary>
+    public async ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var purged = 0;
+        await foreach (var session in _uploads.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (IsExpired(session) && await _uploads.DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false))
+            {
+                _hashes.Forget(session.Id);
+                purged++;
+            }
+        }
+
+        return purged;
+    }
+
+    private bool IsExpired(UploadSession session) =>
+        _time.GetUtcNow() - session.StartedAt > _options.Value.UploadSessionLifetime;
+
+    private async ValueTask<UploadSession?> FindLiveSessionAsync(string repository, string uploadId, CancellationToken cancellationToken)
+    {
+        var session = await _uploads.GetAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        return session is not null && session.Repository == repository && !IsExpired(session) ? session : null;
+    }
+
+    private async ValueTask<RegistryResult<UploadSession>> AppendToSessionAsync(UploadSession session, long? rangeStart, PipeReader body, CancellationToken cancellationToken)
+    {
+        if (rangeStart is { } start && start != session.Length)
+        {
+            return RegistryError.UploadOutOfOrder(session.Length);
+        }
+
+        var (status, writer) = await _uploads.OpenWriterAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
+        switch (status)
+        {
+            case UploadWriteStatus.Opened:
+                break;
+            case UploadWriteStatus.OffsetMismatch:
+                var current = await _uploads.GetAsync(session.Id, cancellationToken).ConfigureAwait(false);
+                return current is null ? RegistryError.UploadUnknown() : RegistryError.UploadOutOfOrder(current.Length);
+            case UploadWriteStatus.Busy:
+                return RegistryError.UploadInvalid("another request is writing to this upload");
+            default:
+                return RegistryError.UploadUnknown();
+        }
+
+        var openWriter = writer!;
+        var hasher = _hashes.Take(session.Id, session.Length);
+        await using (openWriter.ConfigureAwait(false))
+        {
+            hasher ??= await RehashAsync(session.Id, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
+            if (hasher is null)
+            {
+                return RegistryError.UploadUnknown();
+            }
+
+            try
+            {
+                if (await CopyAsync(body, openWriter, hasher, cancellationToken).ConfigureAwait(false) is { } tooLarge)
+                {
+                    hasher.Dispose();
+                    return tooLarge;
+                }
+            }
+            catch
+            {
+                hasher.Dispose();
+                throw;
+            }
+
+            _hashes.Keep(session.Id, hasher);
+            return session with { Length = openWriter.Length };
+        }
+    }
+
+    // Hash and write each read in parallel: the store's gathered write runs while this thread hashes the same
+    // buffers, and Kestrel keeps filling the pipe meanwhile. The hasher sees exactly what the writer wrote.
+    private async ValueTask<RegistryError?> CopyAsync(PipeReader body, IUploadWriter writer, DigestHasher hasher, CancellationToken cancellationToken)
+    {
+        var maxBytes = _options.Value.MaxBlobBytes;
+        while (true)
+        {
+            var read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = read.Buffer;
+            if (!buffer.IsEmpty)
+            {
+                if (writer.Length + buffer.Length > maxBytes)
+                {
+                    body.AdvanceTo(buffer.End);
+                    return RegistryError.SizeInvalid($"the blob is larger than the registry's limit of {maxBytes} bytes");
+                }
+
+                var write = writer.WriteAsync(buffer, cancellationToken);
+                hasher.Append(buffer);
+                await write.ConfigureAwait(false);
+            }
+
+            body.AdvanceTo(buffer.End);
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                return null;
+            }
+        }
+    }
+
+    private async ValueTask<Digest?> FinishHashAsync(UploadSession session, DigestAlgorithm algorithm, CancellationToken cancellationToken)
+    {
+        var hasher = algorithm == DigestAlgorithm.Sha256 ? _hashes.Take(session.Id, session.Length) : null;
+        hasher ??= await RehashAsync(session.Id, algorithm, cancellationToken).ConfigureAwait(false);
+        if (hasher is null)
+        {
+            return null;
+        }
+
+        using (hasher)
+        {
+            return hasher.Finish();
+        }
+    }
+
+    private async ValueTask<DigestHasher?> RehashAsync(string uploadId, DigestAlgorithm algorithm, CancellationToken cancellationToken)
+    {
+        var content = await _uploads.OpenReadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return null;
+        }
+
+        await using (content.ConfigureAwait(false))
+        {
+            var hasher = DigestHasher.Rent(algorithm);
+            var buffer = ArrayPool<byte>.Shared.Rent(RehashBufferBytes);
+            try
+            {
+                long offset = 0;
+                int read;
+                while ((read = await content.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hasher.Append(buffer.AsSpan(0, read));
+                    offset += read;
+                }
+
+                return hasher;
+            }
+            catch
+            {
+                hasher.Dispose();
+                throw;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}
