@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http;
+
+namespace OciRegistry.AspNetCore.Authorization;
+
+/// <summary>Decides whether the caller may act on a <see cref="RegistryResource"/>. Replace it to plug in access control.</summary>
+public interface IRegistryAuthorizer
+{
+    /// <summary>Authorizes <paramref name="resource"/> for the request's user.</summary>
+    ValueTask<RegistryAuthorizationResult> AuthorizeAsync(HttpContext context, RegistryResource resource);
+
+    /// <summary>Adds the authentication challenge (e.g. <c>WWW-Authenticate</c>) to a 401 answer for <paramref name="resource"/>.</summary>
+    void Challenge(HttpContext context, RegistryResource? resource);
+}

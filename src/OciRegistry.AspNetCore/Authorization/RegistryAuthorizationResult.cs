@@ -1,0 +1,14 @@
+namespace OciRegistry.AspNetCore.Authorization;
+
+/// <summary>The outcome of authorizing a registry request.</summary>
+public enum RegistryAuthorizationResult
+{
+    /// <summary>Go ahead.</summary>
+    Allowed,
+
+    /// <summary>The caller is not authenticated: answer 401 UNAUTHORIZED with a challenge.</summary>
+    Challenge,
+
+    /// <summary>The caller is authenticated but may not do this: answer 403 DENIED.</summary>
+    Forbidden,
+}

@@ -1,0 +1,124 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using OciRegistry.AspNetCore.Http;
+using OciRegistry.AspNetCore.Routing;
+using OciRegistry.Core.Errors;
+using OciRegistry.Core.Operations;
+using OciRegistry.Core.Storage;
+
+namespace OciRegistry.AspNetCore.Endpoints;
+
+/// <summary><c>GET|HEAD|PUT|DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
+internal sealed class ManifestEndpoints(ManifestOperations manifests, IOptions<RegistryOptions> options)
+{
+    public async Task HeadAsync(HttpContext context, RegistryRoute route)
+    {
+        var resolved = await manifests.ResolveAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
+        if (!resolved.IsSuccess)
+        {
+            await ErrorResponses.WriteAsync(context, resolved.Error).ConfigureAwait(false);
+            return;
+        }
+
+        WriteHeaders(context.Response, resolved.Value);
+    }
+
+    public async Task GetAsync(HttpContext context, RegistryRoute route)
+    {
+        var found = await manifests.GetAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
+        if (!found.IsSuccess)
+        {
+            await ErrorResponses.WriteAsync(context, found.Error).ConfigureAwait(false);
+            return;
+        }
+
+        WriteHeaders(context.Response, found.Value.Record);
+        await context.Response.Body.WriteAsync(found.Value.Bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public async Task PutAsync(HttpContext context, RegistryRoute route)
+    {
+        var maxBytes = options.Value.MaxManifestBytes;
+        var body = await ReadBodyAsync(context.Request, maxBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await ErrorResponses.WriteAsync(
+                context,
+                RegistryError.ManifestInvalid($"the manifest is larger than the registry's limit of {maxBytes} bytes"),
+                StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
+            return;
+        }
+
+        var pushed = await manifests.PutAsync(route.Repository, route.Argument, context.Request.ContentType, body, context.RequestAborted).ConfigureAwait(false);
+        if (!pushed.IsSuccess)
+        {
+            await ErrorResponses.WriteAsync(context, pushed.Error).ConfigureAwait(false);
+            return;
+        }
+
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status201Created;
+        response.Headers.Location = Locations.Manifest(context, route.Repository, pushed.Value.Digest);
+        response.Headers[RegistryHeaders.ContentDigest] = pushed.Value.Digest.ToString();
+        if (pushed.Value.Subject is { } subject)
+        {
+            response.Headers[RegistryHeaders.Subject] = subject.ToString();
+        }
+
+        response.ContentLength = 0;
+    }
+
+    public async Task DeleteAsync(HttpContext context, RegistryRoute route)
+    {
+        var deleted = await manifests.DeleteAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
+        if (!deleted.IsSuccess)
+        {
+            await ErrorResponses.WriteAsync(context, deleted.Error).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.ContentLength = 0;
+    }
+
+    private static void WriteHeaders(HttpResponse response, ManifestRecord record)
+    {
+        var digest = record.Digest.ToString();
+        response.ContentType = record.MediaType;
+        response.ContentLength = record.Size;
+        response.Headers[RegistryHeaders.ContentDigest] = digest;
+        response.Headers[HeaderNames.ETag] = $"\"{digest}\"";
+    }
+
+    // Reads the whole body, refusing (null) more than maxBytes before buffering it: by Content-Length when given,
+    // else while reading.
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return null;
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (read.Buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                return null;
+            }
+
+            if (read.IsCompleted)
+            {
+                var bytes = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using OciRegistry.Core.Errors;
+
+namespace OciRegistry.AspNetCore.Http;
+
+/// <summary>Writes registry errors as the spec's JSON body <c>{"errors":[{"code","message","detail"}]}</c> with the right status.</summary>
+internal static class ErrorResponses
+{
+    public static int StatusOf(RegistryError error) => error.Code switch
+    {
+        RegistryErrorCode.BlobUnknown or RegistryErrorCode.BlobUploadUnknown or RegistryErrorCode.ManifestBlobUnknown
+            or RegistryErrorCode.ManifestUnknown or RegistryErrorCode.NameUnknown => StatusCodes.Status404NotFound,
+        RegistryErrorCode.BlobUploadInvalid when error.UploadLength is not null => StatusCodes.Status416RangeNotSatisfiable,
+        RegistryErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
+        RegistryErrorCode.Denied => StatusCodes.Status403Forbidden,
+        RegistryErrorCode.Unsupported => StatusCodes.Status405MethodNotAllowed,
+        RegistryErrorCode.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static Task WriteAsync(HttpContext context, RegistryError error) =>
+        WriteAsync(context, error, StatusOf(error));
+
+    public static async Task WriteAsync(HttpContext context, RegistryError error, int status)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("errors");
+            json.WriteStartObject();
+            json.WriteString("code", error.Code.ToWireCode());
+            json.WriteString("message", error.Message);
+            if (error.Detail is { Count: > 0 } detail)
+            {
+                json.WriteStartObject("detail");
+                foreach (var (key, value) in detail)
+                {
+                    json.WriteString(key, value);
+                }
+
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("detail");
+            }
+
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        response.ContentLength = buffer.WrittenCount;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Http;
+using OciRegistry.AspNetCore.Authorization;
+using OciRegistry.AspNetCore.Endpoints;
+using OciRegistry.AspNetCore.Http;
+using OciRegistry.Core.Errors;
+
+namespace OciRegistry.AspNetCore.Routing;
+
+/// <summary>
+/// The single request delegate behind every <c>/v2/</c> route: recognises the endpoint, authorizes the request
+/// against its <see cref="RegistryResource"/>, and hands it to the endpoint. Unknown routes and methods get JSON
+/// errors, never an HTML page.
+/// </summary>
+internal sealed class RegistryDispatcher(
+    BlobEndpoints blobs,
+    UploadEndpoints uploads,
+    ManifestEndpoints manifests,
+    ListingEndpoints listings,
+    ReferrersEndpoints referrers,
+    IRegistryAuthorizer authorizer)
+{
+    public async Task DispatchAsync(HttpContext context, string path)
+    {
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        var route = RegistryRoute.Parse(path);
+        var method = context.Request.Method;
+        var (handler, resource) = Select(route, method);
+        if (handler is null)
+        {
+            await WriteNoRouteAsync(context, route).ConfigureAwait(false);
+            return;
+        }
+
+        if (resource is not null)
+        {
+            var result = await authorizer.AuthorizeAsync(context, resource).ConfigureAwait(false);
+            if (result != RegistryAuthorizationResult.Allowed)
+            {
+                await WriteRefusalAsync(context, result, resource).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await handler(context, route).ConfigureAwait(false);
+    }
+
+    private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryResource? Resource) Select(RegistryRoute route, string method)
+    {
+        var pull = new RegistryResource(route.Repository, RegistryAction.Pull);
+        var push = new RegistryResource(route.Repository, RegistryAction.Push);
+        var delete = new RegistryResource(route.Repository, RegistryAction.Delete);
+        var isGet = HttpMethods.IsGet(method);
+        var isHead = HttpMethods.IsHead(method);
+        return route.Kind switch
+        {
+            RouteKind.Base when isGet || isHead => (WriteBaseAsync, RegistryResource.Base),
+            RouteKind.Catalog when isGet => (CatalogAsync, RegistryResource.Catalog),
+            RouteKind.Tags when isGet => (listings.TagsAsync, pull),
+            RouteKind.Referrers when isGet => (referrers.GetAsync, pull),
+            RouteKind.Manifest when isGet => (manifests.GetAsync, pull),
+            RouteKind.Manifest when isHead => (manifests.HeadAsync, pull),
+            RouteKind.Manifest when HttpMethods.IsPut(method) => (manifests.PutAsync, push),
+            RouteKind.Manifest when HttpMethods.IsDelete(method) => (manifests.DeleteAsync, delete),
+            RouteKind.Blob when isGet => (blobs.GetAsync, pull),
+            RouteKind.Blob when isHead => (blobs.HeadAsync, pull),
+            RouteKind.Blob when HttpMethods.IsDelete(method) => (blobs.DeleteAsync, delete),
+            RouteKind.UploadStart when HttpMethods.IsPost(method) => (uploads.StartAsync, push),
+            RouteKind.UploadSession when isGet => (uploads.StatusAsync, push),
+            RouteKind.UploadSession when HttpMethods.IsPatch(method) => (uploads.PatchAsync, push),
+            RouteKind.UploadSession when HttpMethods.IsPut(method) => (uploads.PutAsync, push),
+            RouteKind.UploadSession when HttpMethods.IsDelete(method) => (uploads.CancelAsync, push),
+            _ => (null, null),
+        };
+    }
+
+    private static Task WriteBaseAsync(HttpContext context, RegistryRoute route) =>
+        JsonResponses.WriteAsync(context, "application/json", 0, static (json, _) =>
+        {
+            json.WriteStartObject();
+            json.WriteEndObject();
+        });
+
+    private Task CatalogAsync(HttpContext context, RegistryRoute route) =>
+        listings.CatalogAsync(context, async name =>
+            await authorizer.AuthorizeAsync(context, new RegistryResource(name, RegistryAction.Pull)).ConfigureAwait(false) == RegistryAuthorizationResult.Allowed);
+
+    private Task WriteRefusalAsync(HttpContext context, RegistryAuthorizationResult result, RegistryResource resource)
+    {
+        if (result == RegistryAuthorizationResult.Challenge)
+        {
+            authorizer.Challenge(context, resource);
+            return ErrorResponses.WriteAsync(context, RegistryError.Unauthorized());
+        }
+
+        return ErrorResponses.WriteAsync(context, RegistryError.Denied(resource.Scope));
+    }
+
+    private static Task WriteNoRouteAsync(HttpContext context, RegistryRoute route)
+    {
+        if (route.Kind == RouteKind.Unknown)
+        {
+            return ErrorResponses.WriteAsync(
+                context,
+                new RegistryError(RegistryErrorCode.Unsupported, $"no registry endpoint at {context.Request.Path}"),
+                StatusCodes.Status404NotFound);
+        }
+
+        context.Response.Headers.Allow = AllowedMethods(route.Kind);
+        return ErrorResponses.WriteAsync(context, RegistryError.Unsupported($"{context.Request.Method} is not allowed on this endpoint"));
+    }
+
+    private static string AllowedMethods(RouteKind kind) => kind switch
+    {
+        RouteKind.Manifest => "GET, HEAD, PUT, DELETE",
+        RouteKind.Blob => "GET, HEAD, DELETE",
+        RouteKind.UploadStart => "POST",
+        RouteKind.UploadSession => "GET, PATCH, PUT, DELETE",
+        _ => "GET, HEAD",
+    };
+}

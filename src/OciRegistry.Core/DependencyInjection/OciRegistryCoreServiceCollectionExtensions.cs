@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OciRegistry.Core.InMemory;
+using OciRegistry.Core.Operations;
+using OciRegistry.Core.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the protocol-agnostic registry: options, operations and (unless a provider is added) in-memory storage.</summary>
+public static class OciRegistryCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the registry operations (<see cref="UploadOperations"/>, <see cref="BlobOperations"/>,
+    /// <see cref="ManifestOperations"/>, <see cref="ListingOperations"/>) with validated <see cref="RegistryOptions"/>,
+    /// over in-memory storage until a storage provider replaces it. Services already registered are kept.
+    /// </summary>
+    public static IOciRegistryBuilder AddOciRegistryCore(this IServiceCollection services, Action<RegistryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<RegistryOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UploadOperations>();
+        services.TryAddSingleton<BlobOperations>();
+        services.TryAddSingleton<ManifestOperations>();
+        services.TryAddSingleton<ListingOperations>();
+
+        var builder = new OciRegistryBuilder(services);
+        if (!services.Any(d => d.ServiceType == typeof(IBlobStore)))
+        {
+            builder.AddInMemoryStorage();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Stores everything in process memory (lost on exit): for tests and throwaway registries.</summary>
+    public static IOciRegistryBuilder AddInMemoryStorage(this IOciRegistryBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseStorage(
+            _ => new InMemoryBlobStore(),
+            sp => new InMemoryUploadStore((InMemoryBlobStore)sp.GetRequiredService<IBlobStore>()),
+            _ => new InMemoryMetadataStore());
+    }
+
+    /// <summary>Replaces the three store contracts with a provider's implementations. For storage providers.</summary>
+    public static IOciRegistryBuilder UseStorage(
+        this IOciRegistryBuilder builder,
+        Func<IServiceProvider, IBlobStore> blobs,
+        Func<IServiceProvider, IUploadStore> uploads,
+        Func<IServiceProvider, IMetadataStore> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton(blobs));
+        builder.Services.Replace(ServiceDescriptor.Singleton(uploads));
+        builder.Services.Replace(ServiceDescriptor.Singleton(metadata));
+        return builder;
+    }
+}
