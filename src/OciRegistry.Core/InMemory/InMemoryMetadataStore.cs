@@ -1,0 +1,215 @@
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Storage;
+
+namespace OciRegistry.Core.InMemory;
+
+/// <summary>
+/// An <see cref="IMetadataStore"/> that keeps repositories in memory, for tests and fixtures. Thread-safe: one lock
+/// guards everything, so every operation, <see cref="PutManifestAsync"/> included, is all or nothing.
+/// </summary>
+public sealed class InMemoryMetadataStore : IMetadataStore
+{
+    private readonly Dictionary<string, RepositoryMetadata> _repositories = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <inheritdoc />
+    public ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            GetOrAdd(repository).BlobLinks.Add(digest);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_repositories.TryGetValue(repository, out var metadata) && metadata.BlobLinks.Contains(digest));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Change(repository, metadata => metadata.BlobLinks.Remove(digest)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        lock (_lock)
+        {
+            var metadata = GetOrAdd(repository);
+            metadata.Manifests[manifest.Digest] = manifest;
+            if (tag is not null)
+            {
+                metadata.Tags[tag] = manifest.Digest;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(
+                _repositories.TryGetValue(repository, out var metadata) && metadata.Manifests.TryGetValue(digest, out var manifest)
+                    ? manifest
+                    : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(
+                _repositories.TryGetValue(repository, out var metadata) && metadata.Tags.TryGetValue(tag, out var digest)
+                    ? digest
+                    : (Digest?)null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Change(repository, metadata =>
+            {
+                if (!metadata.Manifests.Remove(digest))
+                {
+                    return false;
+                }
+
+                foreach (var (tag, target) in metadata.Tags.ToList())
+                {
+                    if (target == digest)
+                    {
+                        metadata.Tags.Remove(tag);
+                    }
+                }
+
+                return true;
+            }));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Change(repository, metadata => metadata.Tags.Remove(tag)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var tags = _repositories.TryGetValue(repository, out var metadata) ? metadata.Tags.Keys : Enumerable.Empty<string>();
+            return ValueTask.FromResult(Paging.Page(tags, after, limit));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<KeyValuePair<string, Digest>>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<KeyValuePair<string, Digest>> tags = _repositories.TryGetValue(repository, out var metadata) ? [.. metadata.Tags] : [];
+            return ValueTask.FromResult(tags);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ManifestRecord> manifests = _repositories.TryGetValue(repository, out var metadata) ? [.. metadata.Manifests.Values] : [];
+            return ValueTask.FromResult(manifests);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<Digest>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<Digest> blobs = _repositories.TryGetValue(repository, out var metadata) ? [.. metadata.BlobLinks] : [];
+            return ValueTask.FromResult(blobs);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<ManifestRecord> referrers = _repositories.TryGetValue(repository, out var metadata)
+                ? [.. metadata.Manifests.Values.Where(manifest => manifest.Subject == subject).OrderBy(manifest => manifest.Digest)]
+                : [];
+            return ValueTask.FromResult(referrers);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_repositories.ContainsKey(repository));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Paging.Page(_repositories.Keys, after, limit));
+        }
+    }
+
+    private RepositoryMetadata GetOrAdd(string repository)
+    {
+        if (!_repositories.TryGetValue(repository, out var metadata))
+        {
+            metadata = new RepositoryMetadata();
+            _repositories.Add(repository, metadata);
+        }
+
+        return metadata;
+    }
+
+    /// <summary>Applies <paramref name="change"/> to an existing repository and forgets the repository once it is empty.</summary>
+    private bool Change(string repository, Func<RepositoryMetadata, bool> change)
+    {
+        if (!_repositories.TryGetValue(repository, out var metadata) || !change(metadata))
+        {
+            return false;
+        }
+
+        if (metadata.IsEmpty)
+        {
+            _repositories.Remove(repository);
+        }
+
+        return true;
+    }
+}

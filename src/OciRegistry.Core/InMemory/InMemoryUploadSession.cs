@@ -1,0 +1,21 @@
+namespace OciRegistry.Core.InMemory;
+
+/// <summary>The mutable state of one in-memory upload session; every member is guarded by locking the instance.</summary>
+internal sealed class InMemoryUploadSession(string id, string repository, DateTimeOffset startedAt)
+{
+    public string Id { get; } = id;
+
+    public string Repository { get; } = repository;
+
+    public DateTimeOffset StartedAt { get; } = startedAt;
+
+    /// <summary>The bytes written so far, one array per write.</summary>
+    public List<byte[]> Chunks { get; } = [];
+
+    public long Length { get; set; }
+
+    public bool HasWriter { get; set; }
+
+    /// <summary>True once committed or deleted: writers still holding it must stop.</summary>
+    public bool Ended { get; set; }
+}

@@ -1,0 +1,95 @@
+namespace OciRegistry.Storage.FileSystem;
+
+/// <summary>
+/// Writes and removes files so that a crash leaves either the old state or the new one, never a torn file:
+/// content goes to a new temp file, is flushed to disk, then renamed into place.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>
+    /// Writes <paramref name="content"/> to <paramref name="target"/> unless it exists; returns false when it did
+    /// (the existing file is left as it is).
+    /// </summary>
+    public static async ValueTask<bool> CreateAsync(FileSystemLayout layout, string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var temp = layout.NewTempPath();
+        await WriteDurablyAsync(temp, content, cancellationToken).ConfigureAwait(false);
+        return MoveIntoPlace(temp, target);
+    }
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="target"/>, replacing it atomically when it exists.</summary>
+    public static async ValueTask ReplaceAsync(FileSystemLayout layout, string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var temp = layout.NewTempPath();
+        await WriteDurablyAsync(temp, content, cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    /// <summary>
+    /// Renames <paramref name="source"/> to <paramref name="target"/> unless the target exists, in which case the
+    /// source is deleted and false returned. Atomic: of two racing callers exactly one wins.
+    /// </summary>
+    public static bool MoveIntoPlace(string source, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            File.Move(source, target, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            File.Delete(source);
+            return false;
+        }
+    }
+
+    /// <summary>Creates an empty marker file when it is missing.</summary>
+    public static void Touch(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete).Dispose();
+    }
+
+    /// <summary>
+    /// Removes <paramref name="path"/> by renaming it into the temp folder first, so of two racing callers exactly one
+    /// gets true; false when it was not there.
+    /// </summary>
+    public static bool Delete(FileSystemLayout layout, string path)
+    {
+        var temp = layout.NewTempPath();
+        try
+        {
+            File.Move(path, temp);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        File.Delete(temp);
+        return true;
+    }
+
+    /// <summary>Reads a small file, or returns null when it does not exist.</summary>
+    public static async ValueTask<byte[]?> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes <paramref name="content"/> to a file that must not exist yet, and flushes it to disk.</summary>
+    public static async ValueTask WriteDurablyAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, content.Length);
+        await RandomAccess.WriteAsync(handle, content, 0, cancellationToken).ConfigureAwait(false);
+        RandomAccess.FlushToDisk(handle);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Storage;
+
+namespace OciRegistry.Storage.FileSystem;
+
+/// <summary>
+/// An <see cref="IUploadStore"/> keeping each session as a folder under <c>uploads/</c>, committed into the
+/// <see cref="FileSystemBlobStore"/> it was built with (same root, so commit is a rename).
+/// </summary>
+/// <remarks>
+/// <para>A session folder is assembled in <c>tmp/</c> and renamed into <c>uploads/</c>, so it appears whole. Its length is
+/// its data file's length; another process sharing the root can continue it.</para>
+/// <para>One writer per session: an in-process set of ids, plus an exclusive lock on <c>uploads/&lt;id&gt;/lock</c>
+/// held while the writer is open, so a writer in a second process gets <see cref="UploadWriteStatus.Busy"/> as well.
+/// A crashed process's lock is released by the operating system. A writer must be disposed: one leaked in this
+/// process keeps its session busy.</para>
+/// <para>Commit and delete first rename the session folder into <c>tmp/</c>, which ends the session atomically:
+/// of two racing calls only one succeeds, and a crash leaves only garbage in <c>tmp/</c>.</para>
+/// </remarks>
+public sealed class FileSystemUploadStore : IUploadStore
+{
+    private const string DataFileName = "data";
+
+    private readonly ConcurrentDictionary<string, byte> _sessionsInUse = new(StringComparer.Ordinal);
+    private readonly FileSystemBlobStore _blobs;
+    private readonly FileSystemLayout _layout;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Opens the upload sessions kept under <paramref name="blobs"/>' root.</summary>
+    /// <param name="blobs">The blob store committed uploads go to.</param>
+    /// <param name="timeProvider">The clock stamping <see cref="UploadSession.StartedAt"/>; the system clock when omitted.</param>
+    public FileSystemUploadStore(FileSystemBlobStore blobs, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        _blobs = blobs;
+        _layout = blobs.Layout;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<UploadSession> CreateAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
+        var staging = _layout.NewTempPath();
+        Directory.CreateDirectory(staging);
+        await AtomicFile.WriteDurablyAsync(Path.Combine(staging, DataFileName), ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        var info = JsonSerializer.SerializeToUtf8Bytes(
+            new UploadInfoDocument(repository, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
+        await AtomicFile.WriteDurablyAsync(Path.Combine(staging, "info.json"), info, cancellationToken).ConfigureAwait(false);
+        Directory.Move(staging, _layout.Upload(session.Id));
+        return session;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        FileSystemLayout.IsUploadId(id) ? ReadSessionAsync(id, cancellationToken) : ValueTask.FromResult<UploadSession?>(null);
+
+    /// <inheritdoc />
+    public ValueTask<(UploadWriteStatus Status, IUploadWriter? Writer)> OpenWriterAsync(string id, long offset, CancellationToken cancellationToken = default)
+    {
+        if (!FileSystemLayout.IsUploadId(id))
+        {
+            return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((UploadWriteStatus.Unknown, null));
+        }
+
+        var (status, exclusiveLock) = TryLock(id);
+        if (exclusiveLock is null)
+        {
+            return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((status, null));
+        }
+
+        SafeFileHandle? data = null;
+        try
+        {
+            data = File.OpenHandle(
+                _layout.UploadData(id), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+            var length = RandomAccess.GetLength(data);
+            if (length == offset)
+            {
+                IUploadWriter writer = new FileSystemUploadWriter(data, exclusiveLock, length, () => Release(id));
+                return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((UploadWriteStatus.Opened, writer));
+            }
+
+            status = UploadWriteStatus.OffsetMismatch;
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            status = UploadWriteStatus.Unknown;
+        }
+
+        data?.Dispose();
+        exclusiveLock.Dispose();
+        Release(id);
+        return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((status, null));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IBlobContent?>(FileSystemLayout.IsUploadId(id) ? FileBlobContent.TryOpen(_layout.UploadData(id)) : null);
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">A writer is still open on the session, here or in another process.</exception>
+    public ValueTask<bool> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!FileSystemLayout.IsUploadId(id))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        var (status, exclusiveLock) = TryLock(id);
+        if (status == UploadWriteStatus.Busy)
+        {
+            throw new InvalidOperationException($"Upload session '{id}' cannot be committed while a writer is open.");
+        }
+
+        if (exclusiveLock is null)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        try
+        {
+            var ended = EndSession(id);
+            if (ended is null)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _blobs.Commit(Path.Combine(ended, DataFileName), digest);
+            Directory.Delete(ended, recursive: true);
+            return ValueTask.FromResult(true);
+        }
+        finally
+        {
+            exclusiveLock.Dispose();
+            Release(id);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Does not wait for an open writer: its further writes go to a file that no longer belongs to any session.</remarks>
+    public ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var ended = FileSystemLayout.IsUploadId(id) ? EndSession(id) : null;
+        if (ended is null)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        Directory.Delete(ended, recursive: true);
+        return ValueTask.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<UploadSession> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(_layout.UploadsDirectory))
+        {
+            var id = Path.GetFileName(directory);
+            if (FileSystemLayout.IsUploadId(id) && await ReadSessionAsync(id, cancellationToken).ConfigureAwait(false) is { } session)
+            {
+                yield return session;
+            }
+        }
+    }
+
+    private async ValueTask<UploadSession?> ReadSessionAsync(string id, CancellationToken cancellationToken)
+    {
+        var json = await AtomicFile.ReadAsync(_layout.UploadInfo(id), cancellationToken).ConfigureAwait(false);
+        var data = new FileInfo(_layout.UploadData(id));
+        if (json is null || !data.Exists)
+        {
+            return null;
+        }
+
+        var info = JsonSerializer.Deserialize(json, FileSystemJsonContext.Default.UploadInfoDocument)
+            ?? throw new JsonException($"The info file of upload session '{id}' is empty.");
+        return new UploadSession(id, info.Repository, info.StartedAt, data.Length);
+    }
+
+    /// <summary>
+    /// Takes the session's in-process mark and its exclusive lock file. Gives the lock, or null with
+    /// <see cref="UploadWriteStatus.Busy"/> or <see cref="UploadWriteStatus.Unknown"/>.
+    /// </summary>
+    private (UploadWriteStatus Status, SafeFileHandle? ExclusiveLock) TryLock(string id)
+    {
+        if (!_sessionsInUse.TryAdd(id, 0))
+        {
+            return (UploadWriteStatus.Busy, null);
+        }
+
+        try
+        {
+            var exclusiveLock = File.OpenHandle(_layout.UploadLock(id), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return (UploadWriteStatus.Opened, exclusiveLock);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Release(id);
+            return (UploadWriteStatus.Unknown, null);
+        }
+        catch (IOException)
+        {
+            Release(id);
+            return (UploadWriteStatus.Busy, null);
+        }
+    }
+
+    private void Release(string id) => _sessionsInUse.TryRemove(id, out _);
+
+    /// <summary>Renames the session folder into <c>tmp/</c>; returns its new path, or null when there was no session.</summary>
+    private string? EndSession(string id)
+    {
+        var ended = _layout.NewTempPath();
+        try
+        {
+            Directory.Move(_layout.Upload(id), ended);
+            return ended;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}
