@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace OciRegistry.Core.Manifests.Json;
 
 /// <summary>The wire shape of a content descriptor, before validation.</summary>
@@ -26,4 +29,8 @@ internal sealed class DescriptorJson
 
     /// <summary>The <c>platform</c> object.</summary>
     public PlatformJson? Platform { get; init; }
+
+    /// <summary>Fields this registry does not know, kept only so that duplicates among them are refused too.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace OciRegistry.Core.Manifests.Json;
 
 /// <summary>The wire shape of an image manifest, image index, Docker manifest or manifest list, before validation.</summary>
@@ -26,4 +29,8 @@ internal sealed class ManifestJson
 
     /// <summary>The <c>annotations</c> map.</summary>
     public Dictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>Fields this registry does not know, kept only so that duplicates among them are refused too.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace OciRegistry.Core.Manifests.Json;
@@ -21,4 +22,8 @@ internal sealed class PlatformJson
 
     /// <summary>The <c>variant</c> field.</summary>
     public string? Variant { get; init; }
+
+    /// <summary>Fields this registry does not know, kept only so that duplicates among them are refused too.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
 }
