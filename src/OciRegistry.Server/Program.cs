@@ -1,0 +1,3 @@
+using OciRegistry.Server;
+
+return await RegistryCommandLine.RunAsync(args);

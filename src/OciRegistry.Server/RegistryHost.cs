@@ -1,0 +1,29 @@
+using OciRegistry.Core.Operations;
+
+namespace OciRegistry.Server;
+
+/// <summary>Builds the standalone registry: the AspNetCore package over file-system storage, configured from appsettings, environment and command line.</summary>
+internal static class RegistryHost
+{
+    public const string DefaultUrl = "http://localhost:5000";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        var section = builder.Configuration.GetSection("OciRegistry");
+        builder.Services
+            .AddOciRegistry(options => section.Bind(options))
+            .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data");
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestLogging>();
+        app.MapOciRegistry();
+        return app;
+    }
+}
