@@ -15,11 +15,11 @@ public class ManifestParsingBenchmarks
     private readonly byte[] _manifest = Encoding.UTF8.GetBytes(ImageManifest());
     private readonly byte[] _index = Encoding.UTF8.GetBytes(ImageIndex());
 
-    /// <summary>Parses an OCI image manifest with a config and 5 layers (about 1.5 KB).</summary>
+    /// <summary>Parses an OCI image manifest with a config and 5 layers.</summary>
     [Benchmark]
     public RegistryResult<Manifest> OciManifest5Layers() => ManifestParser.Parse(_manifest, ManifestMediaTypes.OciManifest);
 
-    /// <summary>Parses an OCI index with 4 platform entries (about 1.5 KB).</summary>
+    /// <summary>Parses an OCI index with 4 platform entries.</summary>
     [Benchmark]
     public RegistryResult<Manifest> OciIndex4Platforms() => ManifestParser.Parse(_index, ManifestMediaTypes.OciIndex);
 
