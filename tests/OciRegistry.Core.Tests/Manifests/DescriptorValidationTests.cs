@@ -84,7 +84,7 @@ public sealed class DescriptorValidationTests
     [Fact]
     public void Rejects_DataThatIsNotBase64()
     {
-        ManifestAssert.Invalid(WithConfig(ConfigWith("\"data\": \"not base64!\"")), "malformed JSON");
+        ManifestAssert.Invalid(WithConfig(ConfigWith("\"data\": \"not base64!\"")), "malformed JSON at $.config.data (line 1, byte ");
     }
 
     [Fact]

@@ -80,6 +80,15 @@ public sealed class ManifestParserRejectionTests
     }
 
     [Fact]
+    public void Rejects_DuplicateKeys_NamingWhereAndNoInternalTypes()
+    {
+        var error = ManifestAssert.Invalid("""{ "schemaVersion": 2, "schemaVersion": 2, "manifests": [] }""", "malformed JSON at $.schemaVersion (line 1, byte ");
+
+        Assert.Contains("Duplicate property 'schemaVersion'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("OciRegistry", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rejects_NestingDeeperThan64()
     {
         var deep = new string('[', 100) + new string(']', 100);

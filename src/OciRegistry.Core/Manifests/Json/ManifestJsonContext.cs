@@ -4,7 +4,8 @@ namespace OciRegistry.Core.Manifests.Json;
 
 /// <summary>
 /// Source-generated, strict JSON metadata for manifests: case-sensitive camelCase names, no duplicate properties,
-/// no comments or trailing commas, nesting at most 64 deep. Unknown properties are skipped, for forward compatibility.
+/// no comments or trailing commas, nesting at most 64 deep. Unknown properties are allowed, for forward compatibility:
+/// each DTO captures them as extension data only so that the duplicate check covers them too (it skips unmapped names).
 /// Null collection entries and annotation values get through and are refused by the validators.
 /// </summary>
 [JsonSourceGenerationOptions(

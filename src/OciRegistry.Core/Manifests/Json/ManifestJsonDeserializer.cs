@@ -27,7 +27,7 @@ internal static class ManifestJsonDeserializer
         }
         catch (JsonException e)
         {
-            return RegistryError.ManifestInvalid("malformed JSON: " + e.Message);
+            return RegistryError.ManifestInvalid(JsonErrorMessage.From(e));
         }
     }
 
