@@ -14,6 +14,7 @@ public sealed class ManifestOperations
     private readonly IMetadataStore _metadata;
     private readonly IOptions<RegistryOptions> _options;
     private readonly ManifestCache _cache;
+    private readonly TagPatterns _immutableTags;
 
     /// <summary>Creates the operations over the given stores.</summary>
     public ManifestOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options)
@@ -22,6 +23,7 @@ public sealed class ManifestOperations
         _metadata = metadata;
         _options = options;
         _cache = new ManifestCache(options.Value.ManifestCacheBytes);
+        _immutableTags = new TagPatterns(options.Value.ImmutableTagPatterns);
     }
 
     /// <summary>
@@ -66,10 +68,30 @@ public sealed class ManifestOperations
         }
 
         var digest = parsedReference.IsDigest ? parsedReference.Digest : manifest.Digest;
+        if (parsedReference.TagName is { } tag && await RefuseMovingImmutableTagAsync(repository, tag, digest, cancellationToken).ConfigureAwait(false) is { } denied)
+        {
+            return denied;
+        }
+
         var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations);
         await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
         await _metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
         await _metadata.PutManifestAsync(repository, record, parsedReference.TagName, cancellationToken).ConfigureAwait(false);
+
+        // A garbage collection may have unlinked a referenced blob between the check above and the link: look again
+        // now that the manifest is visible to it, and withdraw the manifest rather than leave one with missing blobs.
+        var vanished = await FindMissingReferenceAsync(repository, manifest, cancellationToken).ConfigureAwait(false);
+        if (vanished is null && await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+        {
+            vanished = RegistryError.ManifestBlobUnknown(digest);
+        }
+
+        if (vanished is not null)
+        {
+            await _metadata.DeleteManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+            return vanished;
+        }
+
         _cache.Add(digest, body.ToArray());
         return new PushedManifest(digest, record.Subject);
     }
@@ -147,6 +169,11 @@ public sealed class ManifestOperations
             return referenceError;
         }
 
+        if (await RefuseDeletingImmutableTagAsync(repository, parsedReference, cancellationToken).ConfigureAwait(false) is { } denied)
+        {
+            return denied;
+        }
+
         var deleted = parsedReference.IsDigest
             ? await _metadata.DeleteManifestAsync(repository, parsedReference.Digest, cancellationToken).ConfigureAwait(false)
             : await _metadata.DeleteTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
@@ -187,6 +214,34 @@ public sealed class ManifestOperations
             _ when forPush => (default, RegistryError.ManifestInvalid($"'{reference}' is not a valid tag")),
             _ => (default, RegistryError.ManifestUnknown(reference)),
         };
+
+    private async ValueTask<RegistryError?> RefuseMovingImmutableTagAsync(string repository, string tag, Digest digest, CancellationToken cancellationToken)
+    {
+        if (_immutableTags.IsEmpty || !_immutableTags.Matches(tag))
+        {
+            return null;
+        }
+
+        var current = await _metadata.ResolveTagAsync(repository, tag, cancellationToken).ConfigureAwait(false);
+        return current is null || current.Value == digest ? null : RegistryError.Denied($"tag '{tag}' is immutable");
+    }
+
+    private async ValueTask<RegistryError?> RefuseDeletingImmutableTagAsync(string repository, ManifestReference reference, CancellationToken cancellationToken)
+    {
+        if (_immutableTags.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!reference.IsDigest)
+        {
+            return _immutableTags.Matches(reference.TagName!) ? RegistryError.Denied($"tag '{reference.TagName}' is immutable") : null;
+        }
+
+        var tags = await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
+        var pinned = tags.FirstOrDefault(t => t.Value == reference.Digest && _immutableTags.Matches(t.Key)).Key;
+        return pinned is null ? null : RegistryError.Denied($"tag '{pinned}' is immutable and points at {reference.Digest}");
+    }
 
     private async ValueTask<RegistryError?> FindMissingReferenceAsync(string repository, Manifest manifest, CancellationToken cancellationToken)
     {

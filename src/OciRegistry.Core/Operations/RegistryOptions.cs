@@ -36,6 +36,12 @@ public sealed class RegistryOptions
     /// <summary>How many bytes of manifests are kept in memory to serve GETs without touching storage.</summary>
     public long ManifestCacheBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Tags that, once pushed, cannot be moved to another manifest or deleted (DENIED): .NET regular expressions, each
+    /// matched against the whole tag, e.g. <c>v\d+\.\d+\.\d+</c>. Re-pushing the same manifest under such a tag is allowed.
+    /// </summary>
+    public IList<string> ImmutableTagPatterns { get; } = [];
+
     /// <summary>Returns the problems with these options, one sentence each naming the option; empty when valid.</summary>
     public IEnumerable<string> Validate()
     {
@@ -62,6 +68,14 @@ public sealed class RegistryOptions
         if (MaxBlobBytes is < 0)
         {
             yield return $"OciRegistry:{nameof(MaxBlobBytes)} must not be negative (was {MaxBlobBytes}).";
+        }
+
+        foreach (var pattern in ImmutableTagPatterns)
+        {
+            if (TagPatterns.Problem(pattern) is { } problem)
+            {
+                yield return $"OciRegistry:{nameof(ImmutableTagPatterns)} has an invalid pattern '{pattern}': {problem}";
+            }
         }
 
         if (ManifestCacheBytes < 0)

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Errors;
+using OciRegistry.Core.Observability;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Core.Operations;
@@ -21,11 +22,13 @@ public sealed class UploadOperations
     private readonly IMetadataStore _metadata;
     private readonly IOptions<RegistryOptions> _options;
     private readonly TimeProvider _time;
+    private readonly RegistryMetrics? _metrics;
     private readonly UploadHashCache _hashes = new();
 
     /// <summary>Creates the operations over the given stores.</summary>
-    public UploadOperations(IUploadStore uploads, IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, TimeProvider? time = null)
+    public UploadOperations(IUploadStore uploads, IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, TimeProvider? time = null, RegistryMetrics? metrics = null)
     {
+        _metrics = metrics;
         _uploads = uploads;
         _blobs = blobs;
         _metadata = metadata;
@@ -41,7 +44,9 @@ public sealed class UploadOperations
             return error;
         }
 
-        return await _uploads.CreateAsync(repository, cancellationToken).ConfigureAwait(false);
+        var session = await _uploads.CreateAsync(repository, cancellationToken).ConfigureAwait(false);
+        _metrics?.UploadStarted();
+        return session;
     }
 
     /// <summary>The state of a live session of <paramref name="repository"/>; BLOB_UPLOAD_UNKNOWN when it does not exist or expired.</summary>
@@ -119,6 +124,7 @@ public sealed class UploadOperations
         if (actual.Value != expected)
         {
             await _uploads.DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false);
+            _metrics?.UploadsEnded();
             return RegistryError.DigestInvalid($"the uploaded content is {actual.Value}, not {expected}");
         }
 
@@ -128,6 +134,7 @@ public sealed class UploadOperations
         }
 
         await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);
+        _metrics?.UploadCompleted(_time.GetUtcNow() - session.StartedAt);
         return expected;
     }
 
@@ -194,6 +201,7 @@ public sealed class UploadOperations
         }
 
         _hashes.Forget(session.Id);
+        _metrics?.UploadsEnded();
         return true;
     }
 
@@ -210,6 +218,7 @@ public sealed class UploadOperations
             }
         }
 
+        _metrics?.UploadsEnded(purged);
         return purged;
     }
 
