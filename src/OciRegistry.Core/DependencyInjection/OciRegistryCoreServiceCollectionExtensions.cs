@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.InMemory;
+using OciRegistry.Core.Maintenance;
+using OciRegistry.Core.Observability;
 using OciRegistry.Core.Operations;
 using OciRegistry.Core.Storage;
 
@@ -12,6 +14,8 @@ public static class OciRegistryCoreServiceCollectionExtensions
     /// <summary>
     /// Adds the registry operations (<see cref="UploadOperations"/>, <see cref="BlobOperations"/>,
     /// <see cref="ManifestOperations"/>, <see cref="ListingOperations"/>) with validated <see cref="RegistryOptions"/>,
+    /// maintenance (<see cref="GarbageCollector"/> with <see cref="GarbageCollectionOptions"/>, <see cref="IntegrityVerifier"/>)
+    /// and <see cref="RegistryMetrics"/>,
     /// over in-memory storage until a storage provider replaces it. Services already registered are kept.
     /// </summary>
     public static IOciRegistryBuilder AddOciRegistryCore(this IServiceCollection services, Action<RegistryOptions>? configure = null)
@@ -30,6 +34,11 @@ public static class OciRegistryCoreServiceCollectionExtensions
         services.TryAddSingleton<BlobOperations>();
         services.TryAddSingleton<ManifestOperations>();
         services.TryAddSingleton<ListingOperations>();
+        services.AddOptions<GarbageCollectionOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GarbageCollectionOptions>, GarbageCollectionOptionsValidator>());
+        services.TryAddSingleton<RegistryMetrics>();
+        services.TryAddSingleton<GarbageCollector>();
+        services.TryAddSingleton<IntegrityVerifier>();
 
         var builder = new OciRegistryBuilder(services);
         if (!services.Any(d => d.ServiceType == typeof(IBlobStore)))

@@ -1,4 +1,3 @@
-using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Core.Maintenance;
@@ -40,13 +39,3 @@ public sealed class GcReport
 
     internal List<BlobEntry> Blobs { get; } = [];
 }
-
-/// <summary>A tag of a repository.</summary>
-/// <param name="Repository">The repository's name.</param>
-/// <param name="Tag">The tag.</param>
-public readonly record struct RepositoryTag(string Repository, string Tag);
-
-/// <summary>A digest within a repository.</summary>
-/// <param name="Repository">The repository's name.</param>
-/// <param name="Digest">The manifest's or blob's digest.</param>
-public readonly record struct RepositoryDigest(string Repository, Digest Digest);

@@ -81,7 +81,10 @@ public sealed class ManifestOperations
         // A garbage collection may have unlinked a referenced blob between the check above and the link: look again
         // now that the manifest is visible to it, and withdraw the manifest rather than leave one with missing blobs.
         var vanished = await FindMissingReferenceAsync(repository, manifest, cancellationToken).ConfigureAwait(false);
-        if (vanished is null && await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+        if (vanished is null
+            && (await _metadata.GetManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is null
+                || !await _metadata.IsBlobLinkedAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+                || await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null))
         {
             vanished = RegistryError.ManifestBlobUnknown(digest);
         }

@@ -1,0 +1,167 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Operations;
+using OciRegistry.Core.Storage;
+
+namespace OciRegistry.Core.Maintenance;
+
+/// <summary>
+/// Re-hashes every stored blob and checks that every manifest's own bytes, config, layers and child manifests exist.
+/// With quarantine on, a blob whose bytes do not match its digest is deleted, so it is served as unknown (and can be
+/// pushed again) instead of as wrong bytes.
+/// </summary>
+/// <remarks>Blobs stream through a pooled 1 MiB buffer: memory stays flat whatever the blob sizes.</remarks>
+public sealed partial class IntegrityVerifier
+{
+    private const int BufferBytes = 1024 * 1024;
+
+    private readonly IBlobStore _blobs;
+    private readonly IMetadataStore _metadata;
+    private readonly IOptions<RegistryOptions> _options;
+    private readonly ILogger<IntegrityVerifier> _logger;
+
+    /// <summary>Creates a verifier over the given stores.</summary>
+    public IntegrityVerifier(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, ILogger<IntegrityVerifier>? logger = null)
+    {
+        _blobs = blobs;
+        _metadata = metadata;
+        _options = options;
+        _logger = logger ?? NullLogger<IntegrityVerifier>.Instance;
+    }
+
+    /// <summary>Verifies every blob and every manifest's references; with <paramref name="quarantine"/>, deletes corrupt blobs.</summary>
+    public async Task<IntegrityReport> VerifyAsync(bool quarantine = false, CancellationToken cancellationToken = default)
+    {
+        var report = new IntegrityReport(quarantine);
+        var entries = new List<BlobEntry>();
+        await foreach (var entry in _blobs.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(entry);
+        }
+
+        foreach (var entry in entries.OrderBy(e => e.Digest))
+        {
+            if (await HashAsync(entry.Digest, cancellationToken).ConfigureAwait(false) is not var (actual, length))
+            {
+                continue;
+            }
+
+            report.BlobsChecked++;
+            report.BytesChecked += length;
+            if (actual != entry.Digest)
+            {
+                var quarantined = quarantine && await _blobs.DeleteAsync(entry.Digest, cancellationToken).ConfigureAwait(false);
+                Log.Corrupt(_logger, entry.Digest, actual, quarantined);
+                report.Corrupt.Add(new CorruptBlob(entry.Digest, actual, length, quarantined));
+            }
+        }
+
+        await CheckReferencesAsync(report, cancellationToken).ConfigureAwait(false);
+        Log.Finished(_logger, report.BlobsChecked, report.BytesChecked, report.Corrupt.Count, report.Missing.Count);
+        return report;
+    }
+
+    private async Task CheckReferencesAsync(IntegrityReport report, CancellationToken cancellationToken)
+    {
+        var reader = new ManifestReferenceReader(_blobs, _options.Value.MaxManifestBytes);
+        string? after = null;
+        while (true)
+        {
+            var repositories = await _metadata.ListRepositoriesAsync(after, 1000, cancellationToken).ConfigureAwait(false);
+            foreach (var repository in repositories)
+            {
+                foreach (var record in await _metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false))
+                {
+                    await CheckManifestAsync(repository, record, reader, report, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (repositories.Count < 1000)
+            {
+                return;
+            }
+
+            after = repositories[^1];
+        }
+    }
+
+    private async Task CheckManifestAsync(string repository, ManifestRecord record, ManifestReferenceReader reader, IntegrityReport report, CancellationToken cancellationToken)
+    {
+        var references = await _blobs.GetSizeAsync(record.Digest, cancellationToken).ConfigureAwait(false) is null
+            ? null
+            : await reader.ReadAsync(record, cancellationToken).ConfigureAwait(false);
+        if (references is null)
+        {
+            Report(new MissingReference(repository, record.Digest, record.Digest));
+            return;
+        }
+
+        foreach (var blob in references.Blobs)
+        {
+            if (await _blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) is null)
+            {
+                Report(new MissingReference(repository, record.Digest, blob));
+            }
+        }
+
+        foreach (var child in references.Children)
+        {
+            if (await _metadata.GetManifestAsync(repository, child, cancellationToken).ConfigureAwait(false) is null)
+            {
+                Report(new MissingReference(repository, record.Digest, child));
+            }
+        }
+
+        void Report(MissingReference missing)
+        {
+            Log.Missing(_logger, missing.Repository, missing.Manifest, missing.Missing);
+            report.Missing.Add(missing);
+        }
+    }
+
+    private async Task<(Digest Actual, long Length)?> HashAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var content = await _blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return null;
+        }
+
+        await using (content.ConfigureAwait(false))
+        {
+            using var hasher = DigestHasher.Rent(digest.Algorithm);
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+            try
+            {
+                long offset = 0;
+                int read;
+                while ((read = await content.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hasher.Append(buffer.AsSpan(0, read));
+                    offset += read;
+                }
+
+                return (hasher.Finish(), offset);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "Blob {Digest} is corrupt: its bytes hash to {Actual} (quarantined: {Quarantined})")]
+        public static partial void Corrupt(ILogger logger, Digest digest, Digest actual, bool quarantined);
+
+        [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Manifest {Manifest} in {Repository} references {Missing}, which the registry cannot serve")]
+        public static partial void Missing(ILogger logger, string repository, Digest manifest, Digest missing);
+
+        [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Verification finished: {Blobs} blobs, {Bytes} bytes, {Corrupt} corrupt, {Missing} missing references")]
+        public static partial void Finished(ILogger logger, int blobs, long bytes, int corrupt, int missing);
+    }
+}

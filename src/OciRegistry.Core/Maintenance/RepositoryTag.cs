@@ -1,0 +1,6 @@
+namespace OciRegistry.Core.Maintenance;
+
+/// <summary>A tag of a repository.</summary>
+/// <param name="Repository">The repository's name.</param>
+/// <param name="Tag">The tag.</param>
+public readonly record struct RepositoryTag(string Repository, string Tag);
