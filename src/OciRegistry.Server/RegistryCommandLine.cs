@@ -3,7 +3,9 @@ namespace OciRegistry.Server;
 /// <summary>The <c>oci-registry</c> commands. <c>serve</c> is the default, so a bare run starts a registry.</summary>
 internal static class RegistryCommandLine
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
@@ -12,12 +14,16 @@ internal static class RegistryCommandLine
             case "serve":
                 await RegistryHost.Build(rest).RunAsync().ConfigureAwait(false);
                 return 0;
+            case "gc":
+                return await MaintenanceCommands.CollectGarbageAsync(rest, output).ConfigureAwait(false);
+            case "verify":
+                return await MaintenanceCommands.VerifyAsync(rest, output).ConfigureAwait(false);
             case "help" or "--help" or "-h":
-                PrintUsage(Console.Out);
+                PrintUsage(output);
                 return 0;
             default:
-                Console.Error.WriteLine($"Unknown command '{command}'.");
-                PrintUsage(Console.Error);
+                error.WriteLine($"Unknown command '{command}'.");
+                PrintUsage(error);
                 return 2;
         }
     }
@@ -25,6 +31,13 @@ internal static class RegistryCommandLine
     private static void PrintUsage(TextWriter output) => output.WriteLine("""
         Usage: oci-registry [serve] [--urls http://localhost:5000] [--OciRegistry:Storage:RootPath ./registry-data]
                             [--OciRegistry:DeletesEnabled true] [--Logging:LogLevel:Default Information]
+                            [--OciRegistry:Gc:Interval 1.00:00:00]
+               oci-registry gc [--dry-run] [settings as for serve]
+                   Deletes unreachable manifests and blobs (grace period OciRegistry:Gc:GracePeriod, default 1 hour;
+                   OciRegistry:Gc:DeleteUntaggedManifests; OciRegistry:Gc:Retention:0:TagPattern / :KeepLast).
+               oci-registry verify [--quarantine] [settings as for serve]
+                   Re-hashes every blob and checks every manifest's references; --quarantine deletes corrupt blobs.
+                   Exits 1 when anything is corrupt or missing.
 
         Every setting can also come from appsettings.json or environment variables (OciRegistry__Storage__RootPath).
         """);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
 
 namespace OciRegistry.Server;
@@ -20,9 +21,12 @@ internal static class RegistryHost
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
             .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data");
+        builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
+        builder.Services.AddHealthChecks().AddOciRegistryStorage();
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();
+        app.MapHealthChecks("/healthz");
         app.MapOciRegistry();
         return app;
     }

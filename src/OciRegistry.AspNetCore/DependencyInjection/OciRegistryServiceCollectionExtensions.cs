@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.AspNetCore.Endpoints;
+using OciRegistry.AspNetCore.Maintenance;
 using OciRegistry.AspNetCore.Routing;
+using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,7 +15,9 @@ public static class OciRegistryServiceCollectionExtensions
     /// <summary>
     /// Adds the registry: operations, validated <see cref="RegistryOptions"/>, in-memory storage until a provider is
     /// added (<c>.AddFileSystemStorage(...)</c>), and anonymous access until an <see cref="IRegistryAuthorizer"/> is
-    /// registered. Map the endpoints with <c>app.MapOciRegistry()</c>. Services registered before are kept.
+    /// registered, and a background service that runs garbage collection every
+    /// <see cref="GarbageCollectionOptions.Interval"/> (off unless configured). Map the endpoints with
+    /// <c>app.MapOciRegistry()</c>. Services registered before are kept.
     /// </summary>
     public static IOciRegistryBuilder AddOciRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
     {
@@ -24,6 +29,7 @@ public static class OciRegistryServiceCollectionExtensions
         services.TryAddSingleton<ListingEndpoints>();
         services.TryAddSingleton<ReferrersEndpoints>();
         services.TryAddSingleton<RegistryDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GarbageCollectionService>());
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.AspNetCore.Endpoints;
 using OciRegistry.AspNetCore.Http;
 using OciRegistry.Core.Errors;
+using OciRegistry.Core.Observability;
 
 namespace OciRegistry.AspNetCore.Routing;
 
@@ -17,12 +18,29 @@ internal sealed class RegistryDispatcher(
     ManifestEndpoints manifests,
     ListingEndpoints listings,
     ReferrersEndpoints referrers,
-    IRegistryAuthorizer authorizer)
+    IRegistryAuthorizer authorizer,
+    RegistryMetrics metrics)
 {
     public async Task DispatchAsync(HttpContext context, string path)
     {
-        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
         var route = RegistryRoute.Parse(path);
+        try
+        {
+            await DispatchAsync(context, route).ConfigureAwait(false);
+        }
+        finally
+        {
+            metrics.RequestCompleted(
+                RegistryOperationName.Of(route.Kind, context.Request.Method),
+                context.Response.StatusCode,
+                context.Request.ContentLength ?? 0,
+                context.Response.ContentLength ?? 0);
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, RegistryRoute route)
+    {
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
         var method = context.Request.Method;
         var (handler, resource) = Select(route, method);
         if (handler is null)
