@@ -158,6 +158,14 @@ public sealed partial class GarbageCollector
             else if (!await IsTaggedAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false)
                 && await _metadata.DeleteManifestAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false))
             {
+                if (await IsTaggedAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false))
+                {
+                    // A push tagged it while it was being deleted: put it back for the tag (the re-check keeps its blobs).
+                    await _metadata.PutManifestAsync(repository, record, tag: null, cancellationToken).ConfigureAwait(false);
+                    Log.Restored(_logger, repository, record.Digest);
+                    continue;
+                }
+
                 report.Manifests.Add(new RepositoryDigest(repository, record.Digest));
                 pass.DeletedManifests[new RepositoryDigest(repository, record.Digest)] = record;
             }

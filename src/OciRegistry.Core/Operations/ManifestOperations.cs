@@ -92,6 +92,11 @@ public sealed class ManifestOperations
         if (vanished is not null)
         {
             await _metadata.DeleteManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+            if (parsedReference.TagName is { } pushedTag && await _metadata.ResolveTagAsync(repository, pushedTag, cancellationToken).ConfigureAwait(false) == digest)
+            {
+                await _metadata.DeleteTagAsync(repository, pushedTag, cancellationToken).ConfigureAwait(false);
+            }
+
             return vanished;
         }
 
