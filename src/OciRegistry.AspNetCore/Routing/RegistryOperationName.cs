@@ -1,35 +1,31 @@
+using Microsoft.AspNetCore.Http;
+
 namespace OciRegistry.AspNetCore.Routing;
 
-/// <summary>The <c>operation</c> tag of request metrics: the endpoint and the method, e.g. <c>manifest.put</c>, <c>upload.patch</c>.</summary>
+/// <summary>
+/// The <c>operation</c> tag of request metrics: the endpoint and the method, e.g. <c>manifest.put</c>,
+/// <c>upload.patch</c>. Constant strings, so tagging a request allocates nothing.
+/// </summary>
 internal static class RegistryOperationName
 {
     public static string Of(RouteKind kind, string method) => kind switch
     {
-        RouteKind.Unknown => "unknown",
         RouteKind.Base => "base",
         RouteKind.Catalog => "catalog",
         RouteKind.Tags => "tags.list",
         RouteKind.Referrers => "referrers.list",
         RouteKind.UploadStart => "upload.start",
-        _ => $"{Endpoint(kind)}.{Method(method)}",
-    };
-
-    private static string Endpoint(RouteKind kind) => kind switch
-    {
-        RouteKind.Manifest => "manifest",
-        RouteKind.Blob => "blob",
-        RouteKind.UploadSession => "upload",
-        _ => "other",
-    };
-
-    private static string Method(string method) => method switch
-    {
-        "GET" => "get",
-        "HEAD" => "head",
-        "PUT" => "put",
-        "POST" => "post",
-        "PATCH" => "patch",
-        "DELETE" => "delete",
-        _ => "other",
+        RouteKind.Manifest when HttpMethods.IsGet(method) => "manifest.get",
+        RouteKind.Manifest when HttpMethods.IsHead(method) => "manifest.head",
+        RouteKind.Manifest when HttpMethods.IsPut(method) => "manifest.put",
+        RouteKind.Manifest when HttpMethods.IsDelete(method) => "manifest.delete",
+        RouteKind.Blob when HttpMethods.IsGet(method) => "blob.get",
+        RouteKind.Blob when HttpMethods.IsHead(method) => "blob.head",
+        RouteKind.Blob when HttpMethods.IsDelete(method) => "blob.delete",
+        RouteKind.UploadSession when HttpMethods.IsGet(method) => "upload.get",
+        RouteKind.UploadSession when HttpMethods.IsPatch(method) => "upload.patch",
+        RouteKind.UploadSession when HttpMethods.IsPut(method) => "upload.put",
+        RouteKind.UploadSession when HttpMethods.IsDelete(method) => "upload.delete",
+        _ => "unknown",
     };
 }

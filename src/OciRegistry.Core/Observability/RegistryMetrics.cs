@@ -19,6 +19,9 @@ public sealed class RegistryMetrics : IDisposable
     /// <summary>The meter's name, to subscribe to (<c>dotnet-counters monitor --counters OciRegistry</c>, OpenTelemetry <c>AddMeter</c>).</summary>
     public const string MeterName = "OciRegistry";
 
+    // Status codes boxed once, so tagging a request allocates nothing.
+    private static readonly object[] BoxedStatusCodes = Enumerable.Range(0, 600).Select(code => (object)code).ToArray();
+
     private readonly Counter<long> _requests;
     private readonly Counter<long> _bytesReceived;
     private readonly Counter<long> _bytesSent;
@@ -47,7 +50,8 @@ public sealed class RegistryMetrics : IDisposable
     public void RequestCompleted(string operation, int status, long bytesReceived, long bytesSent)
     {
         var operationTag = new KeyValuePair<string, object?>("operation", operation);
-        _requests.Add(1, operationTag, new KeyValuePair<string, object?>("status", status));
+        var statusTag = new KeyValuePair<string, object?>("status", (uint)status < BoxedStatusCodes.Length ? BoxedStatusCodes[status] : status);
+        _requests.Add(1, operationTag, statusTag);
         if (bytesReceived > 0)
         {
             _bytesReceived.Add(bytesReceived, operationTag);
