@@ -1,3 +1,6 @@
+using FsCheck;
+using FsCheck.Xunit;
+using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Storage.Tests.Contracts;
@@ -7,11 +10,15 @@ public abstract class UploadStoreContract
 {
     private const string Repository = "library/alpine";
 
+    private static readonly int[] UnevenChunkLengths = [1, 4096, 3, 10_000, 50_000, 7, 65_536];
+
     private readonly Lazy<(IUploadStore Uploads, IBlobStore Blobs)> _stores;
+    private readonly Lazy<Task<(Digest Digest, byte[] Content)>> _unevenlyChunkedBlob;
 
     protected UploadStoreContract()
     {
         _stores = new Lazy<(IUploadStore, IBlobStore)>(CreateStores);
+        _unevenlyChunkedBlob = new Lazy<Task<(Digest, byte[])>>(CommitUnevenlyChunkedBlobAsync);
     }
 
     private IUploadStore Uploads => _stores.Value.Uploads;
@@ -212,6 +219,34 @@ public abstract class UploadStoreContract
         Assert.Equal(
             new[] { (first.Id, Repository, 0L), (second.Id, "other/repo", 42L) }.OrderBy(s => s.Item1, StringComparer.Ordinal),
             sessions.Select(s => (s.Id, s.Repository, s.Length)).OrderBy(s => s.Item1, StringComparer.Ordinal));
+    }
+
+    [Property(MaxTest = 100)]
+    public async Task<bool> AnyRangeOfBlobCommittedInUnevenChunks_EqualsTheSlice(NonNegativeInt start, NonNegativeInt count)
+    {
+        var (digest, content) = await _unevenlyChunkedBlob.Value;
+        var offset = start.Get % (content.Length + 1);
+        var length = count.Get % (content.Length - offset + 1);
+
+        await using var blob = await Blobs.OpenAsync(digest);
+
+        return (await TestContent.ReadAsync(blob!, offset, length)).AsSpan().SequenceEqual(content.AsSpan(offset, length));
+    }
+
+    private async Task<(Digest Digest, byte[] Content)> CommitUnevenlyChunkedBlobAsync()
+    {
+        var content = TestContent.Bytes(UnevenChunkLengths.Sum(), seed: 5);
+        var session = await Uploads.CreateAsync(Repository);
+        var offset = 0;
+        foreach (var length in UnevenChunkLengths)
+        {
+            await WriteAsync(session.Id, offset, content.AsMemory(offset, length));
+            offset += length;
+        }
+
+        var digest = TestContent.DigestOf(content);
+        Assert.True(await Uploads.CommitAsync(session.Id, digest));
+        return (digest, content);
     }
 
     private async Task WriteAsync(string id, long offset, ReadOnlyMemory<byte> content)
