@@ -10,6 +10,11 @@ namespace OciRegistry.Benchmarks.Storage;
 /// 1 MiB reads at random offsets of a 256 MiB page-cached blob: the file-system store's <see cref="IBlobContent"/>
 /// against a bare <see cref="RandomAccess.Read(SafeFileHandle, Span{byte}, long)"/> on the same file.
 /// </summary>
+/// <remarks>
+/// Measured on the shared 2-core machine (<c>--job medium</c>, noisy: ratios within one run are what to trust):
+/// raw read 206 µs, <c>BlobContentReadAsync</c> 225 µs (ratio 1.17 ± 0.45, i.e. the same) with 0 B allocated;
+/// open + read + dispose 272 µs and 1048 B (handle, content object, path strings).
+/// </remarks>
 [MemoryDiagnoser]
 public class RangedReadBenchmarks
 {
