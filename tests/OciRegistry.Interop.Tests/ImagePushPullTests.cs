@@ -9,11 +9,11 @@ public sealed class ImagePushPullTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task PushedThreeLayerImage_InspectsAndPullsBackByteForByte(bool useFileSystem)
+    public async Task PushedThreeLayerImageOfNineMegabytes_InspectsAndPullsBackByteForByte(bool useFileSystem)
     {
         await using var session = await InteropSession.StartAsync(useFileSystem);
         var source = new OciLayoutWriter(session.FolderPath("source"));
-        var image = source.AddImage([11, 12, 13]);
+        var image = source.AddImage([11, 12, 13], fileBytes: 1024 * 1024);
         source.Tag(image.Manifest, "1.0");
         var remote = session.DockerReference("interop/app", "1.0");
 
@@ -42,5 +42,20 @@ public sealed class ImagePushPullTests
         {
             Assert.Equal(sourceBlobs.ReadBlob(layer.Digest), pulled.ReadBlob(layer.Digest));
         }
+    }
+
+    [Fact]
+    public async Task Inspect_UnknownTag_FailsWithManifestUnknown()
+    {
+        await using var session = await InteropSession.StartAsync(useFileSystem: false);
+        var source = new OciLayoutWriter(session.FolderPath("source"));
+        var image = source.AddImage([14]);
+        source.Tag(image.Manifest, "known");
+        await session.Skopeo.RunSucceedingAsync("copy", "--dest-tls-verify=false", $"oci:{source.Folder}:known", session.DockerReference("interop/app", "known"));
+
+        var inspect = await session.Skopeo.RunAsync("inspect", "--raw", "--tls-verify=false", session.DockerReference("interop/app", "unknown"));
+
+        Assert.True(inspect.ExitCode != 0, inspect.Describe());
+        Assert.Contains("manifest unknown", inspect.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 }

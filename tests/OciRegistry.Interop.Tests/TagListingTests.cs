@@ -31,6 +31,10 @@ public sealed class TagListingTests
 
         Assert.Equal($"{session.Registry.HostPort}/interop/tags", listed["Repository"]!.GetValue<string>());
         Assert.Equal(Tags, SkopeoJson.Strings(listed["Tags"]).Order(StringComparer.Ordinal));
+        var expectedPages = (Tags.Length + maxPageSize - 1) / maxPageSize;
+        Assert.True(
+            expectedPages == session.Recorder.Requests.Count(request => request.Method == "GET" && request.Path == "/v2/interop/tags/tags/list"),
+            $"expected {expectedPages} page(s) of tags; requests:\n{session.Recorder.Describe()}");
         var newerInspected = SkopeoJson.Parse(await session.Skopeo.RunSucceedingAsync(
             "inspect", "--tls-verify=false", session.DockerReference("interop/tags", "stable")));
         Assert.Equal(newer.Manifest.Digest, newerInspected["Digest"]!.GetValue<string>());

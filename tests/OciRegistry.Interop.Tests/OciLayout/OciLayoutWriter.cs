@@ -24,14 +24,17 @@ internal sealed class OciLayoutWriter
     /// <summary>The layout's root folder.</summary>
     public string Folder { get; }
 
-    /// <summary>Writes an image for <paramref name="os"/>/<paramref name="architecture"/> with one layer per seed.</summary>
-    public OciImage AddImage(IReadOnlyList<int> layerSeeds, string os = "linux", string architecture = "amd64")
+    /// <summary>
+    /// Writes an image for <paramref name="os"/>/<paramref name="architecture"/> with one layer per seed, each layer
+    /// holding three files of <paramref name="fileBytes"/> random (incompressible) bytes.
+    /// </summary>
+    public OciImage AddImage(IReadOnlyList<int> layerSeeds, string os = "linux", string architecture = "amd64", int fileBytes = 16 * 1024)
     {
         var layers = new List<OciDescriptor>();
         var diffIds = new JsonArray();
         foreach (var seed in layerSeeds)
         {
-            var tar = LayerFactory.CreateTar(seed);
+            var tar = LayerFactory.CreateTar(seed, fileBytes: fileBytes);
             diffIds.Add(OciDescriptor.DigestOf(tar));
             layers.Add(WriteBlob(OciMediaTypes.GzipLayer, LayerFactory.Gzip(tar)));
         }

@@ -28,18 +28,23 @@ internal sealed class SkopeoCli : IDisposable
     }
 
     /// <summary>The full path of the skopeo binary: <c>SKOPEO_PATH</c>, else the first <c>skopeo</c> on the PATH.</summary>
-    public static string Locate()
+    public static string Locate() =>
+        Locate(Environment.GetEnvironmentVariable("SKOPEO_PATH"), Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>
+    /// The skopeo binary at <paramref name="configuredPath"/> when given, else the first <c>skopeo</c> in the folders
+    /// of <paramref name="searchPath"/>; throws, saying how to install it, when there is none.
+    /// </summary>
+    public static string Locate(string? configuredPath, string? searchPath)
     {
-        var configured = Environment.GetEnvironmentVariable("SKOPEO_PATH");
-        if (!string.IsNullOrEmpty(configured))
+        if (!string.IsNullOrEmpty(configuredPath))
         {
-            return File.Exists(configured)
-                ? configured
-                : throw new InvalidOperationException($"SKOPEO_PATH is '{configured}', but no file is there.");
+            return File.Exists(configuredPath)
+                ? configuredPath
+                : throw new InvalidOperationException($"SKOPEO_PATH is '{configuredPath}', but no file is there.");
         }
 
-        var searchPath = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var folder in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var folder in (searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(folder, "skopeo");
             if (File.Exists(candidate))
