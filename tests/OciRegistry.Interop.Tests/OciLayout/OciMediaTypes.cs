@@ -8,4 +8,5 @@ internal static class OciMediaTypes
     public const string ImageConfig = "application/vnd.oci.image.config.v1+json";
     public const string GzipLayer = "application/vnd.oci.image.layer.v1.tar+gzip";
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
 }
