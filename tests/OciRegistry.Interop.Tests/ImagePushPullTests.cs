@@ -58,4 +58,33 @@ public sealed class ImagePushPullTests
         Assert.True(inspect.ExitCode != 0, inspect.Describe());
         Assert.Contains("manifest unknown", inspect.StandardError, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task ZstdRecompressedPush_IsServedAsPushed_AndPullsBack()
+    {
+        await using var session = await InteropSession.StartAsync(useFileSystem: true);
+        var source = new OciLayoutWriter(session.FolderPath("source"));
+        var image = source.AddImage([15, 16]);
+        source.Tag(image.Manifest, "zstd");
+        var remote = session.DockerReference("interop/zstd", "zstd");
+
+        await session.Skopeo.RunSucceedingAsync(
+            "copy", "--dest-compress-format", "zstd", "--dest-tls-verify=false", $"oci:{source.Folder}:zstd", remote);
+
+        var raw = await session.Skopeo.RunSucceedingAsync("inspect", "--raw", "--tls-verify=false", remote);
+        var layers = SkopeoJson.Parse(raw)["layers"]!.AsArray();
+        Assert.All(layers, layer => Assert.Equal("application/vnd.oci.image.layer.v1.tar+zstd", layer!["mediaType"]!.GetValue<string>()));
+        Assert.DoesNotContain(layers, layer => image.Layers.Any(original => original.Digest == layer!["digest"]!.GetValue<string>()));
+
+        var pulledFolder = session.FolderPath("pulled");
+        await session.Skopeo.RunSucceedingAsync("copy", "--src-tls-verify=false", remote, $"oci:{pulledFolder}:zstd");
+
+        var pulled = new OciLayoutReader(pulledFolder);
+        Assert.Equal(SkopeoJson.DigestOfRaw(raw), pulled.Resolve("zstd").Digest);
+        foreach (var layer in layers)
+        {
+            var digest = layer!["digest"]!.GetValue<string>();
+            Assert.Equal(digest, OciDescriptor.DigestOf(pulled.ReadBlob(digest)));
+        }
+    }
 }

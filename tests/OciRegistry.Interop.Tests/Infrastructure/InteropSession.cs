@@ -20,10 +20,13 @@ internal sealed class InteropSession : IAsyncDisposable
         _workFolder = workFolder;
     }
 
+    /// <summary>The registry under test.</summary>
     public InProcessRegistry Registry { get; }
 
+    /// <summary>Every request the registry answered.</summary>
     public RequestRecorder Recorder { get; }
 
+    /// <summary>The skopeo client.</summary>
     public SkopeoCli Skopeo { get; }
 
     /// <summary>Starts a registry on the file system or in memory, and a skopeo (failing when skopeo is missing).</summary>
@@ -47,6 +50,7 @@ internal sealed class InteropSession : IAsyncDisposable
     public string DockerReference(string repository, string tagOrDigest) =>
         $"docker://{Registry.HostPort}/{repository}{(tagOrDigest.StartsWith("sha256:", StringComparison.Ordinal) ? "@" : ":")}{tagOrDigest}";
 
+    /// <summary>Stops the registry and deletes every temporary folder.</summary>
     public async ValueTask DisposeAsync()
     {
         await Registry.DisposeAsync();

@@ -106,6 +106,7 @@ internal sealed class SkopeoCli : IDisposable
         return result.StandardOutput;
     }
 
+    /// <summary>Deletes the temporary HOME.</summary>
     public void Dispose() => _home.Delete(recursive: true);
 
     private static string CommandLine(string[] arguments)
