@@ -5,7 +5,8 @@ namespace OciRegistry.Benchmarks.Testing;
 
 /// <summary>
 /// What a test pays for its own registry: <see cref="InProcessRegistry.StartAsync"/>, the first <c>GET /v2/</c>
-/// answered 200, and the dispose that stops it. Target: under 50 ms warm.
+/// answered 200, and the dispose that stops it. Target: under 50 ms warm. Measured (--job short, 2-core EPYC shared
+/// with other builds): 8.6 ms and 402 KB in memory, 17.2 ms and 421 KB with a file-system folder.
 /// </summary>
 [MemoryDiagnoser]
 public class StartupBenchmarks
