@@ -22,6 +22,12 @@ internal sealed class RegistryDispatcher(
     public async Task DispatchAsync(HttpContext context, string path)
     {
         context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        if (DotSegments.FindInRawPath(context) is { } dottedPath)
+        {
+            await ErrorResponses.WriteAsync(context, RegistryError.NameInvalid(dottedPath)).ConfigureAwait(false);
+            return;
+        }
+
         var route = RegistryRoute.Parse(path);
         var method = context.Request.Method;
         var (handler, resource) = Select(route, method);
