@@ -60,9 +60,9 @@ internal sealed class RegistryDispatcher(
         return route.Kind switch
         {
             RouteKind.Base when isGet || isHead => (WriteBaseAsync, RegistryResource.Base),
-            RouteKind.Catalog when isGet => (CatalogAsync, RegistryResource.Catalog),
-            RouteKind.Tags when isGet => (listings.TagsAsync, pull),
-            RouteKind.Referrers when isGet => (referrers.GetAsync, pull),
+            RouteKind.Catalog when isGet || isHead => (CatalogAsync, RegistryResource.Catalog),
+            RouteKind.Tags when isGet || isHead => (listings.TagsAsync, pull),
+            RouteKind.Referrers when isGet || isHead => (referrers.GetAsync, pull),
             RouteKind.Manifest when isGet => (manifests.GetAsync, pull),
             RouteKind.Manifest when isHead => (manifests.HeadAsync, pull),
             RouteKind.Manifest when HttpMethods.IsPut(method) => (manifests.PutAsync, push),

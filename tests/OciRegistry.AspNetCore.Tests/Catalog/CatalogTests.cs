@@ -59,6 +59,15 @@ public sealed class CatalogTests
         Assert.Null(next);
     }
 
+    [Fact]
+    public async Task InvalidN_Answers400()
+    {
+        await using var registry = await Registries.StartAsync();
+        using var response = await registry.Client.GetAsync("/v2/_catalog?n=many");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"errors\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static async Task PushRepositoriesAsync(RegistryClient client)
     {
         foreach (var repository in Repositories)

@@ -46,6 +46,7 @@ public sealed class BaseAndRoutingTests
     [InlineData("POST", "/v2/repo/blobs/uploads/some-id", "GET, PATCH, PUT, DELETE")]
     [InlineData("DELETE", "/v2/repo/tags/list", "GET, HEAD")]
     [InlineData("PUT", "/v2/_catalog", "GET, HEAD")]
+    [InlineData("POST", "/v2/", "GET, HEAD")]
     public async Task WrongMethod_Answers405Unsupported_WithAllow(string method, string path, string allow)
     {
         await using var registry = await Registries.StartAsync();
@@ -53,6 +54,22 @@ public sealed class BaseAndRoutingTests
         using var response = await registry.Client.SendAsync(request);
         await ErrorAssert.HasErrorAsync(response, HttpStatusCode.MethodNotAllowed, "UNSUPPORTED");
         Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+    }
+
+    [Fact]
+    public async Task ListingEndpoints_AnswerHead_AsTheirAllowHeaderPromises()
+    {
+        await using var registry = await Registries.StartAsync();
+        var (digest, _) = await Registries.ClientOf(registry).PushImageAsync("app", "v1");
+        foreach (var path in new[] { "/v2/_catalog", "/v2/app/tags/list", $"/v2/app/referrers/{digest}" })
+        {
+            using var get = await registry.Client.GetAsync(path);
+            using var head = await registry.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(get.Content.Headers.ContentLength, head.Content.Headers.ContentLength);
+            Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
     }
 
     [Fact]
