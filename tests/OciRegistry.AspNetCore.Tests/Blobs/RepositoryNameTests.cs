@@ -48,6 +48,35 @@ public sealed class RepositoryNameTests
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/v2/Bad/tags/list")]
+    [InlineData("GET", "/v2/Bad/manifests/latest")]
+    [InlineData("HEAD", "/v2/Bad/manifests/latest")]
+    [InlineData("PUT", "/v2/Bad/manifests/latest")]
+    [InlineData("DELETE", "/v2/Bad/manifests/latest")]
+    [InlineData("DELETE", "/v2/Bad/blobs/sha256:6a7dc6f4267242f01f6636a45c31da51c036da1e9879abce7e1d0aaa76aad876")]
+    [InlineData("GET", "/v2/Bad/referrers/sha256:6a7dc6f4267242f01f6636a45c31da51c036da1e9879abce7e1d0aaa76aad876")]
+    [InlineData("GET", "/v2/Bad/blobs/uploads/0123456789abcdef0123456789abcdef")]
+    [InlineData("PATCH", "/v2/Bad/blobs/uploads/0123456789abcdef0123456789abcdef")]
+    [InlineData("DELETE", "/v2/Bad/blobs/uploads/0123456789abcdef0123456789abcdef")]
+    public async Task InvalidName_OnEveryEndpoint_Answers400(string method, string path)
+    {
+        await using var registry = await Registries.StartAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "PUT" or "PATCH")
+        {
+            request.Content = new ByteArrayContent("{}"u8.ToArray());
+            request.Content.Headers.ContentType = new("application/vnd.oci.image.manifest.v1+json");
+        }
+
+        using var response = await registry.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        if (method != "HEAD")
+        {
+            await ErrorAssert.HasErrorAsync(response, HttpStatusCode.BadRequest, "NAME_INVALID");
+        }
+    }
+
     [Fact]
     public async Task InvalidName_OverHttpClient_Answers400NameInvalid()
     {

@@ -145,6 +145,36 @@ public sealed class ManifestPushPullTests
         Assert.Equal((string)absent["digest"], response.Headers.GetValues("OCI-Subject").Single());
     }
 
+    [Fact]
+    public async Task PuttingATagAgain_MovesItToTheNewManifest()
+    {
+        await using var registry = await Registries.StartAsync();
+        var client = Registries.ClientOf(registry);
+        var (first, _) = await client.PushImageAsync("app", "latest", "first");
+        var (second, secondManifest) = await client.PushImageAsync("app", "latest", "second");
+
+        using var get = await registry.Client.GetAsync("/v2/app/manifests/latest");
+        Assert.Equal(second, get.Headers.GetValues("Docker-Content-Digest").Single());
+        Assert.Equal(secondManifest, await get.Content.ReadAsByteArrayAsync());
+        using var old = await registry.Client.GetAsync($"/v2/app/manifests/{first}");
+        Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+    }
+
+    [Fact]
+    public async Task Manifest_OfOneRepository_IsUnknownInAnother()
+    {
+        await using var registry = await Registries.StartAsync();
+        var client = Registries.ClientOf(registry);
+        var (digest, _) = await client.PushImageAsync("repo-a", "v1");
+        await client.PushImageAsync("repo-b", "other", "other");
+
+        await ErrorAssert.HasErrorAsync(registry.Client.GetAsync($"/v2/repo-b/manifests/{digest}"), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        await ErrorAssert.HasErrorAsync(registry.Client.GetAsync("/v2/repo-b/manifests/v1"), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        await ErrorAssert.HasErrorAsync(registry.Client.DeleteAsync($"/v2/repo-b/manifests/{digest}"), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        using var own = await registry.Client.GetAsync($"/v2/repo-a/manifests/{digest}");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
     private static async Task<HttpResponseMessage> PutImageWithSubjectAsync(RegistryClient client, object subject)
     {
         var (config, layer) = await PushBlobsAsync(client, "app", "signature");

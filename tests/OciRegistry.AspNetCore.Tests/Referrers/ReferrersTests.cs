@@ -67,6 +67,35 @@ public sealed class ReferrersTests
         Assert.Equal(sbom.Digest, Assert.Single(manifests).GetProperty("digest").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(Registries.Stores), MemberType = typeof(Registries))]
+    public async Task DeletedReferrer_IsNoLongerListed(bool fileSystem)
+    {
+        await using var registry = await Registries.StartAsync(fileSystem);
+        var (subject, signature, sbom) = await PushSubjectWithTwoReferrersAsync(Registries.ClientOf(registry));
+
+        using (var deleted = await registry.Client.DeleteAsync($"/v2/app/manifests/{signature.Digest}"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
+        }
+
+        using var response = await registry.Client.GetAsync($"/v2/app/referrers/{subject}");
+        var manifests = Manifests(await response.Content.ReadAsStringAsync());
+        Assert.Equal(sbom.Digest, Assert.Single(manifests).GetProperty("digest").GetString());
+    }
+
+    [Fact]
+    public async Task Referrers_AreScopedToTheRepository()
+    {
+        await using var registry = await Registries.StartAsync();
+        var (subject, _, _) = await PushSubjectWithTwoReferrersAsync(Registries.ClientOf(registry));
+        await Registries.ClientOf(registry).PushImageAsync("elsewhere", "v1");
+
+        using var response = await registry.Client.GetAsync($"/v2/elsewhere/referrers/{subject}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(Manifests(await response.Content.ReadAsStringAsync()));
+    }
+
     [Fact]
     public async Task InvalidDigest_Answers400DigestInvalid()
     {
