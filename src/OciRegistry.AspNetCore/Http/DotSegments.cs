@@ -10,7 +10,7 @@ namespace OciRegistry.AspNetCore.Http;
 /// </summary>
 internal static class DotSegments
 {
-    /// <summary>The raw path when it has a dot segment; null when it has none.</summary>
+    /// <summary>The raw path when it has a dot segment; null when it has none. Allocates only for percent-encoded segments.</summary>
     public static string? FindInRawPath(HttpContext context)
     {
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -20,13 +20,19 @@ internal static class DotSegments
         }
 
         var query = rawTarget.IndexOf('?');
-        var path = query < 0 ? rawTarget : rawTarget[..query];
-        if (!path.Contains('.') && !path.Contains('%'))
+        var path = query < 0 ? rawTarget.AsSpan() : rawTarget.AsSpan(0, query);
+        foreach (var range in path.Split('/'))
         {
-            return null;
+            if (IsDotSegment(path[range]))
+            {
+                return path.ToString();
+            }
         }
 
-        var segments = Uri.UnescapeDataString(path).Split('/');
-        return segments.Any(segment => segment is "." or "..") ? path : null;
+        return null;
     }
+
+    private static bool IsDotSegment(ReadOnlySpan<char> segment) =>
+        segment is "." or ".."
+        || (segment.Length <= 6 && segment.Contains('%') && Uri.UnescapeDataString(segment.ToString()) is "." or "..");
 }
