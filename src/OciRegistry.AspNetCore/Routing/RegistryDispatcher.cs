@@ -47,7 +47,19 @@ internal sealed class RegistryDispatcher(
             }
         }
 
-        await handler(context, route).ConfigureAwait(false);
+        try
+        {
+            await handler(context, route).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            // The server's body size limit (for blobs, RegistryOptions.MaxBlobBytes) cut the body off mid-read:
+            // answer with the spec's JSON error rather than Kestrel's empty 413.
+            await ErrorResponses.WriteAsync(
+                context,
+                RegistryError.SizeInvalid("the request body is larger than the registry accepts"),
+                StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
+        }
     }
 
     private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryResource? Resource) Select(RegistryRoute route, string method)

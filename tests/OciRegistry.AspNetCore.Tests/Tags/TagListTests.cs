@@ -60,6 +60,19 @@ public sealed class TagListTests
         Assert.Null(next);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("?n=50")]
+    public async Task PagesLargerThanMaxPageSize_AreCut_AndLinked(string query)
+    {
+        await using var registry = await Registries.StartAsync(configure: o => o.Registry = r => r.MaxPageSize = 3);
+        await PushTagsAsync(Registries.ClientOf(registry));
+
+        var pages = await Pages.FollowAsync(registry.Client, $"/v2/app/tags/list{query}", "tags");
+        Assert.Equal([3, 3, 2], pages.Select(p => p.Length));
+        Assert.Equal(Sorted, pages.SelectMany(p => p));
+    }
+
     [Fact]
     public async Task ZeroN_ReturnsAnEmptyList_WithoutLink()
     {

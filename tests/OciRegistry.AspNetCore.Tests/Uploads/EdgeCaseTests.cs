@@ -55,17 +55,37 @@ public sealed class EdgeCaseTests
     }
 
     [Fact]
-    public async Task BlobLargerThanTheLimit_IsRefused_AndNotStored()
+    public async Task BlobLargerThanTheLimit_Answers413WithJson_AndIsNotStored()
     {
         await using var registry = await Registries.StartAsync(configure: o => o.Registry = r => r.MaxBlobBytes = 100);
+        var client = Registries.ClientOf(registry);
         var content = new byte[101];
         var digest = RegistryClient.DigestOf(content);
 
-        using var response = await registry.Client.PostAsync($"/v2/app/blobs/uploads/?digest={digest}", RegistryClient.Octets(content));
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}");
+        await ErrorAssert.HasErrorAsync(registry.Client.PostAsync($"/v2/app/blobs/uploads/?digest={digest}", RegistryClient.Octets(content)), HttpStatusCode.RequestEntityTooLarge, "SIZE_INVALID");
+        var streamed = new StreamContent(new UnknownLengthStream(new MemoryStream(content)));
+        await ErrorAssert.HasErrorAsync(registry.Client.PostAsync($"/v2/app/blobs/uploads/?digest={digest}", streamed), HttpStatusCode.RequestEntityTooLarge, "SIZE_INVALID");
+        var location = await client.StartUploadAsync("app");
+        await ErrorAssert.HasErrorAsync(registry.Client.PatchAsync(location, new StreamContent(new UnknownLengthStream(new MemoryStream(content)))), HttpStatusCode.RequestEntityTooLarge, "SIZE_INVALID");
+
         using var head = await registry.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/app/blobs/{digest}"));
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        Assert.Equal(RegistryClient.DigestOf(new byte[100]), await client.PushBlobAsync("app", new byte[100]));
+    }
 
-        Assert.Equal(RegistryClient.DigestOf(new byte[100]), await Registries.ClientOf(registry).PushBlobAsync("app", new byte[100]));
+    [Fact]
+    public async Task ChunksAddingUpPastTheLimit_AreRefused()
+    {
+        await using var registry = await Registries.StartAsync(configure: o => o.Registry = r => r.MaxBlobBytes = 100);
+        var client = Registries.ClientOf(registry);
+        var location = await client.StartUploadAsync("app");
+        using (var first = await client.PatchChunkAsync(location, new byte[60], 0))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        using var second = await client.PatchChunkAsync(location, new byte[60], 60);
+        // Each request fits Kestrel's per-request limit; the operations refuse the running total.
+        await ErrorAssert.HasErrorAsync(second, HttpStatusCode.BadRequest, "SIZE_INVALID");
     }
 }
