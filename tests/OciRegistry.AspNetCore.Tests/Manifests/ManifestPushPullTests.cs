@@ -161,6 +161,20 @@ public sealed class ManifestPushPullTests
     }
 
     [Fact]
+    public async Task LayerDigest_IsNoManifest_ButManifestDigest_IsABlob()
+    {
+        await using var registry = await Registries.StartAsync();
+        var client = Registries.ClientOf(registry);
+        var (digest, manifest) = await client.PushImageAsync("app", "v1", "a layer");
+        var layer = RegistryClient.DigestOf(Encoding.UTF8.GetBytes("a layer"));
+
+        await ErrorAssert.HasErrorAsync(registry.Client.GetAsync($"/v2/app/manifests/{layer}"), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
+        using var asBlob = await registry.Client.GetAsync($"/v2/app/blobs/{digest}");
+        Assert.Equal(HttpStatusCode.OK, asBlob.StatusCode);
+        Assert.Equal(manifest, await asBlob.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Manifest_OfOneRepository_IsUnknownInAnother()
     {
         await using var registry = await Registries.StartAsync();
