@@ -8,39 +8,39 @@ namespace OciRegistry.AspNetCore.Tests.Manifests;
 public sealed class ManifestRejectionTests
 {
     [Fact]
-    public async Task MissingLayer_Answers404ManifestBlobUnknown()
+    public async Task MissingLayer_Answers400ManifestBlobUnknown()
     {
         await using var registry = await Registries.StartAsync();
         var client = Registries.ClientOf(registry);
         var (config, _) = await ManifestPushPullTests.PushBlobsAsync(client, "app");
         var missing = Support.Manifests.Describe("application/vnd.oci.image.layer.v1.tar", Encoding.UTF8.GetBytes("never pushed"));
 
-        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("app", "v1", Support.Manifests.Image(config, [missing]), ManifestMediaTypes.OciManifest), HttpStatusCode.NotFound, "MANIFEST_BLOB_UNKNOWN");
+        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("app", "v1", Support.Manifests.Image(config, [missing]), ManifestMediaTypes.OciManifest), HttpStatusCode.BadRequest, "MANIFEST_BLOB_UNKNOWN");
         await ErrorAssert.HasErrorAsync(registry.Client.GetAsync("/v2/app/manifests/v1"), HttpStatusCode.NotFound, "MANIFEST_UNKNOWN");
     }
 
     [Fact]
-    public async Task MissingConfig_Answers404ManifestBlobUnknown()
+    public async Task MissingConfig_Answers400ManifestBlobUnknown()
     {
         await using var registry = await Registries.StartAsync();
         var client = Registries.ClientOf(registry);
         var (_, layer) = await ManifestPushPullTests.PushBlobsAsync(client, "app");
         var missing = Support.Manifests.Describe("application/vnd.oci.image.config.v1+json", Encoding.UTF8.GetBytes("{\"never\":1}"));
 
-        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("app", "v1", Support.Manifests.Image(missing, [layer]), ManifestMediaTypes.OciManifest), HttpStatusCode.NotFound, "MANIFEST_BLOB_UNKNOWN");
+        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("app", "v1", Support.Manifests.Image(missing, [layer]), ManifestMediaTypes.OciManifest), HttpStatusCode.BadRequest, "MANIFEST_BLOB_UNKNOWN");
     }
 
     [Fact]
-    public async Task LayerOfAnotherRepository_Answers404ManifestBlobUnknown()
+    public async Task LayerOfAnotherRepository_Answers400ManifestBlobUnknown()
     {
         await using var registry = await Registries.StartAsync();
         var client = Registries.ClientOf(registry);
         var (config, layer) = await ManifestPushPullTests.PushBlobsAsync(client, "other");
-        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("app", "v1", Support.Manifests.Image(config, [layer]), ManifestMediaTypes.OciManifest), HttpStatusCode.NotFound, "MANIFEST_BLOB_UNKNOWN");
+        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("app", "v1", Support.Manifests.Image(config, [layer]), ManifestMediaTypes.OciManifest), HttpStatusCode.BadRequest, "MANIFEST_BLOB_UNKNOWN");
     }
 
     [Fact]
-    public async Task IndexWithMissingChild_Answers404ManifestBlobUnknown()
+    public async Task IndexWithMissingChild_Answers400ManifestBlobUnknown()
     {
         await using var registry = await Registries.StartAsync();
         var client = Registries.ClientOf(registry);
@@ -48,7 +48,7 @@ public sealed class ManifestRejectionTests
         var absent = Support.Manifests.Describe(ManifestMediaTypes.OciManifest, Encoding.UTF8.GetBytes("{\"schemaVersion\":2}"));
         var index = Support.Manifests.Index([Support.Manifests.DescribeManifest(present), absent]);
 
-        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("multi", "latest", index, ManifestMediaTypes.OciIndex), HttpStatusCode.NotFound, "MANIFEST_BLOB_UNKNOWN");
+        await ErrorAssert.HasErrorAsync(client.PutManifestAsync("multi", "latest", index, ManifestMediaTypes.OciIndex), HttpStatusCode.BadRequest, "MANIFEST_BLOB_UNKNOWN");
     }
 
     [Fact]
