@@ -39,6 +39,11 @@ public sealed class AuthorizationServiceRegistryAuthorizer(IOptions<Authorizatio
             return;
         }
 
-        await context.ChallengeAsync().ConfigureAwait(false);
+        // Without a default challenge scheme there is nothing to ask: the 401 goes out without WWW-Authenticate.
+        var schemes = context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>();
+        if (await schemes.GetDefaultChallengeSchemeAsync().ConfigureAwait(false) is not null)
+        {
+            await context.ChallengeAsync().ConfigureAwait(false);
+        }
     }
 }

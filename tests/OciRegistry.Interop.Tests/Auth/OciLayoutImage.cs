@@ -6,8 +6,8 @@ namespace OciRegistry.Interop.Tests.Auth;
 /// <summary>Writes a one-layer image as an OCI image layout folder, the source skopeo copies from.</summary>
 internal static class OciLayoutImage
 {
-    /// <summary>Writes the layout under <paramref name="folder"/> tagged <c>latest</c>; returns the manifest digest.</summary>
-    public static string Write(string folder, string layerText)
+    /// <summary>Writes the layout under <paramref name="folder"/>, tagged <c>latest</c>.</summary>
+    public static void Write(string folder, string layerText)
     {
         var blobs = Path.Combine(folder, "blobs", "sha256");
         Directory.CreateDirectory(blobs);
@@ -21,7 +21,6 @@ internal static class OciLayoutImage
         File.WriteAllText(Path.Combine(folder, "index.json"), $$"""
             {"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{manifestDigest}}","size":{{manifest.Length}},"annotations":{"org.opencontainers.image.ref.name":"latest"} }]}
             """);
-        return manifestDigest;
     }
 
     private static string Store(string blobs, byte[] content)
