@@ -13,6 +13,10 @@ internal static class TestTokens
 
     public static SecurityKey SecretKey { get; } = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Secret));
 
+    /// <summary>A token granting several repositories at once, as a token server answers a request with several scopes.</summary>
+    public static string MintMany(params (string Repository, string[] Actions)[] grants) =>
+        Create(SecretKey, Issuer, Service, DateTime.UtcNow.AddMinutes(5), grants.Select(grant => ("repository", grant.Repository, grant.Actions)));
+
     public static string Mint(
         string repository,
         string[] actions,
@@ -22,9 +26,12 @@ internal static class TestTokens
         DateTime? expires = null,
         string type = "repository")
     {
-        key ??= SecretKey;
+        return Create(key ?? SecretKey, issuer, audience, expires ?? DateTime.UtcNow.AddMinutes(5), [(type, repository, actions)]);
+    }
+
+    private static string Create(SecurityKey key, string issuer, string audience, DateTime expiry, IEnumerable<(string Type, string Name, string[] Actions)> grants)
+    {
         var now = DateTime.UtcNow;
-        var expiry = expires ?? now.AddMinutes(5);
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
@@ -41,10 +48,9 @@ internal static class TestTokens
             Claims = new Dictionary<string, object>
             {
                 ["sub"] = "tester",
-                ["access"] = new List<object>
-                {
-                    new Dictionary<string, object> { ["type"] = type, ["name"] = repository, ["actions"] = actions.ToList() },
-                },
+                ["access"] = grants
+                    .Select(grant => (object)new Dictionary<string, object> { ["type"] = grant.Type, ["name"] = grant.Name, ["actions"] = grant.Actions.ToList() })
+                    .ToList(),
             },
         });
     }

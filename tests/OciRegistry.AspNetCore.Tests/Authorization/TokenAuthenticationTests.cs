@@ -148,6 +148,18 @@ public sealed class TokenAuthenticationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, mount.StatusCode);
     }
 
+    [Fact]
+    public async Task Mount_WithPullOnSourceInTheToken_LinksTheBlob()
+    {
+        var layer = Encoding.UTF8.GetBytes("mountable token layer");
+        (await PushImageAsync(_registry, "team/source", "1", Bearer(TestTokens.Mint("team/source", ["pull", "push"])), layer)).Dispose();
+        var both = Bearer(TestTokens.MintMany(("team/target", ["pull", "push"]), ("team/source", ["pull"])));
+
+        using var mount = await SendAsync(_registry, HttpMethod.Post, $"/v2/team/target/blobs/uploads/?mount={DigestOf(layer)}&from=team/source", both);
+
+        Assert.Equal(HttpStatusCode.Created, mount.StatusCode);
+    }
+
     [Theory]
     [InlineData("rsa")]
     [InlineData("ecdsa")]
