@@ -25,6 +25,13 @@ internal static class RegistryCommandLine
     private static void PrintUsage(TextWriter output) => output.WriteLine("""
         Usage: oci-registry [serve] [--urls http://localhost:5000] [--OciRegistry:Storage:RootPath ./registry-data]
                             [--OciRegistry:DeletesEnabled true] [--Logging:LogLevel:Default Information]
+                            [--OciRegistry:Auth:Mode anonymous|basic|token] [--OciRegistry:Auth:Basic:HtpasswdPath ./htpasswd]
+
+        Access rules (basic and token modes) come from OciRegistry:Auth:Access, e.g. in appsettings.json:
+          "Access": [ { "User": "alice", "Repositories": "team/*", "Actions": [ "pull", "push" ] },
+                      { "User": "*", "Repositories": "public/*", "Actions": [ "pull" ] } ]
+        Token mode serves its own token endpoint at /token (signing key: OciRegistry:Auth:Token:SigningKeyPath,
+        ephemeral when unset) unless OciRegistry:Auth:Token:Realm names another token server.
 
         Every setting can also come from appsettings.json or environment variables (OciRegistry__Storage__RootPath).
         """);

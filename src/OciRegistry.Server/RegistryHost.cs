@@ -15,15 +15,17 @@ internal static class RegistryHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        builder.WebHost.ConfigureKestrel((context, kestrel) => ServerLimits.Apply(kestrel, context.Configuration));
         var section = builder.Configuration.GetSection("OciRegistry");
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
-            .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data");
+            .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data")
+            .AddConfiguredAuthentication(section.GetSection("Auth"));
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();
         app.MapOciRegistry();
+        app.MapConfiguredAuthentication(section.GetSection("Auth"));
         return app;
     }
 }

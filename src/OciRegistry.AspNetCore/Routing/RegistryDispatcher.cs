@@ -102,15 +102,20 @@ internal sealed class RegistryDispatcher(
         listings.CatalogAsync(context, async name =>
             await authorizer.AuthorizeAsync(context, new RegistryResource(name, RegistryAction.Pull)).ConfigureAwait(false) == RegistryAuthorizationResult.Allowed);
 
-    private Task WriteRefusalAsync(HttpContext context, RegistryAuthorizationResult result, RegistryResource resource)
+    private async Task WriteRefusalAsync(HttpContext context, RegistryAuthorizationResult result, RegistryResource resource)
     {
         if (result == RegistryAuthorizationResult.Challenge)
         {
-            authorizer.Challenge(context, resource);
-            return ErrorResponses.WriteAsync(context, RegistryError.Unauthorized());
+            await authorizer.ChallengeAsync(context, resource).ConfigureAwait(false);
+            if (!context.Response.HasStarted)
+            {
+                await ErrorResponses.WriteAsync(context, RegistryError.Unauthorized()).ConfigureAwait(false);
+            }
+
+            return;
         }
 
-        return ErrorResponses.WriteAsync(context, RegistryError.Denied(resource.Scope));
+        await ErrorResponses.WriteAsync(context, RegistryError.Denied(resource.Scope)).ConfigureAwait(false);
     }
 
     private static Task WriteNoRouteAsync(HttpContext context, RegistryRoute route)
