@@ -2,7 +2,6 @@ using AspNetCoreHost.Authentication;
 using AspNetCoreHost.Authorization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using OciRegistry.AspNetCore.Authorization;
 
 namespace AspNetCoreHost;
 
@@ -27,10 +26,10 @@ public static class SampleApp
             .AddPolicy(RegistryAccessHandler.PolicyName, policy => policy.AddRequirements(new RegistryAccessRequirement()));
         builder.Services.AddSingleton<IAuthorizationHandler, RegistryAccessHandler>();
 
-        // Registered before AddOciRegistry, which only adds its anonymous default when no authorizer exists.
-        builder.Services.AddSingleton<IRegistryAuthorizer, PolicyRegistryAuthorizer>();
+        // The registry asks the app's own IAuthorizationService, with each request's RegistryResource, under that policy.
         builder.Services
             .AddOciRegistry()
+            .AddAuthorizationPolicies(registry => registry.PolicyName = RegistryAccessHandler.PolicyName)
             .AddFileSystemStorage(storage => storage.RootPath = builder.Configuration["Registry:RootPath"] ?? "registry-data");
 
         var app = builder.Build();
