@@ -57,6 +57,12 @@ class Server:
     def command(self):
         raise NotImplementedError
 
+    def cpu_seconds(self):
+        """User + system CPU time the server process has used so far."""
+        with open(f"/proc/{self.process.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def start(self):
         log = open(os.path.join(self.work, f"{self.name}.log"), "ab")
         self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
@@ -139,6 +145,15 @@ def curl(args):
 
 def absolute(base, location):
     return location if location.startswith("http") else base + location
+
+
+UNIT_SCALE = {"s/GB push": 1, "s/GB chunked": 1, "s/GB GET 1": 1, "s/GB GET 8": 1,
+              "µs/ranged GET": 1e6, "µs/manifest GET": 1e6, "µs/manifest HEAD": 1e6, "ms/image": 1e3}
+
+
+def with_requests(rate, duration):
+    """A rate scenario's figure and the requests it served (approximately: rate × duration)."""
+    return rate, rate * duration
 
 
 def with_query(url, **params):
@@ -304,22 +319,36 @@ def run_scenarios(server, settings, work, blob, digest, chunks, runs):
     def wanted(key):
         return not selected or key in selected
 
-    def record(name, value):
+    def record(name, unit, measure):
+        """Runs `measure` (returning the figure and the work done in `unit`s) and the server's CPU time it cost."""
+        cpu_before = server.cpu_seconds()
+        value, work_done = measure()
+        cpu_per_unit = (server.cpu_seconds() - cpu_before) / work_done
         results.setdefault(name, []).append(value)
-        print(f"  {server.name:9} {name:34} {value:10.2f}", flush=True)
+        results.setdefault(f"server CPU {unit}", []).append(cpu_per_unit * UNIT_SCALE[unit])
+        print(f"  {server.name:9} {name:34} {value:10.2f}   server CPU {cpu_per_unit * UNIT_SCALE[unit]:8.2f} {unit}", flush=True)
 
+    def transfer(seconds, gigabytes):
+        return gigabytes / seconds, gigabytes
+
+    gigabytes = size / 1e9
     for run in range(runs if wanted("push") else 0):
-        record("monolithic push GB/s", size / 1e9 / push_monolithic(server, f"bench/mono{run}", blob, digest))
+        record("monolithic push GB/s", "s/GB push",
+               lambda: transfer(push_monolithic(server, f"bench/mono{run}", blob, digest), gigabytes))
     if not wanted("push"):
         push_monolithic(server, "bench/mono0", blob, digest)  # the blob the GET scenarios read
     for run in range(runs if wanted("chunked") else 0):
-        record("chunked push GB/s", size / 1e9 / push_chunked(server, f"bench/chunked{run}", chunks, digest))
+        record("chunked push GB/s", "s/GB chunked",
+               lambda: transfer(push_chunked(server, f"bench/chunked{run}", chunks, digest), gigabytes))
     for run in range(runs if wanted("get1") else 0):
-        record("blob GET 1 stream GB/s", size / 1e9 / get_streams(server, "bench/mono0", digest, 1))
+        record("blob GET 1 stream GB/s", "s/GB GET 1",
+               lambda: transfer(get_streams(server, "bench/mono0", digest, 1), gigabytes))
     for run in range(runs if wanted("get8") else 0):
-        record("blob GET 8 streams GB/s", 8 * size / 1e9 / get_streams(server, "bench/mono0", digest, 8))
+        record("blob GET 8 streams GB/s", "s/GB GET 8",
+               lambda: transfer(get_streams(server, "bench/mono0", digest, 8), 8 * gigabytes))
     for run in range(runs if wanted("ranged") else 0):
-        record("1 MiB ranged GET req/s (c8)", ranged_rate(server, "bench/mono0", digest, size, duration, work))
+        record("1 MiB ranged GET req/s (c8)", "µs/ranged GET",
+               lambda: with_requests(ranged_rate(server, "bench/mono0", digest, size, duration, work), duration))
 
     client = Client(server)
     (layers, config), = small_images(1000, 1)
@@ -327,11 +356,14 @@ def run_scenarios(server, settings, work, blob, digest, chunks, runs):
     client.close()
     manifest_get_rate(server, "bench/manifest", 1)  # warm-up, not recorded: lets .NET tier up its JIT code
     for run in range(runs if wanted("manifest-get") else 0):
-        record("manifest GET req/s (wrk c64)", manifest_get_rate(server, "bench/manifest", duration))
+        record("manifest GET req/s (wrk c64)", "µs/manifest GET",
+               lambda: with_requests(manifest_get_rate(server, "bench/manifest", duration), duration))
     for run in range(runs if wanted("manifest-head") else 0):
-        record("manifest HEAD req/s (ab c64)", manifest_head_rate(server, "bench/manifest", duration))
+        record("manifest HEAD req/s (ab c64)", "µs/manifest HEAD",
+               lambda: with_requests(manifest_head_rate(server, "bench/manifest", duration), duration))
     for run in range(runs if wanted("images") else 0):
-        record(f"{image_count} small images/s", image_count / push_small_images(server, f"bench/images{run}", small_images(run, image_count)))
+        record(f"{image_count} small images/s", "ms/image",
+               lambda: (image_count / push_small_images(server, f"bench/images{run}", small_images(run, image_count)), image_count))
     return results
 
 
@@ -383,14 +415,21 @@ def main():
 
 
 def print_table(measured, settings, runs, markdown):
-    names = next(iter(measured.values())).keys()
+    first = next(iter(measured.values()))
+    names = [n for n in first if not n.startswith("server CPU")] + [n for n in first if n.startswith("server CPU")]
     lines = [f"Sizes: blob {settings['size'] // MIB} MiB, chunks {settings['chunk'] // MIB} MiB, "
              f"rate scenarios {settings['duration']} s; median of {runs} run(s).", "",
-             "| scenario | ours | reference | ours / reference |", "|---|---:|---:|---:|"]
+             "Rates: higher is better, ratio = ours / reference. Server CPU (user + system time of the registry process per unit",
+             "of work, from /proc): lower is better, ratio = reference / ours; it holds up better than rates when other",
+             "processes load the machine.", "",
+             "| scenario | ours | reference | ratio |", "|---|---:|---:|---:|"]
     for name in names:
         ours = statistics.median(measured["ours"][name]) if "ours" in measured else None
         theirs = statistics.median(measured["reference"][name]) if "reference" in measured else None
-        ratio = f"{ours / theirs:.2f}×" if ours and theirs else "—"
+        if ours and theirs:
+            ratio = f"{theirs / ours:.2f}×" if name.startswith("server CPU") else f"{ours / theirs:.2f}×"
+        else:
+            ratio = "—"
         lines.append(f"| {name} | {ours or 0:,.2f} | {theirs or 0:,.2f} | {ratio} |")
     table = "\n".join(lines)
     print("\n" + table)

@@ -5,12 +5,15 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Storage.FileSystem;
 
 /// <summary>
-/// Appends to an upload's data file: each sequence is one gathered <see cref="RandomAccess"/> write (one <c>pwritev</c>),
-/// however many pipe segments it has. Holds the session's exclusive lock file until disposed.
+/// Appends to an upload's data file: each sequence is one gathered, synchronous <see cref="RandomAccess"/> write (one
+/// <c>pwritev</c> into the page cache), however many pipe segments it has. Holds the session's exclusive lock file
+/// until disposed, which flushes the file to disk.
 /// </summary>
 /// <remarks>
 /// One write per 4 KiB segment halved upload throughput in prototypes (0.24 GB/s); one gathered write per read reached
-/// 0.45 GB/s. The segment list is reused, so a write allocates nothing here.
+/// 0.45 GB/s. Writing synchronously rather than through <c>RandomAccess.WriteAsync</c> (a thread-pool hop per write)
+/// cut the server's CPU per pushed GB by ~7% (2.46 → 2.29 s/GB, medians of 3, 512 MiB pushes on the 2-core machine):
+/// a page-cache write is a memory copy, cheaper than the hop. The segment list is reused, so a write allocates nothing.
 /// </remarks>
 internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHandle exclusiveLock, long length, Action release) : IUploadWriter
 {
@@ -21,12 +24,17 @@ internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHa
     public long Length { get; private set; } = length;
 
     /// <inheritdoc />
-    public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
         if (data.IsSingleSegment)
         {
-            await RandomAccess.WriteAsync(dataFile, data.First, Length, cancellationToken).ConfigureAwait(false);
+            RandomAccess.Write(dataFile, data.FirstSpan, Length);
         }
         else
         {
@@ -37,7 +45,7 @@ internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHa
 
             try
             {
-                await RandomAccess.WriteAsync(dataFile, _segments, Length, cancellationToken).ConfigureAwait(false);
+                RandomAccess.Write(dataFile, _segments, Length);
             }
             finally
             {
@@ -46,6 +54,7 @@ internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHa
         }
 
         Length += data.Length;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Flushes the data to disk, then closes the file and releases the session.</summary>
