@@ -1,10 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 
 namespace OciRegistry.Benchmarks.Http;
 
-/// <summary>The HTTP client side shared by the end-to-end benchmarks: pattern blobs, their digests, and push calls.</summary>
+/// <summary>The HTTP client side shared by the end-to-end benchmarks: pattern blobs, their digests, and push calls (raw socket for blobs, HttpClient for small setup).</summary>
 internal static class BenchmarkBlobs
 {
     public const int MiB = 1024 * 1024;
@@ -25,30 +24,27 @@ internal static class BenchmarkBlobs
     }
 
     /// <summary>POST then one PUT <c>?digest=</c> carrying the whole blob.</summary>
-    public static async Task PushMonolithicAsync(HttpClient client, string repository, long length, string digest)
+    public static async Task PushMonolithicAsync(RawHttpClient client, string repository, long length, string digest)
     {
         var location = await StartUploadAsync(client, repository);
-        using var content = Octets(new PatternStream(0, length));
-        using var response = await client.PutAsync(WithDigest(location, digest), content);
-        Expect(response, HttpStatusCode.Created);
+        var (status, _, _) = await client.SendAsync("PUT", WithDigest(location, digest), bodyLength: length);
+        Expect(status, 201, "PUT ?digest=");
     }
 
     /// <summary>POST, one PATCH per <paramref name="chunkLength"/> bytes with its <c>Content-Range</c>, then PUT <c>?digest=</c>.</summary>
-    public static async Task PushChunkedAsync(HttpClient client, string repository, long length, long chunkLength, string digest)
+    public static async Task PushChunkedAsync(RawHttpClient client, string repository, long length, long chunkLength, string digest)
     {
         var location = await StartUploadAsync(client, repository);
         for (long offset = 0; offset < length; offset += chunkLength)
         {
             var size = Math.Min(chunkLength, length - offset);
-            using var request = new HttpRequestMessage(HttpMethod.Patch, location) { Content = Octets(new PatternStream(offset, size)) };
-            request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + size - 1}");
-            using var response = await client.SendAsync(request);
-            Expect(response, HttpStatusCode.Accepted);
-            location = new Uri(client.BaseAddress!, response.Headers.Location!);
+            var (status, next, _) = await client.SendAsync("PATCH", location, offset, size, contentRange: (offset, size), readLocation: true);
+            Expect(status, 202, "PATCH");
+            location = next!;
         }
 
-        using var finished = await client.PutAsync(WithDigest(location, digest), content: null);
-        Expect(finished, HttpStatusCode.Created);
+        var (finished, _, _) = await client.SendAsync("PUT", WithDigest(location, digest));
+        Expect(finished, 201, "PUT to finish");
     }
 
     /// <summary>Fails the benchmark loudly when the registry answered something else.</summary>
@@ -60,13 +56,21 @@ internal static class BenchmarkBlobs
         }
     }
 
-    private static StreamContent Octets(Stream stream)
+    private static void Expect(int status, int expected, string what)
     {
-        var content = new StreamContent(stream, MiB);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
+        if (status != expected)
+        {
+            throw new InvalidOperationException($"{what}: {status}, expected {expected}");
+        }
     }
 
-    private static Uri WithDigest(Uri location, string digest) =>
-        new(location + (location.Query.Length == 0 ? "?" : "&") + "digest=" + Uri.EscapeDataString(digest));
+    private static async Task<string> StartUploadAsync(RawHttpClient client, string repository)
+    {
+        var (status, location, _) = await client.SendAsync("POST", $"/v2/{repository}/blobs/uploads/", readLocation: true);
+        Expect(status, 202, "POST upload");
+        return location!;
+    }
+
+    private static string WithDigest(string location, string digest) =>
+        location + (location.Contains('?') ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest);
 }
