@@ -416,7 +416,7 @@ def main():
 
 def print_table(measured, settings, runs, markdown):
     first = next(iter(measured.values()))
-    names = [n for n in first if not n.startswith("server CPU")] + [n for n in first if n.startswith("server CPU")]
+    names = dict.fromkeys([n for n in first if not n.startswith("server CPU")] + [n for n in first if n.startswith("server CPU")])
     lines = [f"Sizes: blob {settings['size'] // MIB} MiB, chunks {settings['chunk'] // MIB} MiB, "
              f"rate scenarios {settings['duration']} s; median of {runs} run(s).", "",
              "Rates: higher is better, ratio = ours / reference. Server CPU (user + system time of the registry process per unit",
