@@ -13,10 +13,10 @@ namespace OciRegistry.Storage.FileSystem;
 /// <remarks>
 /// One write per 4 KiB segment halved upload throughput in prototypes (0.24 GB/s); one gathered write per read reached
 /// 0.45 GB/s. A gathered <c>RandomAccess.Write</c> of a segment list allocates its pin and iovec arrays on every call
-/// (~10 KB per MiB pushed), so segments are copied into the pooled buffer instead: a memory copy, ~0.02 s per GB, and
-/// the allocations per push no longer grow with the blob. Writing synchronously rather than through
-/// <c>RandomAccess.WriteAsync</c> (a thread-pool hop per write) cut the server's CPU per pushed GB by ~7% (2.46 → 2.29
-/// s/GB, medians of 3, 512 MiB pushes on the 2-core machine).
+/// (~10 KB per MiB pushed), so segments are copied into the pooled buffer instead: push allocations fell from 12.3 MB
+/// to 74 KB per 1 GiB, and the server's CPU per pushed GB from 2.29 to 1.93 s (fewer, larger writes). Writing
+/// synchronously rather than through <c>RandomAccess.WriteAsync</c> (a thread-pool hop per write) had cut it from 2.46
+/// to 2.29 s/GB before (medians of 3, 512 MiB and 1 GiB pushes on the loaded 2-core machine).
 /// </remarks>
 internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHandle exclusiveLock, long length, Action release) : IUploadWriter
 {
