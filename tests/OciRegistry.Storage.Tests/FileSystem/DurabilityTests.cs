@@ -31,6 +31,20 @@ public sealed class DurabilityTests : IDisposable
         Assert.Empty(await blobs.ListAsync().ToListAsync());
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"repository\":\"libr")]
+    [InlineData("{}")]
+    public async Task SessionWhoseInfoACrashTore_IsUnknown_NotAnError(string tornInfo)
+    {
+        var uploads = new FileSystemUploadStore(new FileSystemBlobStore(_root.Options));
+        var session = await uploads.CreateAsync(Repository);
+        await File.WriteAllTextAsync(Path.Combine(_root.Path, "uploads", session.Id, "info.json"), tornInfo);
+
+        Assert.Null(await uploads.GetAsync(session.Id));
+        Assert.Empty(await uploads.ListAsync().ToListAsync());
+    }
+
     [Fact]
     public async Task ReopenedStores_SeeEverythingWritten()
     {
