@@ -16,11 +16,12 @@ internal static class RegistryHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        builder.WebHost.ConfigureKestrel((context, kestrel) => ServerLimits.Apply(kestrel, context.Configuration));
         var section = builder.Configuration.GetSection("OciRegistry");
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
-            .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data");
+            .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data")
+            .AddConfiguredAuthentication(section.GetSection("Auth"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
 
@@ -28,6 +29,7 @@ internal static class RegistryHost
         app.UseMiddleware<RequestLogging>();
         app.MapHealthChecks("/healthz");
         app.MapOciRegistry();
+        app.MapConfiguredAuthentication(section.GetSection("Auth"));
         return app;
     }
 }

@@ -3,7 +3,8 @@ using OciRegistry.Core.Digests;
 namespace OciRegistry.Storage.FileSystem;
 
 /// <summary>
-/// Every path the file-system stores use, computed in one place and checked to stay under the root.
+/// Every path the file-system stores use, computed in one place; each is checked to stay under the folder its
+/// name, tag, id or digest was combined with, hence under the root.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -30,14 +31,11 @@ internal sealed class FileSystemLayout
     private const string RepositoryTags = "_tags";
     private const string RepositoryReferrers = "_referrers";
 
-    private readonly string _rootWithSeparator;
-
     /// <summary>Resolves <paramref name="rootPath"/> and creates the top-level folders.</summary>
     public FileSystemLayout(string rootPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootPath);
         Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootPath));
-        _rootWithSeparator = Root + Path.DirectorySeparatorChar;
         BlobsDirectory = Path.Combine(Root, "blobs");
         UploadsDirectory = Path.Combine(Root, "uploads");
         RepositoriesDirectory = Path.Combine(Root, "repositories");
@@ -75,10 +73,10 @@ internal sealed class FileSystemLayout
     public string Blob(Digest digest)
     {
         var hex = digest.EncodedString;
-        return UnderRoot(Path.Combine(BlobsDirectory, digest.Algorithm.Name(), hex[..2], hex));
+        return EnsureUnder(BlobsDirectory, Path.Combine(BlobsDirectory, digest.Algorithm.Name(), hex[..2], hex));
     }
 
-    public string Upload(string id) => UnderRoot(Path.Combine(UploadsDirectory, id));
+    public string Upload(string id) => EnsureUnder(UploadsDirectory, Path.Combine(UploadsDirectory, id));
 
     public string UploadData(string id) => Path.Combine(Upload(id), "data");
 
@@ -86,7 +84,7 @@ internal sealed class FileSystemLayout
 
     public string UploadLock(string id) => Path.Combine(Upload(id), "lock");
 
-    public string Repository(string name) => UnderRoot(Path.Combine(RepositoriesDirectory, name));
+    public string Repository(string name) => EnsureUnder(RepositoriesDirectory, Path.Combine(RepositoriesDirectory, name));
 
     public string BlobLinksDirectory(string repository) => Path.Combine(Repository(repository), RepositoryBlobs);
 
@@ -98,7 +96,11 @@ internal sealed class FileSystemLayout
 
     public string TagsDirectory(string repository) => Path.Combine(Repository(repository), RepositoryTags);
 
-    public string Tag(string repository, string tag) => UnderRoot(Path.Combine(TagsDirectory(repository), tag));
+    public string Tag(string repository, string tag)
+    {
+        var tags = TagsDirectory(repository);
+        return EnsureUnder(tags, Path.Combine(tags, tag));
+    }
 
     public string ReferrersDirectory(string repository, Digest subject) =>
         DigestPath(Path.Combine(Repository(repository), RepositoryReferrers), subject);
@@ -107,17 +109,18 @@ internal sealed class FileSystemLayout
         DigestPath(ReferrersDirectory(repository, subject), referrer);
 
     /// <summary>
-    /// Returns the full form of <paramref name="path"/> when it lies strictly under the root.
+    /// Returns the full form of <paramref name="path"/> when it lies strictly under <paramref name="directory"/>
+    /// (a full path under the root: the folder a name, tag, id or digest was combined with).
     /// </summary>
-    /// <exception cref="UnauthorizedAccessException">The path resolves outside the root.</exception>
-    public string UnderRoot(string path)
+    /// <exception cref="UnauthorizedAccessException">The path resolves outside that folder.</exception>
+    public static string EnsureUnder(string directory, string path)
     {
         var fullPath = Path.GetFullPath(path);
-        return fullPath.StartsWith(_rootWithSeparator, StringComparison.Ordinal)
+        return fullPath.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal)
             ? fullPath
-            : throw new UnauthorizedAccessException($"'{path}' resolves outside the storage root '{Root}'.");
+            : throw new UnauthorizedAccessException($"'{path}' resolves outside '{directory}'.");
     }
 
-    private string DigestPath(string directory, Digest digest) =>
-        UnderRoot(Path.Combine(directory, digest.Algorithm.Name(), digest.EncodedString));
+    private static string DigestPath(string directory, Digest digest) =>
+        EnsureUnder(directory, Path.Combine(directory, digest.Algorithm.Name(), digest.EncodedString));
 }

@@ -102,7 +102,7 @@ public sealed class FileSystemMetadataStore : IMetadataStore
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Paging.Page(EnumerateFiles(_layout.TagsDirectory(repository)).Select(Path.GetFileName)!, after, limit));
+        ValueTask.FromResult(Paging.Page(EnumerateFiles(_layout.TagsDirectory(repository)).Select(file => Path.GetFileName(file)), after, limit));
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<KeyValuePair<string, Digest>>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)

@@ -47,10 +47,11 @@ public sealed class FileSystemUploadStore : IUploadStore
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
         var staging = _layout.NewTempPath();
         Directory.CreateDirectory(staging);
-        await AtomicFile.WriteDurablyAsync(Path.Combine(staging, DataFileName), ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        // Not flushed to disk: a session a crash loses is unknown afterwards and the client starts over.
+        await File.WriteAllBytesAsync(Path.Combine(staging, DataFileName), [], cancellationToken).ConfigureAwait(false);
         var info = JsonSerializer.SerializeToUtf8Bytes(
             new UploadInfoDocument(repository, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
-        await AtomicFile.WriteDurablyAsync(Path.Combine(staging, "info.json"), info, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(Path.Combine(staging, "info.json"), info, cancellationToken).ConfigureAwait(false);
         Directory.Move(staging, _layout.Upload(session.Id));
         return session;
     }
@@ -130,7 +131,9 @@ public sealed class FileSystemUploadStore : IUploadStore
                 return ValueTask.FromResult(false);
             }
 
-            _blobs.Commit(Path.Combine(ended, DataFileName), digest);
+            var data = Path.Combine(ended, DataFileName);
+            FlushToDisk(data);
+            _blobs.Commit(data, digest);
             Directory.Delete(ended, recursive: true);
             return ValueTask.FromResult(true);
         }
@@ -177,9 +180,8 @@ public sealed class FileSystemUploadStore : IUploadStore
             return null;
         }
 
-        var info = JsonSerializer.Deserialize(json, FileSystemJsonContext.Default.UploadInfoDocument)
-            ?? throw new JsonException($"The info file of upload session '{id}' is empty.");
-        return new UploadSession(id, info.Repository, info.StartedAt, data.Length);
+        var info = TryReadInfo(json);
+        return info?.Repository is null ? null : new UploadSession(id, info.Repository, info.StartedAt, data.Length);
     }
 
     /// <summary>
@@ -208,6 +210,25 @@ public sealed class FileSystemUploadStore : IUploadStore
             Release(id);
             return (UploadWriteStatus.Busy, null);
         }
+    }
+
+    // A session whose info a crash left empty or torn (it is written without a flush) is treated as unknown.
+    private static UploadInfoDocument? TryReadInfo(byte[] json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, FileSystemJsonContext.Default.UploadInfoDocument);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void FlushToDisk(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        RandomAccess.FlushToDisk(handle);
     }
 
     private void Release(string id) => _sessionsInUse.TryRemove(id, out _);

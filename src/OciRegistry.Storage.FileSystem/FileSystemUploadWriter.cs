@@ -5,50 +5,60 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Storage.FileSystem;
 
 /// <summary>
-/// Appends to an upload's data file: each sequence is one gathered <see cref="RandomAccess"/> write (one <c>pwritev</c>),
-/// however many pipe segments it has. Holds the session's exclusive lock file until disposed.
+/// Appends to an upload's data file with synchronous <see cref="RandomAccess"/> writes into the page cache: a
+/// single-segment sequence is written as it is; a multi-segment one (Kestrel's 4 KiB pipe blocks) is first gathered
+/// into one pooled 256 KiB buffer, one write per buffer-full. Holds the session's exclusive lock file until disposed.
+/// Nothing is flushed to disk here: a chunk that a crash loses is resent by the client, and the commit flushes once
+/// (one fsync per PATCH cost chunked pushes their speed: 64 fsyncs for a 1 GiB push in 16 MiB chunks).
 /// </summary>
 /// <remarks>
 /// One write per 4 KiB segment halved upload throughput in prototypes (0.24 GB/s); one gathered write per read reached
-/// 0.45 GB/s. The segment list is reused, so a write allocates nothing here.
+/// 0.45 GB/s. A gathered <c>RandomAccess.Write</c> of a segment list allocates its pin and iovec arrays on every call
+/// (~10 KB per MiB pushed), so segments are copied into the pooled buffer instead: push allocations fell from 12.3 MB
+/// to 74 KB per 1 GiB, and the server's CPU per pushed GB from 2.29 to 1.93 s (fewer, larger writes). Writing
+/// synchronously rather than through <c>RandomAccess.WriteAsync</c> (a thread-pool hop per write) had cut it from 2.46
+/// to 2.29 s/GB before (medians of 3, 512 MiB and 1 GiB pushes on the loaded 2-core machine).
 /// </remarks>
 internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHandle exclusiveLock, long length, Action release) : IUploadWriter
 {
-    private readonly List<ReadOnlyMemory<byte>> _segments = [];
+    private const int GatherBytes = 256 * 1024;
+
+    private byte[]? _gather;
     private bool _disposed;
 
     /// <inheritdoc />
     public long Length { get; private set; } = length;
 
     /// <inheritdoc />
-    public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
         if (data.IsSingleSegment)
         {
-            await RandomAccess.WriteAsync(dataFile, data.First, Length, cancellationToken).ConfigureAwait(false);
+            RandomAccess.Write(dataFile, data.FirstSpan, Length);
+            Length += data.Length;
+            return ValueTask.CompletedTask;
         }
-        else
+
+        _gather ??= ArrayPool<byte>.Shared.Rent(GatherBytes);
+        while (!data.IsEmpty)
         {
-            foreach (var segment in data)
-            {
-                _segments.Add(segment);
-            }
-
-            try
-            {
-                await RandomAccess.WriteAsync(dataFile, _segments, Length, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _segments.Clear();
-            }
+            var piece = data.Length > _gather.Length ? data.Slice(0, _gather.Length) : data;
+            piece.CopyTo(_gather);
+            RandomAccess.Write(dataFile, _gather.AsSpan(0, (int)piece.Length), Length);
+            Length += piece.Length;
+            data = data.Slice(piece.End);
         }
 
-        Length += data.Length;
+        return ValueTask.CompletedTask;
     }
 
-    /// <summary>Flushes the data to disk, then closes the file and releases the session.</summary>
+    /// <summary>Closes the file, returns the buffer and releases the session.</summary>
     public ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -57,17 +67,15 @@ internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHa
         }
 
         _disposed = true;
-        try
+        dataFile.Dispose();
+        exclusiveLock.Dispose();
+        if (_gather is not null)
         {
-            RandomAccess.FlushToDisk(dataFile);
-        }
-        finally
-        {
-            dataFile.Dispose();
-            exclusiveLock.Dispose();
-            release();
+            ArrayPool<byte>.Shared.Return(_gather);
+            _gather = null;
         }
 
+        release();
         return ValueTask.CompletedTask;
     }
 }

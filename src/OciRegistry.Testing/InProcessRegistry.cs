@@ -17,14 +17,14 @@ namespace OciRegistry.Testing;
 public sealed class InProcessRegistry : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string? _dataFolder;
 
     private InProcessRegistry(WebApplication app, Uri baseAddress, string? dataFolder)
     {
         _app = app;
-        _dataFolder = dataFolder;
+        DataFolder = dataFolder;
         BaseAddress = baseAddress;
         Client = new HttpClient { BaseAddress = baseAddress };
+        Seeder = new RegistrySeeder(Client);
     }
 
     /// <summary>The registry's root URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
@@ -35,6 +35,12 @@ public sealed class InProcessRegistry : IAsyncDisposable
 
     /// <summary>A client whose base address is the registry.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The temporary folder holding the registry's data with <see cref="InProcessRegistryOptions.UseFileSystem"/>; null in memory. Deleted on dispose.</summary>
+    public string? DataFolder { get; }
+
+    /// <summary>Pushes blobs, images and indexes into this registry through <see cref="Client"/>.</summary>
+    public RegistrySeeder Seeder { get; }
 
     /// <summary>The registry host's services (operations, stores, options).</summary>
     public IServiceProvider Services => _app.Services;
@@ -75,9 +81,9 @@ public sealed class InProcessRegistry : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        if (_dataFolder is not null && Directory.Exists(_dataFolder))
+        if (DataFolder is not null && Directory.Exists(DataFolder))
         {
-            Directory.Delete(_dataFolder, recursive: true);
+            Directory.Delete(DataFolder, recursive: true);
         }
     }
 }

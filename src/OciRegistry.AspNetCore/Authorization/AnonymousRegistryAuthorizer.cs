@@ -10,7 +10,5 @@ public sealed class AnonymousRegistryAuthorizer : IRegistryAuthorizer
         ValueTask.FromResult(RegistryAuthorizationResult.Allowed);
 
     /// <inheritdoc />
-    public void Challenge(HttpContext context, RegistryResource? resource)
-    {
-    }
+    public ValueTask ChallengeAsync(HttpContext context, RegistryResource? resource) => ValueTask.CompletedTask;
 }

@@ -8,6 +8,9 @@ public interface IRegistryAuthorizer
     /// <summary>Authorizes <paramref name="resource"/> for the request's user.</summary>
     ValueTask<RegistryAuthorizationResult> AuthorizeAsync(HttpContext context, RegistryResource resource);
 
-    /// <summary>Adds the authentication challenge (e.g. <c>WWW-Authenticate</c>) to a 401 answer for <paramref name="resource"/>.</summary>
-    void Challenge(HttpContext context, RegistryResource? resource);
+    /// <summary>
+    /// Adds the authentication challenge (e.g. <c>WWW-Authenticate</c>) to a 401 answer for <paramref name="resource"/>.
+    /// The registry writes the <c>UNAUTHORIZED</c> body afterwards unless the challenge already started the response.
+    /// </summary>
+    ValueTask ChallengeAsync(HttpContext context, RegistryResource? resource);
 }

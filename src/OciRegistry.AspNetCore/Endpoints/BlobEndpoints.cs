@@ -40,7 +40,7 @@ internal sealed class BlobEndpoints(BlobOperations blobs)
         }
 
         var (offset, length) = range is { } r ? (r.Start, r.Length) : (0L, content.Length);
-        await BlobStreaming.CopyAsync(content, offset, length, context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        await BlobStreaming.CopyAsync(content, offset, length, context.Response.BodyWriter, context.RequestAborted).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(HttpContext context, RegistryRoute route)

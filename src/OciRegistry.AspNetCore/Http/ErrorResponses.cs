@@ -8,9 +8,10 @@ namespace OciRegistry.AspNetCore.Http;
 /// <summary>Writes registry errors as the spec's JSON body <c>{"errors":[{"code","message","detail"}]}</c> with the right status.</summary>
 internal static class ErrorResponses
 {
+    // MANIFEST_BLOB_UNKNOWN is 400, as CNCF Distribution answers it: the manifest is the bad input, not the URL.
     public static int StatusOf(RegistryError error) => error.Code switch
     {
-        RegistryErrorCode.BlobUnknown or RegistryErrorCode.BlobUploadUnknown or RegistryErrorCode.ManifestBlobUnknown
+        RegistryErrorCode.BlobUnknown or RegistryErrorCode.BlobUploadUnknown
             or RegistryErrorCode.ManifestUnknown or RegistryErrorCode.NameUnknown => StatusCodes.Status404NotFound,
         RegistryErrorCode.BlobUploadInvalid when error.UploadLength is not null => StatusCodes.Status416RangeNotSatisfiable,
         RegistryErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,

@@ -23,6 +23,16 @@ internal sealed class RegistryDispatcher(
 {
     public async Task DispatchAsync(HttpContext context, string path)
     {
+<<<<<<< HEAD
+=======
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        if (DotSegments.FindInRawPath(context) is { } dottedPath)
+        {
+            await ErrorResponses.WriteAsync(context, RegistryError.NameInvalid(dottedPath)).ConfigureAwait(false);
+            return;
+        }
+
+>>>>>>> main
         var route = RegistryRoute.Parse(path);
         try
         {
@@ -59,7 +69,19 @@ internal sealed class RegistryDispatcher(
             }
         }
 
-        await handler(context, route).ConfigureAwait(false);
+        try
+        {
+            await handler(context, route).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            // The server's body size limit (for blobs, RegistryOptions.MaxBlobBytes) cut the body off mid-read:
+            // answer with the spec's JSON error rather than Kestrel's empty 413.
+            await ErrorResponses.WriteAsync(
+                context,
+                RegistryError.SizeInvalid("the request body is larger than the registry accepts"),
+                StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
+        }
     }
 
     private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryResource? Resource) Select(RegistryRoute route, string method)
@@ -72,9 +94,9 @@ internal sealed class RegistryDispatcher(
         return route.Kind switch
         {
             RouteKind.Base when isGet || isHead => (WriteBaseAsync, RegistryResource.Base),
-            RouteKind.Catalog when isGet => (CatalogAsync, RegistryResource.Catalog),
-            RouteKind.Tags when isGet => (listings.TagsAsync, pull),
-            RouteKind.Referrers when isGet => (referrers.GetAsync, pull),
+            RouteKind.Catalog when isGet || isHead => (CatalogAsync, RegistryResource.Catalog),
+            RouteKind.Tags when isGet || isHead => (listings.TagsAsync, pull),
+            RouteKind.Referrers when isGet || isHead => (referrers.GetAsync, pull),
             RouteKind.Manifest when isGet => (manifests.GetAsync, pull),
             RouteKind.Manifest when isHead => (manifests.HeadAsync, pull),
             RouteKind.Manifest when HttpMethods.IsPut(method) => (manifests.PutAsync, push),
@@ -102,15 +124,20 @@ internal sealed class RegistryDispatcher(
         listings.CatalogAsync(context, async name =>
             await authorizer.AuthorizeAsync(context, new RegistryResource(name, RegistryAction.Pull)).ConfigureAwait(false) == RegistryAuthorizationResult.Allowed);
 
-    private Task WriteRefusalAsync(HttpContext context, RegistryAuthorizationResult result, RegistryResource resource)
+    private async Task WriteRefusalAsync(HttpContext context, RegistryAuthorizationResult result, RegistryResource resource)
     {
         if (result == RegistryAuthorizationResult.Challenge)
         {
-            authorizer.Challenge(context, resource);
-            return ErrorResponses.WriteAsync(context, RegistryError.Unauthorized());
+            await authorizer.ChallengeAsync(context, resource).ConfigureAwait(false);
+            if (!context.Response.HasStarted)
+            {
+                await ErrorResponses.WriteAsync(context, RegistryError.Unauthorized()).ConfigureAwait(false);
+            }
+
+            return;
         }
 
-        return ErrorResponses.WriteAsync(context, RegistryError.Denied(resource.Scope));
+        await ErrorResponses.WriteAsync(context, RegistryError.Denied(resource.Scope)).ConfigureAwait(false);
     }
 
     private static Task WriteNoRouteAsync(HttpContext context, RegistryRoute route)

@@ -54,8 +54,8 @@ public static class OciRegistryCoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.UseStorage(
-            _ => new InMemoryBlobStore(),
-            sp => new InMemoryUploadStore((InMemoryBlobStore)sp.GetRequiredService<IBlobStore>()),
+            sp => new InMemoryBlobStore(sp.GetService<TimeProvider>()),
+            sp => new InMemoryUploadStore((InMemoryBlobStore)sp.GetRequiredService<IBlobStore>(), sp.GetService<TimeProvider>()),
             _ => new InMemoryMetadataStore());
     }
 

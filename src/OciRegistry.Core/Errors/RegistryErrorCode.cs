@@ -15,7 +15,7 @@ public enum RegistryErrorCode
     /// <summary>DIGEST_INVALID: provided digest did not match uploaded content (400).</summary>
     DigestInvalid,
 
-    /// <summary>MANIFEST_BLOB_UNKNOWN: manifest references a manifest or blob unknown to registry (404).</summary>
+    /// <summary>MANIFEST_BLOB_UNKNOWN: manifest references a manifest or blob unknown to registry (400).</summary>
     ManifestBlobUnknown,
 
     /// <summary>MANIFEST_INVALID: manifest invalid (400).</summary>

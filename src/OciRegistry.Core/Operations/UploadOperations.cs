@@ -16,6 +16,7 @@ namespace OciRegistry.Core.Operations;
 public sealed class UploadOperations
 {
     private const int RehashBufferBytes = 1024 * 1024;
+    private const int CopySliceBytes = 256 * 1024;
 
     private readonly IUploadStore _uploads;
     private readonly IBlobStore _blobs;
@@ -281,8 +282,11 @@ public sealed class UploadOperations
         }
     }
 
-    // Hash and write each read in parallel: the store's gathered write runs while this thread hashes the same
-    // buffers, and Kestrel keeps filling the pipe meanwhile. The hasher sees exactly what the writer wrote.
+    // Write and hash each slice of at most 256 KiB, overlapped when the store writes asynchronously; the hasher sees
+    // exactly what the writer wrote. Each slice is consumed as soon as it is done, so Kestrel, which stops receiving
+    // while its request buffer (1 MiB by default) is full, keeps filling the pipe meanwhile: consuming whole reads of
+    // up to 1 MiB stalled the receive for the hash and write of each (monolithic 512 MiB push on the loaded 2-core
+    // machine, medians of 3: 0.11 → 0.24 GB/s).
     private async ValueTask<RegistryError?> CopyAsync(PipeReader body, IUploadWriter writer, DigestHasher hasher, CancellationToken cancellationToken)
     {
         var maxBytes = _options.Value.MaxBlobBytes;
@@ -298,12 +302,21 @@ public sealed class UploadOperations
                     return RegistryError.SizeInvalid($"the blob is larger than the registry's limit of {maxBytes} bytes");
                 }
 
-                var write = writer.WriteAsync(buffer, cancellationToken);
-                hasher.Append(buffer);
+                var slice = buffer.Length > CopySliceBytes ? buffer.Slice(0, CopySliceBytes) : buffer;
+                var write = writer.WriteAsync(slice, cancellationToken);
+                hasher.Append(slice);
                 await write.ConfigureAwait(false);
+                body.AdvanceTo(slice.End);
+                if (slice.Length < buffer.Length)
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                body.AdvanceTo(buffer.End);
             }
 
-            body.AdvanceTo(buffer.End);
             if (read.IsCompleted || read.IsCanceled)
             {
                 return null;

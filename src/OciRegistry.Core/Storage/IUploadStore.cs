@@ -27,7 +27,8 @@ public interface IUploadStore
     ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Moves the session's bytes into the blob store as <paramref name="digest"/> atomically and ends the session.
+    /// Makes the session's bytes durable, moves them into the blob store as <paramref name="digest"/> atomically and
+    /// ends the session.
     /// The caller has verified the digest. When the blob already exists the bytes are dropped and the session ends.
     /// Returns false when the session does not exist.
     /// </summary>

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Measures this registry against CNCF Distribution (Debian's docker-registry) on the same HTTP workload, one server at
+# a time, and prints ours / theirs per scenario. Usage: benchmarks/compare-reference.sh [--quick] [--runs N]
+#   [--only ours|reference] [--markdown FILE]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+missing=()
+command -v docker-registry >/dev/null || missing+=(docker-registry)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v ab >/dev/null || missing+=(apache2-utils)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+dotnet build "$root/src/OciRegistry.Server/OciRegistry.Server.csproj" -c Release -nologo -v quiet
+exec python3 "$root/benchmarks/compare_reference.py" \
+  --server-dll "$root/src/OciRegistry.Server/bin/Release/net10.0/OciRegistry.Server.dll" "$@"

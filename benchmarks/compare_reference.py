@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""Runs one HTTP workload against this registry and against CNCF Distribution (docker-registry), one server at a
+time, and prints per scenario: ours, theirs, ratio (ours / theirs, so > 1 means we are better). Called by
+compare-reference.sh, which builds the server and installs the tools."""
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+MIB = 1024 * 1024
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_blob_file(path, size):
+    """Random-ish content written once: 1 MiB of random bytes, each copy prefixed by its index so no two MiB match."""
+    block = os.urandom(MIB)
+    sha = hashlib.sha256()
+    with open(path, "wb") as f:
+        for i in range(size // MIB):
+            chunk = i.to_bytes(8, "little") + block[8:]
+            f.write(chunk)
+            sha.update(chunk)
+    return "sha256:" + sha.hexdigest()
+
+
+class Server:
+    """One registry process with its own data folder; start() waits until /v2/ answers."""
+
+    def __init__(self, name, work):
+        self.name = name
+        self.port = free_port()
+        self.data = tempfile.mkdtemp(prefix=f"{name}-data-", dir=work)
+        self.work = work
+        self.process = None
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def command(self):
+        raise NotImplementedError
+
+    def cpu_seconds(self):
+        """User + system CPU time the server process has used so far."""
+        with open(f"/proc/{self.process.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def start(self):
+        log = open(os.path.join(self.work, f"{self.name}.log"), "ab")
+        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"{self.name} exited with {self.process.returncode}; see {log.name}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/v2/")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        sys.exit(f"{self.name} did not answer on {self.base}")
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+class Ours(Server):
+    def __init__(self, work, server_dll):
+        super().__init__("ours", work)
+        self.dll = server_dll
+
+    def command(self):
+        return ["dotnet", self.dll, "serve", "--urls", self.base,
+                "--OciRegistry:Storage:RootPath", self.data,
+                "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]
+
+
+class Reference(Server):
+    def __init__(self, work):
+        super().__init__("reference", work)
+
+    def command(self):
+        config = os.path.join(self.work, "reference-config.yml")
+        with open(config, "w") as f:
+            f.write(f"""version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: {self.data}
+  cache:
+    blobdescriptor: inmemory
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:{self.port}
+""")
+        return ["docker-registry", "serve", config]
+
+
+def curl(args):
+    """Runs curl; returns (status, headers dict with lower-case names)."""
+    out = subprocess.run(["curl", "-sS", "-H", "Expect:", "-D", "-", "-o", "/dev/null"] + args,
+                         check=True, capture_output=True, text=True).stdout
+    status, headers = 0, {}
+    for line in out.splitlines():
+        if line.startswith("HTTP/"):
+            status, headers = int(line.split()[1]), {}
+        elif ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    return status, headers
+
+
+def absolute(base, location):
+    return location if location.startswith("http") else base + location
+
+
+UNIT_SCALE = {"s/GB push": 1, "s/GB chunked": 1, "s/GB GET 1": 1, "s/GB GET 8": 1,
+              "µs/ranged GET": 1e6, "µs/manifest GET": 1e6, "µs/manifest HEAD": 1e6, "ms/image": 1e3}
+
+
+def with_requests(rate, duration):
+    """A rate scenario's figure and the requests it served (approximately: rate × duration)."""
+    return rate, rate * duration
+
+
+def with_query(url, **params):
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+
+
+def expect(status, wanted, what):
+    if status != wanted:
+        sys.exit(f"{what}: HTTP {status}, expected {wanted}")
+
+
+def start_upload(server, repo):
+    status, headers = curl(["-X", "POST", f"{server.base}/v2/{repo}/blobs/uploads/"])
+    expect(status, 202, "POST upload")
+    return absolute(server.base, headers["location"])
+
+
+def push_monolithic(server, repo, path, digest):
+    """POST + PUT ?digest= with the whole file streamed by curl; returns seconds."""
+    started = time.perf_counter()
+    location = start_upload(server, repo)
+    status, _ = curl(["-X", "PUT", "-T", path, "-H", "Content-Type: application/octet-stream",
+                      with_query(location, digest=digest)])
+    expect(status, 201, "PUT ?digest=")
+    return time.perf_counter() - started
+
+
+def push_chunked(server, repo, chunks, digest):
+    """POST, one PATCH per chunk file (Content-Range), PUT ?digest= without body; returns seconds."""
+    started = time.perf_counter()
+    location = start_upload(server, repo)
+    offset = 0
+    for chunk in chunks:
+        size = os.path.getsize(chunk)
+        status, headers = curl(["-X", "PATCH", "-T", chunk, "-H", "Content-Type: application/octet-stream",
+                                "-H", f"Content-Range: {offset}-{offset + size - 1}", location])
+        expect(status, 202, "PATCH chunk")
+        location = absolute(server.base, headers["location"])
+        offset += size
+    status, _ = curl(["-X", "PUT", "-H", "Content-Length: 0", with_query(location, digest=digest)])
+    expect(status, 201, "PUT to finish")
+    return time.perf_counter() - started
+
+
+def get_streams(server, repo, digest, streams):
+    """`streams` parallel curl GETs of the whole blob; returns seconds for all to finish."""
+    url = f"{server.base}/v2/{repo}/blobs/{digest}"
+    started = time.perf_counter()
+    processes = [subprocess.Popen(["curl", "-sS", "-f", "-o", "/dev/null", url]) for _ in range(streams)]
+    if any(p.wait() != 0 for p in processes):
+        sys.exit("blob GET failed")
+    return time.perf_counter() - started
+
+
+def wrk_rate(args):
+    out = subprocess.run(["wrk"] + args, check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Requests/sec:"):
+            rate = float(line.split()[1])
+        if "Non-2xx" in line:
+            sys.exit("wrk saw errors: " + out)
+        if "Socket errors" in line:
+            print("  wrk: " + line.strip(), flush=True)
+    return rate
+
+
+def ranged_rate(server, repo, digest, size, duration, work):
+    script = os.path.join(work, "ranged.lua")
+    with open(script, "w") as f:
+        f.write(f"""
+local path = "/v2/{repo}/blobs/{digest}"
+local mibs = {size // MIB}
+request = function()
+  local start = math.random(0, mibs - 1) * {MIB}
+  return wrk.format("GET", path, {{["Range"] = "bytes=" .. start .. "-" .. (start + {MIB - 1})}})
+end
+""")
+    return wrk_rate(["--timeout", "10s", "-t2", "-c8", f"-d{duration}s", "-s", script, server.base])
+
+
+def manifest_get_rate(server, repo, duration):
+    return wrk_rate(["--timeout", "10s", "-t2", "-c64", f"-d{duration}s", "-H", f"Accept: {OCI_MANIFEST}",
+                     f"{server.base}/v2/{repo}/manifests/latest"])
+
+
+def manifest_head_rate(server, repo, duration):
+    out = subprocess.run(["ab", "-q", "-k", "-i", "-c64", "-t", str(duration), "-n", "10000000",
+                          "-H", f"Accept: {OCI_MANIFEST}", f"{server.base}/v2/{repo}/manifests/latest"],
+                         check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Non-2xx responses") or (line.startswith("Failed requests") and line.split()[2] != "0"):
+            sys.exit("ab saw errors: " + out)
+        if line.startswith("Requests per second:"):
+            return float(line.split()[3])
+    sys.exit("ab printed no rate: " + out)
+
+
+class Client:
+    """One keep-alive connection, for the many small requests of the small-image scenario."""
+
+    def __init__(self, server):
+        self.server = server
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.port)
+
+    def request(self, method, url, body=None, headers=None, wanted=None):
+        self.conn.request(method, url, body=body, headers=headers or {})
+        response = self.conn.getresponse()
+        response.read()
+        if wanted is not None and response.status != wanted:
+            sys.exit(f"{method} {url}: HTTP {response.status}, expected {wanted}")
+        return response
+
+    def push_blob(self, repo, content):
+        digest = "sha256:" + hashlib.sha256(content).hexdigest()
+        location = self.request("POST", f"/v2/{repo}/blobs/uploads/", headers={"Content-Length": "0"},
+                                wanted=202).getheader("Location")
+        path = location[len(self.server.base):] if location.startswith("http") else location
+        self.request("PUT", with_query(path, digest=digest), body=content,
+                     headers={"Content-Type": "application/octet-stream"}, wanted=201)
+        return {"mediaType": OCI_LAYER, "digest": digest, "size": len(content)}
+
+    def push_image(self, repo, tag, layers, config):
+        descriptors = [self.push_blob(repo, layer) for layer in layers]
+        config_descriptor = self.push_blob(repo, config) | {"mediaType": OCI_CONFIG}
+        manifest = json.dumps({"schemaVersion": 2, "mediaType": OCI_MANIFEST,
+                               "config": config_descriptor, "layers": descriptors}).encode()
+        self.request("PUT", f"/v2/{repo}/manifests/{tag}", body=manifest,
+                     headers={"Content-Type": OCI_MANIFEST}, wanted=201)
+
+    def close(self):
+        self.conn.close()
+
+
+def small_images(run, count):
+    """The same `count` images for both servers, different for every run: two small layers and a config each."""
+    rng = random.Random(run)
+    images = []
+    for i in range(count):
+        layers = [rng.randbytes(rng.randint(1024, 32 * 1024)) for _ in range(2)]
+        config = json.dumps({"architecture": "amd64", "os": "linux", "run": run, "image": i}).encode()
+        images.append((layers, config))
+    return images
+
+
+def push_small_images(server, repo, images):
+    client = Client(server)
+    started = time.perf_counter()
+    for i, (layers, config) in enumerate(images):
+        client.push_image(repo, f"v{i}", layers, config)
+    elapsed = time.perf_counter() - started
+    client.close()
+    return elapsed
+
+
+def run_scenarios(server, settings, work, blob, digest, chunks, runs):
+    """Every scenario `runs` times against one server; returns {scenario: [values]}."""
+    size, duration, image_count = settings["size"], settings["duration"], settings["images"]
+    results = {}
+    push_small_images(server, "bench/warmup", small_images(-1, 10))  # warm-up, not recorded
+
+    selected = settings["scenarios"]
+
+    def wanted(key):
+        return not selected or key in selected
+
+    def record(name, unit, measure):
+        """Runs `measure` (returning the figure and the work done in `unit`s) and the server's CPU time it cost."""
+        cpu_before = server.cpu_seconds()
+        value, work_done = measure()
+        cpu_per_unit = (server.cpu_seconds() - cpu_before) / work_done
+        results.setdefault(name, []).append(value)
+        results.setdefault(f"server CPU {unit}", []).append(cpu_per_unit * UNIT_SCALE[unit])
+        print(f"  {server.name:9} {name:34} {value:10.2f}   server CPU {cpu_per_unit * UNIT_SCALE[unit]:8.2f} {unit}", flush=True)
+
+    def transfer(seconds, gigabytes):
+        return gigabytes / seconds, gigabytes
+
+    gigabytes = size / 1e9
+    for run in range(runs if wanted("push") else 0):
+        record("monolithic push GB/s", "s/GB push",
+               lambda: transfer(push_monolithic(server, f"bench/mono{run}", blob, digest), gigabytes))
+    if not wanted("push"):
+        push_monolithic(server, "bench/mono0", blob, digest)  # the blob the GET scenarios read
+    for run in range(runs if wanted("chunked") else 0):
+        record("chunked push GB/s", "s/GB chunked",
+               lambda: transfer(push_chunked(server, f"bench/chunked{run}", chunks, digest), gigabytes))
+    for run in range(runs if wanted("get1") else 0):
+        record("blob GET 1 stream GB/s", "s/GB GET 1",
+               lambda: transfer(get_streams(server, "bench/mono0", digest, 1), gigabytes))
+    for run in range(runs if wanted("get8") else 0):
+        record("blob GET 8 streams GB/s", "s/GB GET 8",
+               lambda: transfer(get_streams(server, "bench/mono0", digest, 8), 8 * gigabytes))
+    for run in range(runs if wanted("ranged") else 0):
+        record("1 MiB ranged GET req/s (c8)", "µs/ranged GET",
+               lambda: with_requests(ranged_rate(server, "bench/mono0", digest, size, duration, work), duration))
+
+    client = Client(server)
+    (layers, config), = small_images(1000, 1)
+    client.push_image("bench/manifest", "latest", layers, config)
+    client.close()
+    manifest_get_rate(server, "bench/manifest", 1)  # warm-up, not recorded: lets .NET tier up its JIT code
+    for run in range(runs if wanted("manifest-get") else 0):
+        record("manifest GET req/s (wrk c64)", "µs/manifest GET",
+               lambda: with_requests(manifest_get_rate(server, "bench/manifest", duration), duration))
+    for run in range(runs if wanted("manifest-head") else 0):
+        record("manifest HEAD req/s (ab c64)", "µs/manifest HEAD",
+               lambda: with_requests(manifest_head_rate(server, "bench/manifest", duration), duration))
+    for run in range(runs if wanted("images") else 0):
+        record(f"{image_count} small images/s", "ms/image",
+               lambda: (image_count / push_small_images(server, f"bench/images{run}", small_images(run, image_count)), image_count))
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--server-dll", required=True, help="OciRegistry.Server.dll of a Release build")
+    parser.add_argument("--quick", action="store_true", help="small sizes and one run: a smoke test")
+    parser.add_argument("--runs", type=int, help="runs per scenario (median is reported)")
+    parser.add_argument("--only", choices=["ours", "reference"], help="measure one server only")
+    parser.add_argument("--scenario", action="append", default=[],
+                        choices=["push", "chunked", "get1", "get8", "ranged", "manifest-get", "manifest-head", "images"],
+                        help="run only this scenario (repeatable)")
+    parser.add_argument("--size-mib", type=int, help="blob size instead of the default (1024, or 64 with --quick)")
+    parser.add_argument("--markdown", help="also write the table to this file")
+    args = parser.parse_args()
+
+    settings = ({"size": 64 * MIB, "chunk": 4 * MIB, "duration": 2, "images": 20, "runs": 1} if args.quick
+                else {"size": 1024 * MIB, "chunk": 16 * MIB, "duration": 5, "images": 200, "runs": 3})
+    runs = args.runs or settings["runs"]
+    if args.size_mib:
+        settings["size"] = args.size_mib * MIB
+    settings["scenarios"] = set(args.scenario)
+    work = tempfile.mkdtemp(prefix="oci-compare-")
+    try:
+        blob = os.path.join(work, "blob.bin")
+        print(f"generating {settings['size'] // MIB} MiB test blob in {work}", flush=True)
+        digest = make_blob_file(blob, settings["size"])
+        chunk_dir = os.path.join(work, "chunks")
+        os.mkdir(chunk_dir)
+        subprocess.run(["split", "-b", str(settings["chunk"]), "-d", "-a", "3", blob, os.path.join(chunk_dir, "c")], check=True)
+        chunks = sorted(os.path.join(chunk_dir, c) for c in os.listdir(chunk_dir))
+
+        servers = {"ours": lambda: Ours(work, args.server_dll), "reference": lambda: Reference(work)}
+        measured = {}
+        for name, make in servers.items():
+            if args.only and args.only != name:
+                continue
+            server = make()
+            print(f"{name}: {' '.join(server.command())}", flush=True)
+            server.start()
+            try:
+                measured[name] = run_scenarios(server, settings, work, blob, digest, chunks, runs)
+            finally:
+                server.stop()
+
+        print_table(measured, settings, runs, args.markdown)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_table(measured, settings, runs, markdown):
+    first = next(iter(measured.values()))
+    names = dict.fromkeys([n for n in first if not n.startswith("server CPU")] + [n for n in first if n.startswith("server CPU")])
+    lines = [f"Sizes: blob {settings['size'] // MIB} MiB, chunks {settings['chunk'] // MIB} MiB, "
+             f"rate scenarios {settings['duration']} s; median of {runs} run(s).", "",
+             "Rates: higher is better, ratio = ours / reference. Server CPU (user + system time of the registry process per unit",
+             "of work, from /proc): lower is better, ratio = reference / ours; it holds up better than rates when other",
+             "processes load the machine.", "",
+             "| scenario | ours | reference | ratio |", "|---|---:|---:|---:|"]
+    for name in names:
+        ours = statistics.median(measured["ours"][name]) if "ours" in measured else None
+        theirs = statistics.median(measured["reference"][name]) if "reference" in measured else None
+        if ours and theirs:
+            ratio = f"{theirs / ours:.2f}×" if name.startswith("server CPU") else f"{ours / theirs:.2f}×"
+        else:
+            ratio = "—"
+        lines.append(f"| {name} | {ours or 0:,.2f} | {theirs or 0:,.2f} | {ratio} |")
+    table = "\n".join(lines)
+    print("\n" + table)
+    if markdown:
+        with open(markdown, "w") as f:
+            f.write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+using AspNetCoreHost;
+
+await SampleApp.Build(args).RunAsync();

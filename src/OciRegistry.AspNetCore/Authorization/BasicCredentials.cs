@@ -1,0 +1,42 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace OciRegistry.AspNetCore.Authorization;
+
+/// <summary>The user name and password of an <c>Authorization: Basic</c> header.</summary>
+internal readonly record struct BasicCredentials(string User, string Password)
+{
+    /// <summary>Reads the header: null when there is none, false in <paramref name="wellFormed"/> when it is not valid Basic.</summary>
+    public static BasicCredentials? Read(HttpRequest request, out bool wellFormed)
+    {
+        wellFormed = true;
+        var header = request.Headers[HeaderNames.Authorization].ToString();
+        if (header.Length == 0)
+        {
+            return null;
+        }
+
+        wellFormed = false;
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        Span<byte> decoded = stackalloc byte[512];
+        if (!Convert.TryFromBase64String(header["Basic ".Length..].Trim(), decoded, out var written))
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(decoded[..written]);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return null;
+        }
+
+        wellFormed = true;
+        return new BasicCredentials(text[..colon], text[(colon + 1)..]);
+    }
+}

@@ -1,0 +1,36 @@
+using Xunit;
+
+namespace OciRegistry.Testing.Xunit;
+
+/// <summary>
+/// One <see cref="InProcessRegistry"/> for the tests that share this fixture: started before the first of them,
+/// stopped (and its data deleted) after the last. Use it as a class fixture
+/// (<c>IClassFixture&lt;InProcessRegistryFixture&gt;</c>) or as a collection fixture (a <c>[CollectionDefinition]</c>
+/// class implementing <c>ICollectionFixture&lt;InProcessRegistryFixture&gt;</c> in the test assembly). Derive from it
+/// and override <see cref="Configure"/> to change how the registry is built.
+/// </summary>
+public class InProcessRegistryFixture : IAsyncLifetime
+{
+    private InProcessRegistry? _registry;
+
+    /// <summary>The running registry.</summary>
+    /// <exception cref="InvalidOperationException">Before xunit has initialized the fixture.</exception>
+    public InProcessRegistry Registry => _registry ?? throw new InvalidOperationException("The registry starts in InitializeAsync, which xunit calls before the first test.");
+
+    /// <summary>Starts the registry. xunit calls it once, before the first test using the fixture.</summary>
+    public async Task InitializeAsync() => _registry = await InProcessRegistry.StartAsync(Configure).ConfigureAwait(false);
+
+    /// <summary>Stops the registry and deletes its data. xunit calls it once, after the last test using the fixture.</summary>
+    public async Task DisposeAsync()
+    {
+        if (_registry is not null)
+        {
+            await _registry.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sets the registry's options before it starts, e.g. <c>options.UseFileSystem = true</c>. Does nothing by default.</summary>
+    protected virtual void Configure(InProcessRegistryOptions options)
+    {
+    }
+}

@@ -1,0 +1,106 @@
+using OciRegistry.Core.Storage;
+using OciRegistry.Storage.FileSystem;
+
+namespace OciRegistry.Storage.Tests.FileSystem;
+
+public sealed class DurabilityTests : IDisposable
+{
+    private const string Repository = "library/alpine";
+
+    private readonly TemporaryRoot _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public async Task LeftoverTempFile_AndUncommittedSession_AreNotBlobs()
+    {
+        var content = TestContent.Bytes(1_000, seed: 1);
+        var digest = TestContent.DigestOf(content);
+        var blobs = new FileSystemBlobStore(_root.Options);
+        var uploads = new FileSystemUploadStore(blobs);
+        await File.WriteAllBytesAsync(Path.Combine(_root.Path, "tmp", digest.EncodedString), content);
+        var session = await uploads.CreateAsync(Repository);
+        var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
+        await using (writer)
+        {
+            await writer!.WriteAsync(new(content));
+        }
+
+        Assert.Null(await blobs.GetSizeAsync(digest));
+        Assert.Null(await blobs.OpenAsync(digest));
+        Assert.Empty(await blobs.ListAsync().ToListAsync());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"repository\":\"libr")]
+    [InlineData("{}")]
+    public async Task SessionWhoseInfoACrashTore_IsUnknown_NotAnError(string tornInfo)
+    {
+        var uploads = new FileSystemUploadStore(new FileSystemBlobStore(_root.Options));
+        var session = await uploads.CreateAsync(Repository);
+        await File.WriteAllTextAsync(Path.Combine(_root.Path, "uploads", session.Id, "info.json"), tornInfo);
+
+        Assert.Null(await uploads.GetAsync(session.Id));
+        Assert.Empty(await uploads.ListAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task ReopenedStores_SeeEverythingWritten()
+    {
+        var content = TestContent.Bytes(5_000, seed: 2);
+        var digest = TestContent.DigestOf(content);
+        var subject = new ManifestRecord(TestContent.DigestOf("subject"), "application/vnd.oci.image.manifest.v1+json", 10);
+        var referrer = new ManifestRecord(
+            TestContent.DigestOf("referrer"), "application/vnd.oci.image.manifest.v1+json", 20, subject.Digest, "application/vnd.example", new Dictionary<string, string> { ["k"] = "v" });
+        string sessionId;
+        {
+            var blobs = new FileSystemBlobStore(_root.Options);
+            var uploads = new FileSystemUploadStore(blobs);
+            var metadata = new FileSystemMetadataStore(_root.Options);
+            await blobs.PutAsync(digest, content);
+            sessionId = (await uploads.CreateAsync(Repository)).Id;
+            var (_, writer) = await uploads.OpenWriterAsync(sessionId, 0);
+            await using (writer)
+            {
+                await writer!.WriteAsync(new(content[..123]));
+            }
+
+            await metadata.LinkBlobAsync(Repository, digest);
+            await metadata.PutManifestAsync(Repository, subject, "latest");
+            await metadata.PutManifestAsync(Repository, referrer, tag: null);
+        }
+
+        var reopenedBlobs = new FileSystemBlobStore(_root.Options);
+        var reopenedUploads = new FileSystemUploadStore(reopenedBlobs);
+        var reopenedMetadata = new FileSystemMetadataStore(_root.Options);
+
+        Assert.Equal(content.Length, await reopenedBlobs.GetSizeAsync(digest));
+        Assert.Equal(123, (await reopenedUploads.GetAsync(sessionId))!.Length);
+        Assert.Equal(UploadWriteStatus.Opened, (await reopenedUploads.OpenWriterAsync(sessionId, 123)).Status);
+        Assert.True(await reopenedMetadata.IsBlobLinkedAsync(Repository, digest));
+        Assert.Equal(subject.Digest, await reopenedMetadata.ResolveTagAsync(Repository, "latest"));
+        var listed = Assert.Single(await reopenedMetadata.ListReferrersAsync(Repository, subject.Digest));
+        Assert.Equal(referrer with { Annotations = null }, listed with { Annotations = null });
+        Assert.Equal("v", listed.Annotations!["k"]);
+        Assert.Equal([Repository], await reopenedMetadata.ListRepositoriesAsync(null, 10));
+    }
+
+    [Fact]
+    public async Task SessionOfWriterNeverDisposed_IsListed_AndBusyForAnotherStoreInstance()
+    {
+        var crashed = new FileSystemUploadStore(new FileSystemBlobStore(_root.Options));
+        var session = await crashed.CreateAsync(Repository);
+        var (_, abandoned) = await crashed.OpenWriterAsync(session.Id, 0);
+        await abandoned!.WriteAsync(new(new byte[77]));
+
+        var other = new FileSystemUploadStore(new FileSystemBlobStore(_root.Options));
+
+        var listed = Assert.Single(await other.ListAsync().ToListAsync());
+        Assert.Equal((session.Id, Repository, 77L), (listed.Id, listed.Repository, listed.Length));
+        Assert.Equal(UploadWriteStatus.Busy, (await other.OpenWriterAsync(session.Id, 77)).Status);
+        Assert.True(await other.DeleteAsync(session.Id));
+        Assert.Empty(await other.ListAsync().ToListAsync());
+        GC.KeepAlive(abandoned);
+    }
+}

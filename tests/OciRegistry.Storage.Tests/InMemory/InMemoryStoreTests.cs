@@ -1,0 +1,24 @@
+using OciRegistry.Core.InMemory;
+using OciRegistry.Core.Storage;
+using OciRegistry.Storage.Tests.Contracts;
+
+namespace OciRegistry.Storage.Tests.InMemory;
+
+public sealed class InMemoryBlobStoreTests : BlobStoreContract
+{
+    protected override IBlobStore CreateStore() => new InMemoryBlobStore();
+}
+
+public sealed class InMemoryUploadStoreTests : UploadStoreContract
+{
+    protected override (IUploadStore Uploads, IBlobStore Blobs) CreateStores()
+    {
+        var blobs = new InMemoryBlobStore();
+        return (new InMemoryUploadStore(blobs), blobs);
+    }
+}
+
+public sealed class InMemoryMetadataStoreTests : MetadataStoreContract
+{
+    protected override IMetadataStore CreateStore() => new InMemoryMetadataStore();
+}
