@@ -31,23 +31,20 @@ internal static class RegistryCommandLine
     private static void PrintUsage(TextWriter output) => output.WriteLine("""
         Usage: oci-registry [serve] [--urls http://localhost:5000] [--OciRegistry:Storage:RootPath ./registry-data]
                             [--OciRegistry:DeletesEnabled true] [--Logging:LogLevel:Default Information]
-<<<<<<< HEAD
                             [--OciRegistry:Gc:Interval 1.00:00:00]
+                            [--OciRegistry:Auth:Mode anonymous|basic|token] [--OciRegistry:Auth:Basic:HtpasswdPath ./htpasswd]
                oci-registry gc [--dry-run] [settings as for serve]
                    Deletes unreachable manifests and blobs (grace period OciRegistry:Gc:GracePeriod, default 1 hour;
                    OciRegistry:Gc:DeleteUntaggedManifests; OciRegistry:Gc:Retention:0:TagPattern / :KeepLast).
                oci-registry verify [--quarantine] [settings as for serve]
                    Re-hashes every blob and checks every manifest's references; --quarantine deletes corrupt blobs.
                    Exits 1 when anything is corrupt or missing.
-=======
-                            [--OciRegistry:Auth:Mode anonymous|basic|token] [--OciRegistry:Auth:Basic:HtpasswdPath ./htpasswd]
 
         Access rules (basic and token modes) come from OciRegistry:Auth:Access, e.g. in appsettings.json:
           "Access": [ { "User": "alice", "Repositories": "team/*", "Actions": [ "pull", "push" ] },
                       { "User": "*", "Repositories": "public/*", "Actions": [ "pull" ] } ]
         Token mode serves its own token endpoint at /token (signing key: OciRegistry:Auth:Token:SigningKeyPath,
         ephemeral when unset) unless OciRegistry:Auth:Token:Realm names another token server.
->>>>>>> main
 
         Every setting can also come from appsettings.json or environment variables (OciRegistry__Storage__RootPath).
         """);

@@ -23,16 +23,6 @@ internal sealed class RegistryDispatcher(
 {
     public async Task DispatchAsync(HttpContext context, string path)
     {
-<<<<<<< HEAD
-=======
-        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
-        if (DotSegments.FindInRawPath(context) is { } dottedPath)
-        {
-            await ErrorResponses.WriteAsync(context, RegistryError.NameInvalid(dottedPath)).ConfigureAwait(false);
-            return;
-        }
-
->>>>>>> main
         var route = RegistryRoute.Parse(path);
         try
         {
@@ -51,6 +41,12 @@ internal sealed class RegistryDispatcher(
     private async Task DispatchAsync(HttpContext context, RegistryRoute route)
     {
         context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        if (DotSegments.FindInRawPath(context) is { } dottedPath)
+        {
+            await ErrorResponses.WriteAsync(context, RegistryError.NameInvalid(dottedPath)).ConfigureAwait(false);
+            return;
+        }
+
         var method = context.Request.Method;
         var (handler, resource) = Select(route, method);
         if (handler is null)
