@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,8 +15,6 @@ namespace OciRegistry.Core.Maintenance;
 /// <remarks>Blobs stream through a pooled 1 MiB buffer: memory stays flat whatever the blob sizes.</remarks>
 public sealed partial class IntegrityVerifier
 {
-    private const int BufferBytes = 1024 * 1024;
-
     private readonly IBlobStore _blobs;
     private readonly IMetadataStore _metadata;
     private readonly IOptions<RegistryOptions> _options;
@@ -133,23 +130,8 @@ public sealed partial class IntegrityVerifier
         await using (content.ConfigureAwait(false))
         {
             using var hasher = DigestHasher.Rent(digest.Algorithm);
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
-            try
-            {
-                long offset = 0;
-                int read;
-                while ((read = await content.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hasher.Append(buffer.AsSpan(0, read));
-                    offset += read;
-                }
-
-                return (hasher.Finish(), offset);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            var length = await content.HashIntoAsync(hasher, cancellationToken).ConfigureAwait(false);
+            return (hasher.Finish(), length);
         }
     }
 

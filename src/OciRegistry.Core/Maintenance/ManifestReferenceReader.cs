@@ -51,32 +51,14 @@ internal sealed class ManifestReferenceReader(IBlobStore blobs, int maxManifestB
     private async ValueTask<byte[]?> ReadBytesAsync(Digest digest, CancellationToken cancellationToken)
     {
         var content = await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false);
-        if (content is null || content.Length > maxManifestBytes)
+        if (content is null)
         {
-            if (content is not null)
-            {
-                await content.DisposeAsync().ConfigureAwait(false);
-            }
-
             return null;
         }
 
         await using (content.ConfigureAwait(false))
         {
-            var bytes = new byte[content.Length];
-            var offset = 0;
-            while (offset < bytes.Length)
-            {
-                var read = await content.ReadAsync(offset, bytes.AsMemory(offset), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                offset += read;
-            }
-
-            return bytes;
+            return content.Length > maxManifestBytes ? null : await content.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

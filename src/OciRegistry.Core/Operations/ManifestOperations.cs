@@ -293,20 +293,7 @@ public sealed class ManifestOperations
 
         await using (content.ConfigureAwait(false))
         {
-            var bytes = new byte[content.Length];
-            var offset = 0;
-            while (offset < bytes.Length)
-            {
-                var read = await content.ReadAsync(offset, bytes.AsMemory(offset), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                offset += read;
-            }
-
-            return bytes;
+            return await content.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

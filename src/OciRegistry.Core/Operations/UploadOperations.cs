@@ -15,7 +15,6 @@ namespace OciRegistry.Core.Operations;
 /// </summary>
 public sealed class UploadOperations
 {
-    private const int RehashBufferBytes = 1024 * 1024;
     private const int CopySliceBytes = 256 * 1024;
 
     private readonly IUploadStore _uploads;
@@ -350,27 +349,15 @@ public sealed class UploadOperations
         await using (content.ConfigureAwait(false))
         {
             var hasher = DigestHasher.Rent(algorithm);
-            var buffer = ArrayPool<byte>.Shared.Rent(RehashBufferBytes);
             try
             {
-                long offset = 0;
-                int read;
-                while ((read = await content.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hasher.Append(buffer.AsSpan(0, read));
-                    offset += read;
-                }
-
+                await content.HashIntoAsync(hasher, cancellationToken).ConfigureAwait(false);
                 return hasher;
             }
             catch
             {
                 hasher.Dispose();
                 throw;
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
