@@ -49,6 +49,9 @@ public sealed record RegistryError(RegistryErrorCode Code, string Message, IRead
     /// <summary>DENIED with the reason.</summary>
     public static RegistryError Denied(string reason) => new(RegistryErrorCode.Denied, "requested access to the resource is denied: " + reason);
 
+    /// <summary>TOOMANYREQUESTS with the reason.</summary>
+    public static RegistryError TooManyRequests(string reason) => new(RegistryErrorCode.TooManyRequests, "too many requests: " + reason);
+
     /// <summary>UNAUTHORIZED.</summary>
     public static RegistryError Unauthorized() => new(RegistryErrorCode.Unauthorized, "authentication required");
 

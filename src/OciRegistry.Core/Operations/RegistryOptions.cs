@@ -28,6 +28,12 @@ public sealed class RegistryOptions
     public long? MaxBlobBytes { get; set; }
 
     /// <summary>
+    /// How many unfinished upload sessions may exist at once, across all repositories; a new one beyond that answers
+    /// TOOMANYREQUESTS (429) until sessions finish, are cancelled or expire. Null for no limit.
+    /// </summary>
+    public int? MaxUploadSessions { get; set; }
+
+    /// <summary>
     /// Whether <c>POST ?mount=</c> without <c>from</c> links a blob the registry already has in any repository.
     /// Hosts with per-repository access control should turn this off: it would reveal blobs across repositories.
     /// </summary>
@@ -63,6 +69,11 @@ public sealed class RegistryOptions
         if (ChunkMinLength is <= 0)
         {
             yield return $"OciRegistry:{nameof(ChunkMinLength)} must be positive when set (was {ChunkMinLength}).";
+        }
+
+        if (MaxUploadSessions is <= 0)
+        {
+            yield return $"OciRegistry:{nameof(MaxUploadSessions)} must be positive when set (was {MaxUploadSessions}).";
         }
 
         if (MaxBlobBytes is < 0)

@@ -44,9 +44,30 @@ public sealed class UploadOperations
             return error;
         }
 
+        if (_options.Value.MaxUploadSessions is { } limit && await CountSessionsAsync(limit, cancellationToken).ConfigureAwait(false) >= limit)
+        {
+            return RegistryError.TooManyRequests($"{limit} uploads are in progress, the registry's limit; retry when one has finished");
+        }
+
         var session = await _uploads.CreateAsync(repository, cancellationToken).ConfigureAwait(false);
         _metrics?.UploadStarted();
         return session;
+    }
+
+    // Counts live sessions up to the limit only, so a busy registry does not list every session per POST. The store is
+    // the truth (several instances may share it); an expired session no longer counts.
+    private async ValueTask<int> CountSessionsAsync(int limit, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var session in _uploads.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!IsExpired(session) && ++count >= limit)
+            {
+                break;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>The state of a live session of <paramref name="repository"/>; BLOB_UPLOAD_UNKNOWN when it does not exist or expired.</summary>

@@ -64,4 +64,30 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge, $"{(int)response.StatusCode}");
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
+
+    [Fact]
+    public async Task UploadSessionsBeyondMaxUploadSessions_Answer429_UntilOneEnds()
+    {
+        await using var registry = await InProcessRegistry.StartAsync(o =>
+        {
+            o.UseFileSystem = true;
+            o.Registry = r => r.MaxUploadSessions = 2;
+        });
+        using var first = await registry.Client.PostAsync("/v2/limits/a/blobs/uploads/", null);
+        using var second = await registry.Client.PostAsync("/v2/limits/b/blobs/uploads/", null);
+
+        using var third = await registry.Client.PostAsync("/v2/limits/c/blobs/uploads/", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal((HttpStatusCode)429, third.StatusCode);
+        Assert.Equal("TOOMANYREQUESTS", await ErrorCodeAsync(third));
+        Assert.Null(third.Headers.Location);
+
+        using var cancelled = await registry.Client.DeleteAsync(first.Headers.Location);
+        using var fourth = await registry.Client.PostAsync("/v2/limits/c/blobs/uploads/", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, cancelled.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, fourth.StatusCode);
+    }
 }
