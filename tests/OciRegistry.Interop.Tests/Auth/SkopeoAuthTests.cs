@@ -1,9 +1,13 @@
+using OciRegistry.Interop.Tests.OciLayout;
+using OciRegistry.Interop.Tests.Skopeo;
+
 namespace OciRegistry.Interop.Tests.Auth;
 
 /// <summary>skopeo with credentials against the standalone server in <c>basic</c> and <c>token</c> mode.</summary>
 public sealed class SkopeoAuthTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("oci-skopeo-auth-").FullName;
+    private readonly SkopeoCli _skopeo = new();
     private string _htpasswd = "";
     private string _layout = "";
 
@@ -16,12 +20,14 @@ public sealed class SkopeoAuthTests : IAsyncLifetime
             "bob:" + BCrypt.Net.BCrypt.HashPassword("bob-pw", workFactor: 4),
         ]);
         _layout = Path.Combine(_folder, "layout");
-        OciLayoutImage.Write(_layout, "skopeo auth layer " + Guid.NewGuid());
+        var layout = new OciLayoutWriter(_layout);
+        layout.Tag(layout.AddImage([Random.Shared.Next()]).Manifest, "latest");
         return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
     {
+        _skopeo.Dispose();
         Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
     }
@@ -33,14 +39,14 @@ public sealed class SkopeoAuthTests : IAsyncLifetime
     {
         await using var server = await StartAsync(mode);
 
-        var push = await SkopeoRunner.RunAsync("copy", "--dest-tls-verify=false", "--dest-creds", "alice:alice-pw", $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/app:1.0");
-        var inspect = await SkopeoRunner.RunAsync("inspect", "--tls-verify=false", "--creds", "bob:bob-pw", $"docker://{server.HostPort}/team/app:1.0");
+        var push = await _skopeo.RunAsync("copy", "--dest-tls-verify=false", "--dest-creds", "alice:alice-pw", $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/app:1.0");
+        var inspect = await _skopeo.RunAsync("inspect", "--tls-verify=false", "--creds", "bob:bob-pw", $"docker://{server.HostPort}/team/app:1.0");
 
-        Assert.True(push.ExitCode == 0, push.Error);
-        Assert.True(inspect.ExitCode == 0, inspect.Error);
-        // skopeo compresses the layout's uncompressed layer on the way, so the pushed manifest is its own; the tag and config prove the round trip.
-        Assert.Contains("\"1.0\"", inspect.Output, StringComparison.Ordinal);
-        Assert.Contains("\"Architecture\": \"amd64\"", inspect.Output, StringComparison.Ordinal);
+        Assert.True(push.ExitCode == 0, push.Describe());
+        Assert.True(inspect.ExitCode == 0, inspect.Describe());
+        // The tag and the config's platform prove the round trip through the registry.
+        Assert.Contains("\"1.0\"", inspect.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"Architecture\": \"amd64\"", inspect.StandardOutput, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -50,9 +56,9 @@ public sealed class SkopeoAuthTests : IAsyncLifetime
     {
         await using var server = await StartAsync(mode);
 
-        var readOnly = await SkopeoRunner.RunAsync("copy", "--dest-tls-verify=false", "--dest-creds", "bob:bob-pw", $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/app:1.0");
-        var wrongPassword = await SkopeoRunner.RunAsync("copy", "--dest-tls-verify=false", "--dest-creds", "alice:nope", $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/app:1.0");
-        var anonymous = await SkopeoRunner.RunAsync("inspect", "--tls-verify=false", "--no-creds", $"docker://{server.HostPort}/team/app:1.0");
+        var readOnly = await _skopeo.RunAsync("copy", "--dest-tls-verify=false", "--dest-creds", "bob:bob-pw", $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/app:1.0");
+        var wrongPassword = await _skopeo.RunAsync("copy", "--dest-tls-verify=false", "--dest-creds", "alice:nope", $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/app:1.0");
+        var anonymous = await _skopeo.RunAsync("inspect", "--tls-verify=false", "--no-creds", $"docker://{server.HostPort}/team/app:1.0");
 
         Assert.NotEqual(0, readOnly.ExitCode);
         Assert.NotEqual(0, wrongPassword.ExitCode);
@@ -67,11 +73,11 @@ public sealed class SkopeoAuthTests : IAsyncLifetime
         await using var server = await StartAsync("token");
         var authFile = Path.Combine(_folder, "auth.json");
 
-        var login = await SkopeoRunner.RunAsync("login", "--tls-verify=false", "--authfile", authFile, "-u", "alice", "-p", "alice-pw", server.HostPort);
-        var push = await SkopeoRunner.RunAsync("copy", "--dest-tls-verify=false", "--dest-authfile", authFile, $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/login:1.0");
+        var login = await _skopeo.RunAsync("login", "--tls-verify=false", "--authfile", authFile, "-u", "alice", "-p", "alice-pw", server.HostPort);
+        var push = await _skopeo.RunAsync("copy", "--dest-tls-verify=false", "--dest-authfile", authFile, $"oci:{_layout}:latest", $"docker://{server.HostPort}/team/login:1.0");
 
-        Assert.True(login.ExitCode == 0, login.Error);
-        Assert.True(push.ExitCode == 0, push.Error);
+        Assert.True(login.ExitCode == 0, login.Describe());
+        Assert.True(push.ExitCode == 0, push.Describe());
     }
 
     private Task<StandaloneServer> StartAsync(string mode) => StandaloneServer.StartAsync(

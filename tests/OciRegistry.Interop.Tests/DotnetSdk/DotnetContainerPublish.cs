@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using OciRegistry.Interop.Tests.Infrastructure;
 
 namespace OciRegistry.Interop.Tests.DotnetSdk;
 
@@ -26,41 +25,25 @@ internal sealed class DotnetContainerPublish : IDisposable
         File.WriteAllText(Path.Combine(_project.FullName, "Program.cs"), "System.Console.WriteLine(\"hello from a container\");\n");
     }
 
-    /// <summary>Publishes the app as <paramref name="repository"/>:<paramref name="tag"/> on top of <paramref name="baseImage"/>; returns exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> PublishAsync(string registry, string baseImage, string repository, string tag)
+    /// <summary>Publishes the app as <paramref name="repository"/>:<paramref name="tag"/> on top of <paramref name="baseImage"/>.</summary>
+    public Task<CommandResult> PublishAsync(string registry, string baseImage, string repository, string tag)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = _project.FullName,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-        {
-            "publish", "-c", "Release", "-t:PublishContainer", "-nologo",
-            $"-p:ContainerBaseImage={baseImage}", $"-p:ContainerRegistry={registry}",
-            $"-p:ContainerRepository={repository}", $"-p:ContainerImageTag={tag}",
-            "-p:ContainerRuntimeIdentifier=linux-x64", "-p:SelfContained=false",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         // The child is a build of its own: drop what the test host's MSBuild set, and let the SDK use plain HTTP.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var output = new StringBuilder();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(timeout.Token);
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(name => name, string? (_) => null);
+        environment["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry;
+        return ExternalCommand.RunAsync(
+            "dotnet",
+            [
+                "publish", "-c", "Release", "-t:PublishContainer", "-nologo",
+                $"-p:ContainerBaseImage={baseImage}", $"-p:ContainerRegistry={registry}",
+                $"-p:ContainerRepository={repository}", $"-p:ContainerImageTag={tag}",
+                "-p:ContainerRuntimeIdentifier=linux-x64", "-p:SelfContained=false",
+            ],
+            Timeout,
+            environment,
+            _project.FullName);
     }
 
     public void Dispose() => _project.Delete(recursive: true);

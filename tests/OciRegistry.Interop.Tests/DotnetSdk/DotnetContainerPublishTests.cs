@@ -17,9 +17,9 @@ public sealed class DotnetContainerPublishTests
         var baseImage = await registry.Seeder.PushImageAsync("base/runtime", "10.0", [baseLayer]);
         using var app = new DotnetContainerPublish();
 
-        var (exitCode, output) = await app.PublishAsync(registry.HostPort, $"{registry.HostPort}/base/runtime:10.0", "apps/hello", "1.0");
+        var publish = await app.PublishAsync(registry.HostPort, $"{registry.HostPort}/base/runtime:10.0", "apps/hello", "1.0");
 
-        Assert.True(exitCode == 0, output);
+        Assert.True(publish.ExitCode == 0, publish.Describe());
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/apps/hello/manifests/1.0");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.oci.image.manifest.v1+json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.docker.distribution.manifest.v2+json"));

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using OciRegistry.Interop.Tests.Infrastructure;
 
 namespace OciRegistry.Interop.Tests.Skopeo;
 
@@ -58,45 +57,19 @@ internal sealed class SkopeoCli : IDisposable
     }
 
     /// <summary>Runs skopeo with the given arguments (global options are added first) and returns its result.</summary>
-    public async Task<SkopeoResult> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(_executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--policy");
-        start.ArgumentList.Add(_policyPath);
-        start.ArgumentList.Add("--command-timeout");
-        start.ArgumentList.Add("90s");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HOME"] = _home.FullName;
-        start.Environment["XDG_CONFIG_HOME"] = Path.Combine(_home.FullName, ".config");
-        start.Environment["XDG_DATA_HOME"] = Path.Combine(_home.FullName, ".local", "share");
-        start.Environment["XDG_RUNTIME_DIR"] = Path.Combine(_home.FullName, "run");
-        start.Environment["REGISTRY_AUTH_FILE"] = Path.Combine(_home.FullName, "auth.json");
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_executable}.");
-        var standardOutput = process.StandardOutput.ReadToEndAsync();
-        var standardError = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"skopeo {string.Join(' ', arguments)} did not finish within {CommandTimeout}.\n{await standardError}");
-        }
-
-        return new SkopeoResult(CommandLine(arguments), process.ExitCode, await standardOutput, await standardError);
-    }
+    public Task<CommandResult> RunAsync(params string[] arguments) =>
+        ExternalCommand.RunAsync(
+            _executable,
+            ["--policy", _policyPath, "--command-timeout", "90s", .. arguments],
+            CommandTimeout,
+            new Dictionary<string, string?>
+            {
+                ["HOME"] = _home.FullName,
+                ["XDG_CONFIG_HOME"] = Path.Combine(_home.FullName, ".config"),
+                ["XDG_DATA_HOME"] = Path.Combine(_home.FullName, ".local", "share"),
+                ["XDG_RUNTIME_DIR"] = Path.Combine(_home.FullName, "run"),
+                ["REGISTRY_AUTH_FILE"] = Path.Combine(_home.FullName, "auth.json"),
+            });
 
     /// <summary>Runs skopeo and fails the test, showing its stderr, unless it exits with 0.</summary>
     public async Task<string> RunSucceedingAsync(params string[] arguments)
@@ -108,15 +81,4 @@ internal sealed class SkopeoCli : IDisposable
 
     /// <summary>Deletes the temporary HOME.</summary>
     public void Dispose() => _home.Delete(recursive: true);
-
-    private static string CommandLine(string[] arguments)
-    {
-        var line = new StringBuilder("skopeo");
-        foreach (var argument in arguments)
-        {
-            line.Append(' ').Append(argument);
-        }
-
-        return line.ToString();
-    }
 }
