@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using OciRegistry.Core.Storage;
+using OciRegistry.Interop.Tests.Infrastructure;
 using OciRegistry.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.Text;
 
-namespace OciRegistry.Interop.Tests.DotnetSdk;
+namespace OciRegistry.Interop.Tests.Infrastructure;
 
 /// <summary>Small uncompressed tar layers for base images.</summary>
 internal static class Layers
