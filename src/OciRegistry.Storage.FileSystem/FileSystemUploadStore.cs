@@ -104,23 +104,17 @@ public sealed class FileSystemUploadStore : IUploadStore
         ValueTask.FromResult<IBlobContent?>(FileSystemLayout.IsUploadId(id) ? FileBlobContent.TryOpen(_layout.UploadData(id)) : null);
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">A writer is still open on the session, here or in another process.</exception>
-    public ValueTask<bool> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default)
     {
         if (!FileSystemLayout.IsUploadId(id))
         {
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult(UploadCommitStatus.Unknown);
         }
 
         var (status, exclusiveLock) = TryLock(id);
-        if (status == UploadWriteStatus.Busy)
-        {
-            throw new InvalidOperationException($"Upload session '{id}' cannot be committed while a writer is open.");
-        }
-
         if (exclusiveLock is null)
         {
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult(status == UploadWriteStatus.Busy ? UploadCommitStatus.Busy : UploadCommitStatus.Unknown);
         }
 
         try
@@ -128,14 +122,14 @@ public sealed class FileSystemUploadStore : IUploadStore
             var ended = EndSession(id);
             if (ended is null)
             {
-                return ValueTask.FromResult(false);
+                return ValueTask.FromResult(UploadCommitStatus.Unknown);
             }
 
             var data = Path.Combine(ended, DataFileName);
             FlushToDisk(data);
             _blobs.Commit(data, digest);
             Directory.Delete(ended, recursive: true);
-            return ValueTask.FromResult(true);
+            return ValueTask.FromResult(UploadCommitStatus.Committed);
         }
         finally
         {

@@ -80,24 +80,23 @@ public sealed class InMemoryUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">A writer is still open on the session.</exception>
-    public ValueTask<bool> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default)
     {
         if (!_sessions.TryGetValue(id, out var session))
         {
-            return ValueTask.FromResult(false);
+            return ValueTask.FromResult(UploadCommitStatus.Unknown);
         }
 
         lock (session)
         {
             if (session.Ended)
             {
-                return ValueTask.FromResult(false);
+                return ValueTask.FromResult(UploadCommitStatus.Unknown);
             }
 
             if (session.HasWriter)
             {
-                throw new InvalidOperationException($"Upload session '{id}' cannot be committed while a writer is open.");
+                return ValueTask.FromResult(UploadCommitStatus.Busy);
             }
 
             session.Ended = true;
@@ -105,7 +104,7 @@ public sealed class InMemoryUploadStore : IUploadStore
             _blobs.Commit(digest, session.Chunks);
         }
 
-        return ValueTask.FromResult(true);
+        return ValueTask.FromResult(UploadCommitStatus.Committed);
     }
 
     /// <inheritdoc />

@@ -149,9 +149,12 @@ public sealed class UploadOperations
             return RegistryError.DigestInvalid($"the uploaded content is {actual.Value}, not {expected}");
         }
 
-        if (!await _uploads.CommitAsync(session.Id, expected, cancellationToken).ConfigureAwait(false))
+        switch (await _uploads.CommitAsync(session.Id, expected, cancellationToken).ConfigureAwait(false))
         {
-            return RegistryError.UploadUnknown();
+            case UploadCommitStatus.Busy:
+                return RegistryError.UploadInvalid("another request is writing to this upload");
+            case UploadCommitStatus.Unknown:
+                return RegistryError.UploadUnknown();
         }
 
         await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);

@@ -30,9 +30,9 @@ public interface IUploadStore
     /// Makes the session's bytes durable, moves them into the blob store as <paramref name="digest"/> atomically and
     /// ends the session.
     /// The caller has verified the digest. When the blob already exists the bytes are dropped and the session ends.
-    /// Returns false when the session does not exist.
+    /// A session with an open writer is left as it is (<see cref="UploadCommitStatus.Busy"/>).
     /// </summary>
-    ValueTask<bool> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the session and discards its bytes; returns false when it did not exist.</summary>
     ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);

@@ -51,7 +51,7 @@ public abstract class UploadStoreContract
         Assert.Null(await Uploads.GetAsync(id));
         Assert.Equal(UploadWriteStatus.Unknown, (await Uploads.OpenWriterAsync(id, 0)).Status);
         Assert.Null(await Uploads.OpenReadAsync(id));
-        Assert.False(await Uploads.CommitAsync(id, TestContent.DigestOf("x")));
+        Assert.Equal(UploadCommitStatus.Unknown, await Uploads.CommitAsync(id, TestContent.DigestOf("x")));
         Assert.False(await Uploads.DeleteAsync(id));
     }
 
@@ -138,10 +138,10 @@ public abstract class UploadStoreContract
         await WriteAsync(session.Id, 0, content.AsMemory(0, 70_000));
         await WriteAsync(session.Id, 70_000, content.AsMemory(70_000));
 
-        Assert.True(await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
 
         Assert.Null(await Uploads.GetAsync(session.Id));
-        Assert.False(await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Unknown, await Uploads.CommitAsync(session.Id, digest));
         Assert.Equal(content.Length, await Blobs.GetSizeAsync(digest));
         await using var blob = await Blobs.OpenAsync(digest);
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
@@ -155,7 +155,7 @@ public abstract class UploadStoreContract
         var digest = TestContent.DigestOf([]);
         var session = await Uploads.CreateAsync(Repository);
 
-        Assert.True(await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
 
         Assert.Equal(0, await Blobs.GetSizeAsync(digest));
     }
@@ -169,7 +169,7 @@ public abstract class UploadStoreContract
         var session = await Uploads.CreateAsync(Repository);
         await WriteAsync(session.Id, 0, content);
 
-        Assert.True(await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
 
         Assert.Null(await Uploads.GetAsync(session.Id));
         await using var blob = await Blobs.OpenAsync(digest);
@@ -178,13 +178,13 @@ public abstract class UploadStoreContract
     }
 
     [Fact]
-    public async Task Commit_WhileWriterIsOpen_Throws()
+    public async Task Commit_WhileWriterIsOpen_IsBusy_AndChangesNothing()
     {
         var session = await Uploads.CreateAsync(Repository);
         var (_, writer) = await Uploads.OpenWriterAsync(session.Id, 0);
         await using (writer)
         {
-            await Assert.ThrowsAsync<InvalidOperationException>(async () => await Uploads.CommitAsync(session.Id, TestContent.DigestOf([])));
+            Assert.Equal(UploadCommitStatus.Busy, await Uploads.CommitAsync(session.Id, TestContent.DigestOf([])));
         }
 
         Assert.NotNull(await Uploads.GetAsync(session.Id));
@@ -245,7 +245,7 @@ public abstract class UploadStoreContract
         }
 
         var digest = TestContent.DigestOf(content);
-        Assert.True(await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
         return (digest, content);
     }
 

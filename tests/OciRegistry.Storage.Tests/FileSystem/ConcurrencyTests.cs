@@ -40,7 +40,7 @@ public sealed class ConcurrencyTests : IDisposable
                 await writer!.WriteAsync(TestContent.Segmented(content, segmentLength: 64 * 1024));
             }
 
-            Assert.True(await uploads.CommitAsync(session.Id, digest));
+            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest));
         })));
 
         await AssertSingleIntactBlobAsync(digest, content);
