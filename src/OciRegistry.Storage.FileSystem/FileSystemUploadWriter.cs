@@ -22,12 +22,11 @@ namespace OciRegistry.Storage.FileSystem;
 internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHandle exclusiveLock, long length, Action release) : IUploadWriter
 {
     private const int GatherBytes = 256 * 1024;
-    private const long WritebackBytes = 64L * 1024 * 1024;
+    private const long WritebackBytes = 8L * 1024 * 1024;
 
     private byte[]? _gather;
     private bool _disposed;
     private long _notWrittenBack;
-    private Task _writeback = Task.CompletedTask;
 
     /// <inheritdoc />
     public long Length { get; private set; } = length;
@@ -61,36 +60,38 @@ internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHa
         return ValueTask.CompletedTask;
     }
 
-    // Starts writing dirty pages back to disk every 64 MiB, on the side, so the flush at commit finds little left to do:
-    // 1 GiB monolithic pushes (curl, loopback, quiet 2-core machine, alternating builds, 3 x 3 pushes) went from
-    // 0.55-0.61 to 0.64 GB/s at the same server CPU per GB.
+    // Starts disk write-back of every 8 MiB written (and of the rest when the writer closes), so the flush at commit
+    // finds little left to do: without it the commit after 64 PATCHes of 16 MiB waited 0.48 s to flush the whole GiB.
+    // Alternating builds, curl on loopback, 1 GiB: monolithic 0.53-0.63 -> 0.60-0.78 GB/s, chunked (16 MiB PATCHes)
+    // 0.33-0.36 -> 0.38-0.42 GB/s; a flush on a thread-pool thread every 64 MiB had reached 0.64 / no chunked gain.
     private void Written(long bytes)
     {
         Length += bytes;
         _notWrittenBack += bytes;
-        if (_notWrittenBack >= WritebackBytes && _writeback.IsCompleted)
+        if (_notWrittenBack >= WritebackBytes)
         {
-            _notWrittenBack = 0;
-            _writeback = Task.Run(() => RandomAccess.FlushToDisk(dataFile));
+            StartWriteback();
         }
     }
 
-    /// <summary>Waits for a write-back in flight, closes the file, returns the buffer and releases the session.</summary>
-    public async ValueTask DisposeAsync()
+    private void StartWriteback()
+    {
+        DiskWriteback.Start(dataFile, Length - _notWrittenBack, _notWrittenBack);
+        _notWrittenBack = 0;
+    }
+
+    /// <summary>Starts write-back of what is left, closes the file, returns the buffer and releases the session.</summary>
+    public ValueTask DisposeAsync()
     {
         if (_disposed)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         _disposed = true;
-        try
+        if (_notWrittenBack > 0)
         {
-            await _writeback.ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // Only a head start: the commit flushes again and reports a disk that fails.
+            StartWriteback();
         }
 
         dataFile.Dispose();
@@ -102,5 +103,6 @@ internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHa
         }
 
         release();
+        return ValueTask.CompletedTask;
     }
 }

@@ -280,7 +280,9 @@ public sealed class UploadOperations
         var hasher = _hashes.Take(session.Id, session.Length);
         await using (openWriter.ConfigureAwait(false))
         {
-            hasher ??= await RehashAsync(session.Id, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
+            hasher ??= session.Length == 0
+                ? DigestHasher.Rent()
+                : await RehashAsync(session.Id, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
             if (hasher is null)
             {
                 return RegistryError.UploadUnknown();
