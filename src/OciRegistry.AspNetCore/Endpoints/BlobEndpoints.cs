@@ -43,18 +43,11 @@ internal sealed class BlobEndpoints(BlobOperations blobs)
         await BlobStreaming.CopyAsync(content, offset, length, context.Response.BodyWriter, context.RequestAborted).ConfigureAwait(false);
     }
 
-    public async Task DeleteAsync(HttpContext context, RegistryRoute route)
-    {
-        var deleted = await blobs.DeleteAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
-        if (!deleted.IsSuccess)
-        {
-            await ErrorResponses.WriteAsync(context, deleted.Error).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.ContentLength = 0;
-    }
+    public async Task DeleteAsync(HttpContext context, RegistryRoute route) =>
+        await EmptyResponses.WriteAsync(
+            context,
+            await blobs.DeleteAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false),
+            StatusCodes.Status202Accepted).ConfigureAwait(false);
 
     // Returns false when the answer is complete without a body (416).
     private static async Task<bool> WriteHeadersAsync(HttpContext context, string digest, long size, ByteRange? range, bool satisfiable)

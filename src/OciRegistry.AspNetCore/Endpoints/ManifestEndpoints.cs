@@ -70,18 +70,11 @@ internal sealed class ManifestEndpoints(ManifestOperations manifests, IOptions<R
         response.ContentLength = 0;
     }
 
-    public async Task DeleteAsync(HttpContext context, RegistryRoute route)
-    {
-        var deleted = await manifests.DeleteAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
-        if (!deleted.IsSuccess)
-        {
-            await ErrorResponses.WriteAsync(context, deleted.Error).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status202Accepted;
-        context.Response.ContentLength = 0;
-    }
+    public async Task DeleteAsync(HttpContext context, RegistryRoute route) =>
+        await EmptyResponses.WriteAsync(
+            context,
+            await manifests.DeleteAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false),
+            StatusCodes.Status202Accepted).ConfigureAwait(false);
 
     private static void WriteHeaders(HttpResponse response, ManifestRecord record)
     {

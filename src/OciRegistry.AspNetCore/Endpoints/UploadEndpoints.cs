@@ -109,17 +109,11 @@ internal sealed class UploadEndpoints(UploadOperations uploads, IRegistryAuthori
         await WriteCreatedAsync(context, route.Repository, completed).ConfigureAwait(false);
     }
 
-    public async Task CancelAsync(HttpContext context, RegistryRoute route)
-    {
-        var cancelled = await uploads.CancelAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
-        if (!cancelled.IsSuccess)
-        {
-            await ErrorResponses.WriteAsync(context, cancelled.Error).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-    }
+    public async Task CancelAsync(HttpContext context, RegistryRoute route) =>
+        await EmptyResponses.WriteAsync(
+            context,
+            await uploads.CancelAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false),
+            StatusCodes.Status204NoContent).ConfigureAwait(false);
 
     // A mount needs pull on the source repository; without it the request falls back to a plain upload and reveals nothing.
     private async Task<bool> TryMountAsync(HttpContext context, string repository, string digest, string from)
