@@ -173,6 +173,7 @@ def start_upload(server, repo):
 
 def push_monolithic(server, repo, path, digest):
     """POST + PUT ?digest= with the whole file streamed by curl; returns seconds."""
+    os.sync()  # start every push with no write-back pending from the previous one, for either server
     started = time.perf_counter()
     location = start_upload(server, repo)
     status, _ = curl(["-X", "PUT", "-T", path, "-H", "Content-Type: application/octet-stream",
@@ -183,6 +184,7 @@ def push_monolithic(server, repo, path, digest):
 
 def push_chunked(server, repo, chunks, digest):
     """POST, one PATCH per chunk file (Content-Range), PUT ?digest= without body; returns seconds."""
+    os.sync()  # start every push with no write-back pending from the previous one, for either server
     started = time.perf_counter()
     location = start_upload(server, repo)
     offset = 0
