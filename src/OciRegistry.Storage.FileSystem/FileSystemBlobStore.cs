@@ -15,11 +15,15 @@ namespace OciRegistry.Storage.FileSystem;
 /// </remarks>
 public sealed class FileSystemBlobStore : IBlobStore
 {
-    /// <summary>Opens (creating when missing) the store under <paramref name="options"/>' root.</summary>
+    /// <summary>
+    /// Opens (creating when missing) the store under <paramref name="options"/>' root, and removes what a crash left in
+    /// its <c>tmp/</c> folder more than an hour ago.
+    /// </summary>
     public FileSystemBlobStore(FileSystemStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Layout = new FileSystemLayout(options.RootPath);
+        TempSweeper.Sweep(Layout.TempDirectory, DateTimeOffset.UtcNow);
     }
 
     internal FileSystemLayout Layout { get; }

@@ -31,6 +31,29 @@ public sealed class DurabilityTests : IDisposable
         Assert.Empty(await blobs.ListAsync().ToListAsync());
     }
 
+    [Fact]
+    public void OpeningTheStore_RemovesOldCrashLeftovers_FromTmp_AndKeepsFreshOnes()
+    {
+        var tmp = Path.Combine(_root.Path, "tmp");
+        Directory.CreateDirectory(tmp);
+        var oldFile = Path.Combine(tmp, "old-file");
+        var oldFolder = Path.Combine(tmp, "old-session");
+        var freshFile = Path.Combine(tmp, "fresh-file");
+        File.WriteAllText(oldFile, "torn");
+        Directory.CreateDirectory(oldFolder);
+        File.WriteAllText(Path.Combine(oldFolder, "data"), "torn");
+        File.WriteAllText(freshFile, "in flight");
+        var longAgo = DateTime.UtcNow.AddHours(-2);
+        File.SetLastWriteTimeUtc(oldFile, longAgo);
+        Directory.SetLastWriteTimeUtc(oldFolder, longAgo);
+
+        _ = new FileSystemBlobStore(_root.Options);
+
+        Assert.False(File.Exists(oldFile));
+        Assert.False(Directory.Exists(oldFolder));
+        Assert.True(File.Exists(freshFile));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("{\"repository\":\"libr")]
