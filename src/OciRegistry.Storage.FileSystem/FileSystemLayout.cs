@@ -18,7 +18,8 @@ namespace OciRegistry.Storage.FileSystem;
 ///     _manifests/&lt;alg&gt;/&lt;hex&gt;               JSON record: mediaType, size, subject, artifactType, annotations
 ///     _tags/&lt;tag&gt;                           the digest text the tag points at
 ///     _referrers/&lt;alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;   empty file: manifest hex refers to subject
-///   tmp/                                     temp files and folders, renamed into place (same file system)
+///   tmp/                                     temp files and folders, renamed into place (same file system);
+///                                            entries older than an hour are crash leftovers, removed when the store opens
 /// </code>
 /// Repository-internal folders start with <c>_</c>, which no component of a valid repository name can, so a nested
 /// repository never collides with them. A folder under <c>repositories/</c> is a repository while one of its
