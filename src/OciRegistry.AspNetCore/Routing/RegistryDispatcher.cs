@@ -80,32 +80,42 @@ internal sealed class RegistryDispatcher(
         }
     }
 
+    // Picks the endpoint and the resource it is authorized against; only that one resource is allocated.
     private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryResource? Resource) Select(RegistryRoute route, string method)
     {
-        var pull = new RegistryResource(route.Repository, RegistryAction.Pull);
-        var push = new RegistryResource(route.Repository, RegistryAction.Push);
-        var delete = new RegistryResource(route.Repository, RegistryAction.Delete);
+        var (handler, action) = SelectHandler(route.Kind, method);
+        var resource = handler is null ? null : route.Kind switch
+        {
+            RouteKind.Base => RegistryResource.Base,
+            RouteKind.Catalog => RegistryResource.Catalog,
+            _ => new RegistryResource(route.Repository, action),
+        };
+        return (handler, resource);
+    }
+
+    private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryAction Action) SelectHandler(RouteKind kind, string method)
+    {
         var isGet = HttpMethods.IsGet(method);
         var isHead = HttpMethods.IsHead(method);
-        return route.Kind switch
+        return kind switch
         {
-            RouteKind.Base when isGet || isHead => (WriteBaseAsync, RegistryResource.Base),
-            RouteKind.Catalog when isGet || isHead => (CatalogAsync, RegistryResource.Catalog),
-            RouteKind.Tags when isGet || isHead => (listings.TagsAsync, pull),
-            RouteKind.Referrers when isGet || isHead => (referrers.GetAsync, pull),
-            RouteKind.Manifest when isGet => (manifests.GetAsync, pull),
-            RouteKind.Manifest when isHead => (manifests.HeadAsync, pull),
-            RouteKind.Manifest when HttpMethods.IsPut(method) => (manifests.PutAsync, push),
-            RouteKind.Manifest when HttpMethods.IsDelete(method) => (manifests.DeleteAsync, delete),
-            RouteKind.Blob when isGet => (blobs.GetAsync, pull),
-            RouteKind.Blob when isHead => (blobs.HeadAsync, pull),
-            RouteKind.Blob when HttpMethods.IsDelete(method) => (blobs.DeleteAsync, delete),
-            RouteKind.UploadStart when HttpMethods.IsPost(method) => (uploads.StartAsync, push),
-            RouteKind.UploadSession when isGet => (uploads.StatusAsync, push),
-            RouteKind.UploadSession when HttpMethods.IsPatch(method) => (uploads.PatchAsync, push),
-            RouteKind.UploadSession when HttpMethods.IsPut(method) => (uploads.PutAsync, push),
-            RouteKind.UploadSession when HttpMethods.IsDelete(method) => (uploads.CancelAsync, push),
-            _ => (null, null),
+            RouteKind.Base when isGet || isHead => (WriteBaseAsync, RegistryAction.Pull),
+            RouteKind.Catalog when isGet || isHead => (CatalogAsync, RegistryAction.Catalog),
+            RouteKind.Tags when isGet || isHead => (listings.TagsAsync, RegistryAction.Pull),
+            RouteKind.Referrers when isGet || isHead => (referrers.GetAsync, RegistryAction.Pull),
+            RouteKind.Manifest when isGet => (manifests.GetAsync, RegistryAction.Pull),
+            RouteKind.Manifest when isHead => (manifests.HeadAsync, RegistryAction.Pull),
+            RouteKind.Manifest when HttpMethods.IsPut(method) => (manifests.PutAsync, RegistryAction.Push),
+            RouteKind.Manifest when HttpMethods.IsDelete(method) => (manifests.DeleteAsync, RegistryAction.Delete),
+            RouteKind.Blob when isGet => (blobs.GetAsync, RegistryAction.Pull),
+            RouteKind.Blob when isHead => (blobs.HeadAsync, RegistryAction.Pull),
+            RouteKind.Blob when HttpMethods.IsDelete(method) => (blobs.DeleteAsync, RegistryAction.Delete),
+            RouteKind.UploadStart when HttpMethods.IsPost(method) => (uploads.StartAsync, RegistryAction.Push),
+            RouteKind.UploadSession when isGet => (uploads.StatusAsync, RegistryAction.Push),
+            RouteKind.UploadSession when HttpMethods.IsPatch(method) => (uploads.PatchAsync, RegistryAction.Push),
+            RouteKind.UploadSession when HttpMethods.IsPut(method) => (uploads.PutAsync, RegistryAction.Push),
+            RouteKind.UploadSession when HttpMethods.IsDelete(method) => (uploads.CancelAsync, RegistryAction.Push),
+            _ => (null, RegistryAction.Pull),
         };
     }
 
