@@ -18,6 +18,7 @@ internal static class RegistryHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.WebHost.UseKestrelHttpsConfiguration(); // https:// URLs with Kestrel:Certificates:Default:Path (+ KeyPath for PEM)
         builder.WebHost.ConfigureKestrel((context, kestrel) => ServerLimits.Apply(kestrel, context.Configuration));
         var section = builder.Configuration.GetSection("OciRegistry");
         builder.Services
