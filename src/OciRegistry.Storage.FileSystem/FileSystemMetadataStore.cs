@@ -105,14 +105,15 @@ public sealed class FileSystemMetadataStore : IMetadataStore
         ValueTask.FromResult(Paging.Page(EnumerateFiles(_layout.TagsDirectory(repository)).Select(file => Path.GetFileName(file)), after, limit));
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<KeyValuePair<string, Digest>>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
     {
-        var tags = new List<KeyValuePair<string, Digest>>();
+        var tags = new List<TagEntry>();
         foreach (var tagFile in EnumerateFiles(_layout.TagsDirectory(repository)))
         {
+            // A tag file is replaced whole by rename whenever the tag moves, so its write time is when it was set.
             if (await ReadTagAsync(tagFile, cancellationToken).ConfigureAwait(false) is { } digest)
             {
-                tags.Add(new(Path.GetFileName(tagFile), digest));
+                tags.Add(new TagEntry(Path.GetFileName(tagFile), digest, File.GetLastWriteTimeUtc(tagFile)));
             }
         }
 

@@ -56,7 +56,7 @@ public static class OciRegistryCoreServiceCollectionExtensions
         return builder.UseStorage(
             sp => new InMemoryBlobStore(sp.GetService<TimeProvider>()),
             sp => new InMemoryUploadStore((InMemoryBlobStore)sp.GetRequiredService<IBlobStore>(), sp.GetService<TimeProvider>()),
-            _ => new InMemoryMetadataStore());
+            sp => new InMemoryMetadataStore(sp.GetService<TimeProvider>()));
     }
 
     /// <summary>Replaces the three store contracts with a provider's implementations. For storage providers.</summary>

@@ -11,6 +11,13 @@ public sealed class InMemoryMetadataStore : IMetadataStore
 {
     private readonly Dictionary<string, RepositoryMetadata> _repositories = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates an empty store; <paramref name="time"/> stamps when tags are set (the system clock when omitted).</summary>
+    public InMemoryMetadataStore(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <inheritdoc />
     public ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
@@ -51,7 +58,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
             metadata.Manifests[manifest.Digest] = manifest;
             if (tag is not null)
             {
-                metadata.Tags[tag] = manifest.Digest;
+                metadata.Tags[tag] = (manifest.Digest, _time.GetUtcNow());
             }
         }
 
@@ -76,8 +83,8 @@ public sealed class InMemoryMetadataStore : IMetadataStore
         lock (_lock)
         {
             return ValueTask.FromResult(
-                _repositories.TryGetValue(repository, out var metadata) && metadata.Tags.TryGetValue(tag, out var digest)
-                    ? digest
+                _repositories.TryGetValue(repository, out var metadata) && metadata.Tags.TryGetValue(tag, out var entry)
+                    ? entry.Digest
                     : (Digest?)null);
         }
     }
@@ -96,7 +103,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
 
                 foreach (var (tag, target) in metadata.Tags.ToList())
                 {
-                    if (target == digest)
+                    if (target.Digest == digest)
                     {
                         metadata.Tags.Remove(tag);
                     }
@@ -127,11 +134,13 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<KeyValuePair<string, Digest>>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            IReadOnlyList<KeyValuePair<string, Digest>> tags = _repositories.TryGetValue(repository, out var metadata) ? [.. metadata.Tags] : [];
+            IReadOnlyList<TagEntry> tags = _repositories.TryGetValue(repository, out var metadata)
+                ? [.. metadata.Tags.Select(t => new TagEntry(t.Key, t.Value.Digest, t.Value.UpdatedAt))]
+                : [];
             return ValueTask.FromResult(tags);
         }
     }

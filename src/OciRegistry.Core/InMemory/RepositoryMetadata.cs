@@ -10,7 +10,7 @@ internal sealed class RepositoryMetadata
 
     public Dictionary<Digest, ManifestRecord> Manifests { get; } = [];
 
-    public Dictionary<string, Digest> Tags { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, (Digest Digest, DateTimeOffset UpdatedAt)> Tags { get; } = new(StringComparer.Ordinal);
 
     public bool IsEmpty => BlobLinks.Count == 0 && Manifests.Count == 0 && Tags.Count == 0;
 }

@@ -135,7 +135,7 @@ public sealed partial class GarbageCollector
         var options = _options.Value;
         var report = pass.Report;
         var tags = await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
-        var dropped = Retention.TagsToDrop(tags.Select(t => t.Key), options.Retention, _registryOptions.Value.ImmutableTagPatterns);
+        var dropped = Retention.TagsToDrop(tags, options.Retention, _registryOptions.Value.ImmutableTagPatterns);
         foreach (var tag in dropped.Order(StringComparer.Ordinal))
         {
             if (report.DryRun || await _metadata.DeleteTagAsync(repository, tag, cancellationToken).ConfigureAwait(false))
@@ -145,7 +145,7 @@ public sealed partial class GarbageCollector
         }
 
         var manifests = (await _metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.Digest);
-        var roots = tags.Where(t => !dropped.Contains(t.Key)).Select(t => t.Value)
+        var roots = tags.Where(t => !dropped.Contains(t.Name)).Select(t => t.Digest)
             .Concat(manifests.Keys.Where(d => !options.DeleteUntaggedManifests || !pass.IsOld(d)));
         var marked = await MarkAsync(repository, manifests, roots, pass.Reader, cancellationToken).ConfigureAwait(false);
 
@@ -271,7 +271,7 @@ public sealed partial class GarbageCollector
     }
 
     private async ValueTask<bool> IsTaggedAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        (await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false)).Any(t => t.Value == digest);
+        (await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false)).Any(t => t.Digest == digest);
 
     private async Task<List<string>> ListRepositoriesAsync(CancellationToken cancellationToken)
     {

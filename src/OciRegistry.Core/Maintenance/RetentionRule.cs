@@ -5,8 +5,9 @@ namespace OciRegistry.Core.Maintenance;
 /// are deleted by garbage collection (their manifests then go too when nothing else reaches them).
 /// </summary>
 /// <remarks>
-/// The metadata store keeps no push times, so "newest" means lexically greatest (ordinal order): use sortable tags
-/// such as <c>2026.11.25-1</c> or zero-padded build numbers; <c>v1.10</c> sorts before <c>v1.9</c>. Tags matching
+/// "Newest" means most recently set (pushed or moved), as the metadata store records it
+/// (<see cref="Storage.TagEntry.UpdatedAt"/>); tags set at the same instant are ordered by name, the lexically greater
+/// counting as newer. Tags matching
 /// <see cref="Operations.RegistryOptions.ImmutableTagPatterns"/> are never deleted. With several rules, a tag is
 /// deleted when any rule drops it.
 /// </remarks>

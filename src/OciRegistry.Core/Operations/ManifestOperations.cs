@@ -247,7 +247,7 @@ public sealed class ManifestOperations
         }
 
         var tags = await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
-        var pinned = tags.FirstOrDefault(t => t.Value == reference.Digest && _immutableTags.Matches(t.Key)).Key;
+        var pinned = tags.FirstOrDefault(t => t.Digest == reference.Digest && _immutableTags.Matches(t.Name)).Name;
         return pinned is null ? null : RegistryError.Denied($"tag '{pinned}' is immutable and points at {reference.Digest}");
     }
 

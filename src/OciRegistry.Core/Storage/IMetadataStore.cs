@@ -42,8 +42,8 @@ public interface IMetadataStore
     /// <summary>The repository's tags in lexical order, after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
     ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Every tag of the repository with the digest it points at (for garbage collection).</summary>
-    ValueTask<IReadOnlyList<KeyValuePair<string, Digest>>> GetTagsAsync(string repository, CancellationToken cancellationToken = default);
+    /// <summary>Every tag of the repository with the digest it points at and when it was set (for garbage collection).</summary>
+    ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default);
 
     /// <summary>Every manifest linked to the repository (for garbage collection).</summary>
     ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default);

@@ -180,7 +180,7 @@ internal static class ConcurrentCollectionScenario
                 }
             }
 
-            foreach (var (tag, _) in await registry.Metadata.GetTagsAsync(repository))
+            foreach (var (tag, _, _) in await registry.Metadata.GetTagsAsync(repository))
             {
                 Assert.True((await registry.Manifests.GetAsync(repository, tag)).IsSuccess, $"{repository}:{tag} does not resolve");
             }

@@ -129,7 +129,7 @@ public sealed class GarbageCollectorTests
 
         Assert.True(dry.DryRun);
         Assert.Equal(blobsBefore.Order(), (await registry.StoredBlobsAsync()).Order());
-        Assert.Equal(["build-1", "build-2"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Key).Order());
+        Assert.Equal(["build-1", "build-2"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Name).Order());
         Assert.Equal(3, (await registry.Metadata.ListManifestsAsync("app")).Count);
 
         var real = await registry.Collector.CollectAsync();
@@ -143,7 +143,23 @@ public sealed class GarbageCollectorTests
     }
 
     [Fact]
-    public async Task Retention_KeepsTheLexicallyGreatestMatchingTags_AndLeavesOthersAlone()
+    public async Task Retention_KeepsTheMostRecentlySetTags_NotTheLexicallyGreatest()
+    {
+        var registry = MaintenanceRegistry.InMemory(_clock);
+        registry.GcOptions.Retention.Add(new RetentionRule { TagPattern = "release-.*", KeepLast = 1 });
+        await registry.PushImageAsync("app", "release-zeta", "config-z", "layer-z");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await registry.PushImageAsync("app", "release-alpha", "config-a", "layer-a");
+        _clock.Advance(PastGrace);
+
+        var report = await registry.Collector.CollectAsync();
+
+        Assert.Equal([new RepositoryTag("app", "release-zeta")], report.DeletedTags);
+        Assert.Equal(["release-alpha"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task Retention_SetAtTheSameTime_KeepsTheLexicallyGreatestMatchingTags_AndLeavesOthersAlone()
     {
         var registry = MaintenanceRegistry.InMemory(_clock);
         registry.GcOptions.DeleteUntaggedManifests = true;
@@ -161,7 +177,7 @@ public sealed class GarbageCollectorTests
         Assert.Equal(
             [new RepositoryTag("app", "build-001"), new RepositoryTag("app", "build-002"), new RepositoryTag("app", "build-003")],
             report.DeletedTags);
-        Assert.Equal(["build-004", "build-005", "latest"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["build-004", "build-005", "latest"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal(2, report.DeletedManifests.Count);
         Assert.DoesNotContain(DigestOf("layer-1"), report.DeletedBlobs.Select(b => b.Digest));
         Assert.Contains(DigestOf("layer-2"), report.DeletedBlobs.Select(b => b.Digest));

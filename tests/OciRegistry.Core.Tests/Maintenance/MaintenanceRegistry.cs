@@ -57,7 +57,7 @@ internal sealed class MaintenanceRegistry
     public static MaintenanceRegistry InMemory(TimeProvider time, Action<RegistryOptions>? configure = null)
     {
         var blobs = new InMemoryBlobStore(time);
-        return new MaintenanceRegistry(blobs, new InMemoryUploadStore(blobs, time), new InMemoryMetadataStore(), time, configure);
+        return new MaintenanceRegistry(blobs, new InMemoryUploadStore(blobs, time), new InMemoryMetadataStore(time), time, configure);
     }
 
     public async Task<Digest> PushBlobAsync(string repository, string content)

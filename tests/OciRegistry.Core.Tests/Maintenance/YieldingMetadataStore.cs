@@ -63,7 +63,7 @@ internal sealed class YieldingMetadataStore(IMetadataStore inner) : IMetadataSto
         return await inner.ListTagsAsync(repository, after, limit, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<KeyValuePair<string, Digest>>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
     {
         await Task.Yield();
         return await inner.GetTagsAsync(repository, cancellationToken);

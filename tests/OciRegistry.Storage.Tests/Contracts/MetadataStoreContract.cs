@@ -170,8 +170,19 @@ public abstract class MetadataStoreContract
         var tags = await Store.GetTagsAsync(Repository);
 
         Assert.Equal(
-            [new("a", first.Digest), new("b", first.Digest), new KeyValuePair<string, Digest>("c", second.Digest)],
-            tags.OrderBy(t => t.Key, StringComparer.Ordinal));
+            [("a", first.Digest), ("b", first.Digest), ("c", second.Digest)],
+            tags.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (t.Name, t.Digest)));
+    }
+
+    [Fact]
+    public async Task Tags_RecordWhenTheyWereLastSet()
+    {
+        var before = DateTimeOffset.UtcNow.AddSeconds(-2);
+        await Store.PutManifestAsync(Repository, Manifest("first"), "moving");
+
+        var set = Assert.Single(await Store.GetTagsAsync(Repository));
+
+        Assert.InRange(set.UpdatedAt, before, DateTimeOffset.UtcNow.AddSeconds(2));
     }
 
     [Theory]
