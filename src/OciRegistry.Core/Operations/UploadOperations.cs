@@ -54,22 +54,6 @@ public sealed class UploadOperations
         return session;
     }
 
-    // Counts live sessions up to the limit only, so a busy registry does not list every session per POST. The store is
-    // the truth (several instances may share it); an expired session no longer counts.
-    private async ValueTask<int> CountSessionsAsync(int limit, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        await foreach (var session in _uploads.ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!IsExpired(session) && ++count >= limit)
-            {
-                break;
-            }
-        }
-
-        return count;
-    }
-
     /// <summary>The state of a live session of <paramref name="repository"/>; BLOB_UPLOAD_UNKNOWN when it does not exist or expired.</summary>
     public async ValueTask<RegistryResult<UploadSession>> GetAsync(string repository, string uploadId, CancellationToken cancellationToken = default)
     {
@@ -244,6 +228,22 @@ public sealed class UploadOperations
 
         _metrics?.UploadsEnded(purged);
         return purged;
+    }
+
+    // Counts live sessions up to the limit only, so a busy registry does not list every session per POST. The store is
+    // the truth (several instances may share it); an expired session no longer counts.
+    private async ValueTask<int> CountSessionsAsync(int limit, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var session in _uploads.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!IsExpired(session) && ++count >= limit)
+            {
+                break;
+            }
+        }
+
+        return count;
     }
 
     private bool IsExpired(UploadSession session) =>
