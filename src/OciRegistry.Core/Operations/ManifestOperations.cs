@@ -78,25 +78,8 @@ public sealed class ManifestOperations
         await _metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
         await _metadata.PutManifestAsync(repository, record, parsedReference.TagName, cancellationToken).ConfigureAwait(false);
 
-        // A garbage collection may have unlinked a referenced blob between the check above and the link: look again
-        // now that the manifest is visible to it, and withdraw the manifest rather than leave one with missing blobs.
-        var vanished = await FindMissingReferenceAsync(repository, manifest, cancellationToken).ConfigureAwait(false);
-        if (vanished is null
-            && (await _metadata.GetManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is null
-                || !await _metadata.IsBlobLinkedAsync(repository, digest, cancellationToken).ConfigureAwait(false)
-                || await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null))
+        if (await WithdrawIfCollectedAsync(repository, manifest, digest, parsedReference.TagName, cancellationToken).ConfigureAwait(false) is { } vanished)
         {
-            vanished = RegistryError.ManifestBlobUnknown(digest);
-        }
-
-        if (vanished is not null)
-        {
-            await _metadata.DeleteManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false);
-            if (parsedReference.TagName is { } pushedTag && await _metadata.ResolveTagAsync(repository, pushedTag, cancellationToken).ConfigureAwait(false) == digest)
-            {
-                await _metadata.DeleteTagAsync(repository, pushedTag, cancellationToken).ConfigureAwait(false);
-            }
-
             return vanished;
         }
 
@@ -222,6 +205,33 @@ public sealed class ManifestOperations
             _ when forPush => (default, RegistryError.ManifestInvalid($"'{reference}' is not a valid tag")),
             _ => (default, RegistryError.ManifestUnknown(reference)),
         };
+
+    // A garbage collection may have unlinked a referenced blob between the first check and the link: look again now
+    // that the manifest is visible to it, and withdraw the manifest (and its tag) rather than leave one with missing blobs.
+    private async ValueTask<RegistryError?> WithdrawIfCollectedAsync(string repository, Manifest manifest, Digest digest, string? tag, CancellationToken cancellationToken)
+    {
+        var vanished = await FindMissingReferenceAsync(repository, manifest, cancellationToken).ConfigureAwait(false);
+        if (vanished is null
+            && (await _metadata.GetManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is null
+                || !await _metadata.IsBlobLinkedAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+                || await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null))
+        {
+            vanished = RegistryError.ManifestBlobUnknown(digest);
+        }
+
+        if (vanished is null)
+        {
+            return null;
+        }
+
+        await _metadata.DeleteManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false);
+        if (tag is not null && await _metadata.ResolveTagAsync(repository, tag, cancellationToken).ConfigureAwait(false) == digest)
+        {
+            await _metadata.DeleteTagAsync(repository, tag, cancellationToken).ConfigureAwait(false);
+        }
+
+        return vanished;
+    }
 
     private async ValueTask<RegistryError?> RefuseMovingImmutableTagAsync(string repository, string tag, Digest digest, CancellationToken cancellationToken)
     {
