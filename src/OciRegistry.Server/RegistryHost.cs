@@ -27,6 +27,7 @@ internal static class RegistryHost
             .AddConfiguredAuthentication(section.GetSection("Auth"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
+        builder.Services.AddLargeTransportBuffers();
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();

@@ -59,6 +59,7 @@ public sealed class InProcessRegistry : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0);
             kestrel.Limits.MaxRequestBodySize = null;
         });
+        builder.Services.AddLargeTransportBuffers();
         var registry = builder.Services.AddOciRegistry(options.Registry);
         if (dataFolder is not null)
         {

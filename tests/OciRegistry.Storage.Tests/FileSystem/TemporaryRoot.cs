@@ -2,12 +2,12 @@ using OciRegistry.Storage.FileSystem;
 
 namespace OciRegistry.Storage.Tests.FileSystem;
 
-/// <summary>A fresh folder under the system temp path for one test, deleted on dispose.</summary>
+/// <summary>A fresh folder for one test, deleted on dispose: under the system temp path unless another parent is given.</summary>
 public sealed class TemporaryRoot : IDisposable
 {
-    public TemporaryRoot()
+    public TemporaryRoot(string? parent = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ociregistry-storage-tests", Guid.NewGuid().ToString("N"), "root");
+        Path = System.IO.Path.Combine(parent ?? System.IO.Path.GetTempPath(), "ociregistry-storage-tests", Guid.NewGuid().ToString("N"), "root");
         Directory.CreateDirectory(Path);
     }
 
