@@ -32,6 +32,21 @@ internal static class AtomicFile
     /// </summary>
     public static bool MoveIntoPlace(string source, string target)
     {
+        if (TryMoveIntoPlace(source, target))
+        {
+            return true;
+        }
+
+        File.Delete(source);
+        return false;
+    }
+
+    /// <summary>
+    /// Renames <paramref name="source"/> to <paramref name="target"/> unless the target exists, in which case the
+    /// source is left where it is and false returned. Atomic: of two racing callers exactly one wins.
+    /// </summary>
+    public static bool TryMoveIntoPlace(string source, string target)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         try
         {
@@ -40,7 +55,6 @@ internal static class AtomicFile
         }
         catch (IOException) when (File.Exists(target))
         {
-            File.Delete(source);
             return false;
         }
     }

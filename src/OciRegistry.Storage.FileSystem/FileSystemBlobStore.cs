@@ -77,8 +77,12 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
+    /// <summary>Whether the blob is stored.</summary>
+    internal bool Contains(Digest digest) => File.Exists(Layout.Blob(digest));
+
     /// <summary>
-    /// Moves a finished upload's file into place as <paramref name="digest"/>, or deletes it when the blob exists.
+    /// Moves a finished upload's file into place as <paramref name="digest"/>; false, leaving the file where it is,
+    /// when the blob exists.
     /// </summary>
-    internal void Commit(string sourcePath, Digest digest) => AtomicFile.MoveIntoPlace(sourcePath, Layout.Blob(digest));
+    internal bool TryCommit(string sourcePath, Digest digest) => AtomicFile.TryMoveIntoPlace(sourcePath, Layout.Blob(digest));
 }

@@ -125,10 +125,15 @@ public sealed class FileSystemUploadStore : IUploadStore
                 return ValueTask.FromResult(UploadCommitStatus.Unknown);
             }
 
+            // A blob that is already stored keeps its file: the upload's copy is neither flushed nor moved.
             var data = Path.Combine(ended, DataFileName);
-            FlushToDisk(data);
-            _blobs.Commit(data, digest);
-            Directory.Delete(ended, recursive: true);
+            if (!_blobs.Contains(digest))
+            {
+                FlushToDisk(data);
+                _blobs.TryCommit(data, digest);
+            }
+
+            TempSweeper.DeleteInBackground(ended);
             return ValueTask.FromResult(UploadCommitStatus.Committed);
         }
         finally
@@ -148,7 +153,7 @@ public sealed class FileSystemUploadStore : IUploadStore
             return ValueTask.FromResult(false);
         }
 
-        Directory.Delete(ended, recursive: true);
+        TempSweeper.DeleteInBackground(ended);
         return ValueTask.FromResult(true);
     }
 

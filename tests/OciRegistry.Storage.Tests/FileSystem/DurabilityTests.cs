@@ -32,6 +32,49 @@ public sealed class DurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task EndedSessions_LeaveNothingInTmp_OnceTheirBackgroundDeletionRan()
+    {
+        var content = TestContent.Bytes(3_000, seed: 3);
+        var digest = TestContent.DigestOf(content);
+        var blobs = new FileSystemBlobStore(_root.Options);
+        var uploads = new FileSystemUploadStore(blobs);
+        var committed = await UploadAsync(uploads, content);
+        var duplicate = await UploadAsync(uploads, content);
+        var cancelled = await UploadAsync(uploads, content);
+
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(committed, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest));
+        Assert.True(await uploads.DeleteAsync(cancelled));
+
+        var tmp = Path.Combine(_root.Path, "tmp");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.EnumerateFileSystemEntries(tmp).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
+        Assert.Empty(await uploads.ListAsync().ToListAsync());
+        var stored = await blobs.OpenAsync(digest);
+        await using (stored)
+        {
+            Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
+        }
+    }
+
+    private static async Task<string> UploadAsync(FileSystemUploadStore uploads, byte[] content)
+    {
+        var session = await uploads.CreateAsync(Repository);
+        var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
+        await using (writer)
+        {
+            await writer!.WriteAsync(new(content));
+        }
+
+        return session.Id;
+    }
+
+    [Fact]
     public void OpeningTheStore_RemovesOldCrashLeftovers_FromTmp_AndKeepsFreshOnes()
     {
         var tmp = Path.Combine(_root.Path, "tmp");
