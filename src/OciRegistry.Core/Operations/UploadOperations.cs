@@ -16,6 +16,7 @@ namespace OciRegistry.Core.Operations;
 public sealed class UploadOperations
 {
     private const int CopySliceBytes = 256 * 1024;
+    private const int OffloadMinBytes = 64 * 1024;
 
     private readonly IUploadStore _uploads;
     private readonly IBlobStore _blobs;
@@ -307,14 +308,19 @@ public sealed class UploadOperations
         }
     }
 
-    // Write and hash each slice of at most 256 KiB, overlapped when the store writes asynchronously; the hasher sees
-    // exactly what the writer wrote. Each slice is consumed as soon as it is done, so Kestrel, which stops receiving
-    // while its request buffer (1 MiB by default) is full, keeps filling the pipe meanwhile: consuming whole reads of
-    // up to 1 MiB stalled the receive for the hash and write of each (monolithic 512 MiB push on the loaded 2-core
-    // machine, medians of 3: 0.11 → 0.24 GB/s).
+    // Write and hash each slice of at most 256 KiB; the hasher sees exactly what the writer wrote. From 64 KiB up the
+    // write runs on a thread-pool thread while this one hashes (OffloadedWrite, no allocation per slice): the file
+    // store writes synchronously, and hashing after writing kept one core busy while the other waited, above all at
+    // the end of each PATCH, when the client waits for the answer (1 GiB in 16 MiB PATCHes, 4 runs each:
+    // 0.75-0.87 → 0.85-0.99 GB/s; monolithic 0.80-0.89 → 0.88-1.01). Smaller slices (small blobs) are written inline:
+    // the hop would cost more than it saves. Each slice is consumed as soon as it is done, so Kestrel, which stops
+    // receiving while its request buffer (1 MiB by default) is full, keeps filling the pipe meanwhile: consuming whole
+    // reads of up to 1 MiB stalled the receive for the hash and write of each (monolithic 512 MiB push on the loaded
+    // 2-core machine, medians of 3: 0.11 → 0.24 GB/s).
     private async ValueTask<RegistryError?> CopyAsync(PipeReader body, IUploadWriter writer, DigestHasher hasher, CancellationToken cancellationToken)
     {
         var maxBytes = _options.Value.MaxBlobBytes;
+        OffloadedWrite? offload = null;
         while (true)
         {
             var read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -328,9 +334,25 @@ public sealed class UploadOperations
                 }
 
                 var slice = buffer.Length > CopySliceBytes ? buffer.Slice(0, CopySliceBytes) : buffer;
-                var write = writer.WriteAsync(slice, cancellationToken);
-                hasher.Append(slice);
-                await write.ConfigureAwait(false);
+                if (slice.Length >= OffloadMinBytes)
+                {
+                    offload ??= new OffloadedWrite();
+                    var write = offload.StartAsync(writer, slice, cancellationToken);
+                    try
+                    {
+                        hasher.Append(slice);
+                    }
+                    finally
+                    {
+                        await write.ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    await writer.WriteAsync(slice, cancellationToken).ConfigureAwait(false);
+                    hasher.Append(slice);
+                }
+
                 body.AdvanceTo(slice.End);
                 if (slice.Length < buffer.Length)
                 {

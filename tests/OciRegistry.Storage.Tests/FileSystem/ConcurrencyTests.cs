@@ -68,6 +68,6 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal(digest, Assert.Single(await blobs.ListAsync().ToListAsync()).Digest);
         await using var blob = await blobs.OpenAsync(digest);
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.Path, "tmp")));
+        await _root.AssertTmpEmptiesAsync();
     }
 }

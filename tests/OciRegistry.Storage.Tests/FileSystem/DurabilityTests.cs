@@ -46,14 +46,7 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest));
         Assert.True(await uploads.DeleteAsync(cancelled));
 
-        var tmp = Path.Combine(_root.Path, "tmp");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Directory.EnumerateFileSystemEntries(tmp).Any() && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
+        await _root.AssertTmpEmptiesAsync();
         Assert.Empty(await uploads.ListAsync().ToListAsync());
         var stored = await blobs.OpenAsync(digest);
         await using (stored)

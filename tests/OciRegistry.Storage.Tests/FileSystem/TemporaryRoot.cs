@@ -15,5 +15,21 @@ public sealed class TemporaryRoot : IDisposable
 
     public FileSystemStorageOptions Options => new() { RootPath = Path };
 
+    /// <summary>
+    /// Asserts that the store's <c>tmp/</c> folder empties: ended upload sessions are deleted in the background, so
+    /// this waits for them (up to 30 s).
+    /// </summary>
+    public async Task AssertTmpEmptiesAsync()
+    {
+        var tmp = System.IO.Path.Combine(Path, "tmp");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.EnumerateFileSystemEntries(tmp).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
+    }
+
     public void Dispose() => Directory.Delete(System.IO.Path.GetDirectoryName(Path)!, recursive: true);
 }
