@@ -20,6 +20,7 @@ namespace OciRegistry.Storage.FileSystem;
 ///     _referrers/&lt;alg&gt;/&lt;subject hex&gt;/&lt;alg&gt;/&lt;hex&gt;   empty file: manifest hex refers to subject
 ///   tmp/                                     temp files and folders, renamed into place (same file system);
 ///                                            entries older than an hour are crash leftovers, removed when the store opens
+///   spare/&lt;guid&gt;/                            folders of committed sessions (info.json, lock) kept for new sessions
 /// </code>
 /// Repository-internal folders start with <c>_</c>, which no component of a valid repository name can, so a nested
 /// repository never collides with them. A folder under <c>repositories/</c> is a repository while one of its
@@ -41,7 +42,8 @@ internal sealed class FileSystemLayout
         UploadsDirectory = Path.Combine(Root, "uploads");
         RepositoriesDirectory = Path.Combine(Root, "repositories");
         TempDirectory = Path.Combine(Root, "tmp");
-        foreach (var directory in (ReadOnlySpan<string>)[BlobsDirectory, UploadsDirectory, RepositoriesDirectory, TempDirectory])
+        SpareDirectory = Path.Combine(Root, "spare");
+        foreach (var directory in (ReadOnlySpan<string>)[BlobsDirectory, UploadsDirectory, RepositoriesDirectory, TempDirectory, SpareDirectory])
         {
             Directory.CreateDirectory(directory);
         }
@@ -57,6 +59,9 @@ internal sealed class FileSystemLayout
     public string RepositoriesDirectory { get; }
 
     public string TempDirectory { get; }
+
+    /// <summary>Folders of ended upload sessions kept for new sessions to reuse (see <see cref="SpareSessionFolders"/>).</summary>
+    public string SpareDirectory { get; }
 
     /// <summary>The names of a repository's folders that mark it as existing.</summary>
     public static IReadOnlyList<string> RepositoryMarkers { get; } = [RepositoryBlobs, RepositoryManifests, RepositoryTags];

@@ -29,6 +29,7 @@ public sealed class FileSystemUploadStore : IUploadStore
     private readonly FileSystemBlobStore _blobs;
     private readonly FileSystemLayout _layout;
     private readonly TimeProvider _timeProvider;
+    private readonly SpareSessionFolders _spares;
 
     /// <summary>Opens the upload sessions kept under <paramref name="blobs"/>' root.</summary>
     /// <param name="blobs">The blob store committed uploads go to.</param>
@@ -39,6 +40,7 @@ public sealed class FileSystemUploadStore : IUploadStore
         _blobs = blobs;
         _layout = blobs.Layout;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _spares = new SpareSessionFolders(_layout);
     }
 
     /// <inheritdoc />
@@ -46,8 +48,12 @@ public sealed class FileSystemUploadStore : IUploadStore
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
         var staging = _layout.NewTempPath();
-        Directory.CreateDirectory(staging);
-        // Not flushed to disk: a session a crash loses is unknown afterwards and the client starts over.
+        if (!_spares.TryTake(staging))
+        {
+            Directory.CreateDirectory(staging);
+        }
+
+        // A reused folder keeps its lock file and has its info.json overwritten. Not flushed to disk: a session a crash loses is unknown afterwards and the client starts over.
         await File.WriteAllBytesAsync(Path.Combine(staging, DataFileName), [], cancellationToken).ConfigureAwait(false);
         var info = JsonSerializer.SerializeToUtf8Bytes(
             new UploadInfoDocument(repository, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
@@ -117,9 +123,11 @@ public sealed class FileSystemUploadStore : IUploadStore
             return ValueTask.FromResult(status == UploadWriteStatus.Busy ? UploadCommitStatus.Busy : UploadCommitStatus.Unknown);
         }
 
+        string? ended;
+        var moved = false;
         try
         {
-            var ended = EndSession(id);
+            ended = EndSession(id);
             if (ended is null)
             {
                 return ValueTask.FromResult(UploadCommitStatus.Unknown);
@@ -130,17 +138,26 @@ public sealed class FileSystemUploadStore : IUploadStore
             if (!_blobs.Contains(digest))
             {
                 FlushToDisk(data);
-                _blobs.TryCommit(data, digest);
+                moved = _blobs.TryCommit(data, digest);
             }
-
-            TempSweeper.DeleteInBackground(ended);
-            return ValueTask.FromResult(UploadCommitStatus.Committed);
         }
         finally
         {
             exclusiveLock.Dispose();
             Release(id);
         }
+
+        // The folder is reused once its lock is released and its data moved out; one still holding data goes.
+        if (moved)
+        {
+            _spares.Keep(ended);
+        }
+        else
+        {
+            TempSweeper.DeleteInBackground(ended);
+        }
+
+        return ValueTask.FromResult(UploadCommitStatus.Committed);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,107 @@
+using OciRegistry.Core.Storage;
+using OciRegistry.Storage.FileSystem;
+
+namespace OciRegistry.Storage.Tests.FileSystem;
+
+/// <summary>Committed sessions' folders are reused by new sessions, so a push creates one file and deletes none.</summary>
+public sealed class SpareSessionFolderTests : IDisposable
+{
+    private readonly TemporaryRoot _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    private string SpareDirectory => Path.Combine(_root.Path, "spare");
+
+    [Fact]
+    public async Task ACommittedSessionsFolder_IsKept_AndTheNextSessionReusesIt_WithItsOwnInfo()
+    {
+        var uploads = NewStore();
+        var first = await UploadAsync(uploads, "library/first", TestContent.Bytes(2_000, seed: 1));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest));
+        Assert.Single(Directory.EnumerateDirectories(SpareDirectory));
+
+        var second = await UploadAsync(uploads, "library/second", TestContent.Bytes(3_000, seed: 2));
+
+        Assert.Empty(Directory.EnumerateDirectories(SpareDirectory));
+        Assert.True(File.Exists(Path.Combine(_root.Path, "uploads", second.Id, "lock")), "the reused folder kept its lock file");
+        var session = await uploads.GetAsync(second.Id);
+        Assert.Equal("library/second", session!.Repository);
+        Assert.Equal(3_000, session.Length);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(second.Id, second.Digest));
+        var blobs = new FileSystemBlobStore(_root.Options);
+        foreach (var (digest, content) in new[] { (first.Digest, first.Content), (second.Digest, second.Content) })
+        {
+            var stored = await blobs.OpenAsync(digest);
+            await using (stored)
+            {
+                Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task FoldersStillHoldingData_DuplicatesAndCancels_AreNotKept()
+    {
+        var uploads = NewStore();
+        var content = TestContent.Bytes(1_000, seed: 3);
+        var original = await UploadAsync(uploads, "library/a", content);
+        await uploads.CommitAsync(original.Id, original.Digest);
+        var spares = Directory.EnumerateDirectories(SpareDirectory).ToList();
+
+        var duplicate = await UploadAsync(uploads, "library/b", content);
+        var cancelled = await UploadAsync(uploads, "library/c", content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate.Id, duplicate.Digest));
+        Assert.True(await uploads.DeleteAsync(cancelled.Id));
+
+        await _root.AssertTmpEmptiesAsync();
+        Assert.Empty(Directory.EnumerateDirectories(SpareDirectory).Except(spares));
+    }
+
+    [Fact]
+    public async Task AtMostMaxKept_FoldersAreKept()
+    {
+        var uploads = NewStore();
+        var sessions = new List<(string Id, Core.Digests.Digest Digest, byte[] Content)>();
+        for (var i = 0; i < SpareSessionFolders.MaxKept + 3; i++)
+        {
+            sessions.Add(await UploadAsync(uploads, "library/many", TestContent.Bytes(100, seed: 100 + i)));
+        }
+
+        foreach (var session in sessions)
+        {
+            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, session.Digest));
+        }
+
+        Assert.Equal(SpareSessionFolders.MaxKept, Directory.EnumerateDirectories(SpareDirectory).Count());
+        await _root.AssertTmpEmptiesAsync();
+    }
+
+    [Fact]
+    public async Task StoresSharingARoot_NeverTakeTheSameSpare()
+    {
+        var writer = NewStore();
+        var committed = await UploadAsync(writer, "library/a", TestContent.Bytes(500, seed: 4));
+        await writer.CommitAsync(committed.Id, committed.Digest);
+        var stores = Enumerable.Range(0, 8).Select(_ => NewStore()).Append(writer).ToList(); // all know the one spare
+
+        var created = await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.CreateAsync("library/race"))));
+
+        Assert.Equal(created.Length, created.Select(session => session.Id).Distinct().Count());
+        Assert.Equal(created.Length, Directory.EnumerateDirectories(Path.Combine(_root.Path, "uploads")).Count());
+        Assert.Empty(Directory.EnumerateDirectories(SpareDirectory));
+    }
+
+    private FileSystemUploadStore NewStore() => new(new FileSystemBlobStore(_root.Options));
+
+    private static async Task<(string Id, Core.Digests.Digest Digest, byte[] Content)> UploadAsync(FileSystemUploadStore uploads, string repository, byte[] content)
+    {
+        var session = await uploads.CreateAsync(repository);
+        var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
+        await using (writer)
+        {
+            await writer!.WriteAsync(new(content));
+        }
+
+        return (session.Id, TestContent.DigestOf(content), content);
+    }
+}
