@@ -19,7 +19,9 @@ namespace OciRegistry.Storage.FileSystem;
 /// A crashed process's lock is released by the operating system. A writer must be disposed: one leaked in this
 /// process keeps its session busy.</para>
 /// <para>Commit and delete first rename the session folder into <c>tmp/</c>, which ends the session atomically:
-/// of two racing calls only one succeeds, and a crash leaves only garbage in <c>tmp/</c>.</para>
+/// of two racing calls only one succeeds, and a crash leaves only garbage in <c>tmp/</c>. A committed session's
+/// folder is then kept for a new session (<see cref="SpareSessionFolders"/>); other ended folders are deleted in the
+/// background.</para>
 /// </remarks>
 public sealed class FileSystemUploadStore : IUploadStore
 {
@@ -53,7 +55,8 @@ public sealed class FileSystemUploadStore : IUploadStore
             Directory.CreateDirectory(staging);
         }
 
-        // A reused folder keeps its lock file and has its info.json overwritten. Not flushed to disk: a session a crash loses is unknown afterwards and the client starts over.
+        // A reused folder keeps its lock file and has its info.json overwritten. Not flushed to disk: a session a crash
+        // loses is unknown afterwards and the client starts over.
         await File.WriteAllBytesAsync(Path.Combine(staging, DataFileName), [], cancellationToken).ConfigureAwait(false);
         var info = JsonSerializer.SerializeToUtf8Bytes(
             new UploadInfoDocument(repository, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
