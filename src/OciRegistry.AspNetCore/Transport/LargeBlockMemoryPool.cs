@@ -50,7 +50,7 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
             block = new Block(this, _blockSize);
         }
 
-        block.Rented = true;
+        block.MarkRented();
         return block;
     }
 
@@ -85,12 +85,9 @@ internal sealed class LargeBlockMemoryPool : MemoryPool<byte>
         private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(size, pinned: true);
         private int _rented;
 
-        public bool Rented
-        {
-            set => Volatile.Write(ref _rented, value ? 1 : 0);
-        }
-
         public Memory<byte> Memory => _array;
+
+        public void MarkRented() => Volatile.Write(ref _rented, 1);
 
         public void Dispose()
         {

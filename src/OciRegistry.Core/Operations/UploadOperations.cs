@@ -334,23 +334,16 @@ public sealed class UploadOperations
                 }
 
                 var slice = buffer.Length > CopySliceBytes ? buffer.Slice(0, CopySliceBytes) : buffer;
-                if (slice.Length >= OffloadMinBytes)
+                var write = slice.Length >= OffloadMinBytes
+                    ? (offload ??= new OffloadedWrite()).StartAsync(writer, slice, cancellationToken)
+                    : writer.WriteAsync(slice, cancellationToken);
+                try
                 {
-                    offload ??= new OffloadedWrite();
-                    var write = offload.StartAsync(writer, slice, cancellationToken);
-                    try
-                    {
-                        hasher.Append(slice);
-                    }
-                    finally
-                    {
-                        await write.ConfigureAwait(false);
-                    }
-                }
-                else
-                {
-                    await writer.WriteAsync(slice, cancellationToken).ConfigureAwait(false);
                     hasher.Append(slice);
+                }
+                finally
+                {
+                    await write.ConfigureAwait(false); // the slice's memory must outlive the write
                 }
 
                 body.AdvanceTo(slice.End);
