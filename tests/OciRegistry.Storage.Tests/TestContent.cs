@@ -57,6 +57,22 @@ internal static class TestContent
 
     public static Task<byte[]> ReadAllAsync(IBlobContent content) => ReadAsync(content, 0, checked((int)content.Length));
 
+    /// <summary>Starts a session in <paramref name="repository"/> and writes <paramref name="content"/> to it in pieces of at most <paramref name="pieceBytes"/>; returns the session id.</summary>
+    public static async Task<string> UploadAsync(IUploadStore uploads, string repository, byte[] content, int pieceBytes = int.MaxValue)
+    {
+        var session = await uploads.CreateAsync(repository);
+        var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
+        await using (writer)
+        {
+            for (var offset = 0; offset < content.Length; offset += pieceBytes)
+            {
+                await writer!.WriteAsync(new(content.AsMemory(offset, Math.Min(pieceBytes, content.Length - offset))));
+            }
+        }
+
+        return session.Id;
+    }
+
     private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
         public Segment(ReadOnlyMemory<byte> memory, long runningIndex)

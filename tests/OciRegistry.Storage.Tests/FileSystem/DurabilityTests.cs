@@ -38,9 +38,9 @@ public sealed class DurabilityTests : IDisposable
         var digest = TestContent.DigestOf(content);
         var blobs = new FileSystemBlobStore(_root.Options);
         var uploads = new FileSystemUploadStore(blobs);
-        var committed = await UploadAsync(uploads, content);
-        var duplicate = await UploadAsync(uploads, content);
-        var cancelled = await UploadAsync(uploads, content);
+        var committed = await TestContent.UploadAsync(uploads, Repository, content);
+        var duplicate = await TestContent.UploadAsync(uploads, Repository, content);
+        var cancelled = await TestContent.UploadAsync(uploads, Repository, content);
 
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(committed, digest));
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest));
@@ -53,18 +53,6 @@ public sealed class DurabilityTests : IDisposable
         {
             Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
         }
-    }
-
-    private static async Task<string> UploadAsync(FileSystemUploadStore uploads, byte[] content)
-    {
-        var session = await uploads.CreateAsync(Repository);
-        var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
-        await using (writer)
-        {
-            await writer!.WriteAsync(new(content));
-        }
-
-        return session.Id;
     }
 
     [Fact]

@@ -46,16 +46,7 @@ public sealed class PageCacheTests : IDisposable
     private async Task<(FileSystemUploadStore Uploads, string DataFile, string SessionId)> UploadAsync(byte[] content)
     {
         var uploads = new FileSystemUploadStore(new FileSystemBlobStore(_root.Options));
-        var session = await uploads.CreateAsync("library/large");
-        var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
-        await using (writer)
-        {
-            for (var offset = 0; offset < content.Length; offset += MiB)
-            {
-                await writer!.WriteAsync(new(content.AsMemory(offset, Math.Min(MiB, content.Length - offset))));
-            }
-        }
-
-        return (uploads, Path.Combine(_root.Path, "uploads", session.Id, "data"), session.Id);
+        var sessionId = await TestContent.UploadAsync(uploads, "library/large", content, pieceBytes: MiB);
+        return (uploads, Path.Combine(_root.Path, "uploads", sessionId, "data"), sessionId);
     }
 }

@@ -95,13 +95,7 @@ public sealed class SpareSessionFolderTests : IDisposable
 
     private static async Task<(string Id, Core.Digests.Digest Digest, byte[] Content)> UploadAsync(FileSystemUploadStore uploads, string repository, byte[] content)
     {
-        var session = await uploads.CreateAsync(repository);
-        var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
-        await using (writer)
-        {
-            await writer!.WriteAsync(new(content));
-        }
-
-        return (session.Id, TestContent.DigestOf(content), content);
+        var id = await TestContent.UploadAsync(uploads, repository, content);
+        return (id, TestContent.DigestOf(content), content);
     }
 }
