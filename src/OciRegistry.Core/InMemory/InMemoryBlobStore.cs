@@ -48,6 +48,10 @@ public sealed class InMemoryBlobStore : IBlobStore
         ValueTask.FromResult(_blobs.TryRemove(digest, out _));
 
     /// <inheritdoc />
+    public ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IBlobRemoval?>(_blobs.TryRemove(digest, out var blob) ? new Removal(_blobs, digest, blob) : null);
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var (digest, blob) in _blobs)
@@ -62,4 +66,15 @@ public sealed class InMemoryBlobStore : IBlobStore
         _blobs.TryAdd(digest, new StoredBlob(new ChunkedContent(chunks), _timeProvider.GetUtcNow()));
 
     private sealed record StoredBlob(ChunkedContent Content, DateTimeOffset CommittedAt);
+
+    private sealed class Removal(ConcurrentDictionary<Digest, StoredBlob> blobs, Digest digest, StoredBlob blob) : IBlobRemoval
+    {
+        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask UndoAsync(CancellationToken cancellationToken = default)
+        {
+            blobs.TryAdd(digest, blob);
+            return ValueTask.CompletedTask;
+        }
+    }
 }

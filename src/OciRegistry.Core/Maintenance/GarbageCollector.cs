@@ -23,9 +23,10 @@ namespace OciRegistry.Core.Maintenance;
 /// (and any blob committed after the collection started) is kept, so blobs uploaded for a manifest not yet put survive;
 /// right before deleting blobs every repository is read again and any blob a manifest now references is kept (and
 /// re-linked, with any child manifest this run removed); and <see cref="ManifestOperations.PutAsync"/> re-checks its
-/// references after linking, withdrawing a manifest whose blob was unlinked meanwhile. The remaining window is a blob
-/// older than the grace period, unreachable, re-linked by a mount or re-upload in the moment between that re-check
-/// and its deletion.
+/// references after linking, withdrawing a manifest whose blob was unlinked meanwhile. Blobs are then only hidden
+/// (<see cref="IBlobStore.BeginRemoveAsync"/>) and the repositories read once more: one a mount or re-upload linked in
+/// between is put back, and a push that links after that look finds its blob gone when it checks after linking, so it
+/// fails (upload) or uploads instead (mount) rather than being answered with a blob that is about to vanish.
 /// </para>
 /// </remarks>
 public sealed partial class GarbageCollector
@@ -119,15 +120,56 @@ public sealed partial class GarbageCollector
         }
 
         var inUse = await RecheckAsync(pass, cancellationToken).ConfigureAwait(false);
-        foreach (var candidate in candidates)
+        var removals = new List<(BlobEntry Blob, IBlobRemoval Removal)>();
+        foreach (var candidate in candidates.Where(c => !inUse.Contains(c.Digest)))
         {
-            if (!inUse.Contains(candidate.Digest) && await _blobs.DeleteAsync(candidate.Digest, cancellationToken).ConfigureAwait(false))
+            if (await _blobs.BeginRemoveAsync(candidate.Digest, cancellationToken).ConfigureAwait(false) is { } removal)
             {
-                report.Blobs.Add(candidate);
+                removals.Add((candidate, removal));
             }
         }
 
+        await FinishRemovalsAsync(pass, removals, cancellationToken).ConfigureAwait(false);
         return report;
+    }
+
+    // The blobs are out of sight now; a mount or re-upload that linked one since the re-check shows in one more look,
+    // and the blob is put back. A push that links afterwards finds its blob gone (pushes check after linking) and
+    // fails or uploads instead, so no answered push loses its blob. Whatever is still undecided when this fails is
+    // put back.
+    private async Task FinishRemovalsAsync(CollectionPass pass, List<(BlobEntry Blob, IBlobRemoval Removal)> removals, CancellationToken cancellationToken)
+    {
+        if (removals.Count == 0)
+        {
+            return;
+        }
+
+        var decided = 0;
+        try
+        {
+            var inUse = await RecheckAsync(pass, cancellationToken).ConfigureAwait(false);
+            for (; decided < removals.Count; decided++)
+            {
+                var (blob, removal) = removals[decided];
+                if (inUse.Contains(blob.Digest))
+                {
+                    await removal.UndoAsync(cancellationToken).ConfigureAwait(false);
+                    Log.KeptLinked(_logger, blob.Digest);
+                }
+                else
+                {
+                    await removal.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    pass.Report.Blobs.Add(blob);
+                }
+            }
+        }
+        finally
+        {
+            for (; decided < removals.Count; decided++)
+            {
+                await removals[decided].Removal.UndoAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task CollectRepositoryAsync(string repository, CollectionPass pass, CancellationToken cancellationToken)
@@ -328,5 +370,8 @@ public sealed partial class GarbageCollector
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Kept {Digest} in {Repository}: a manifest pushed during the collection uses it")]
         public static partial void Restored(ILogger logger, string repository, Digest digest);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Kept blob {Digest}: a push linked it during the collection")]
+        public static partial void KeptLinked(ILogger logger, Digest digest);
     }
 }

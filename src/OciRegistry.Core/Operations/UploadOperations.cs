@@ -143,6 +143,13 @@ public sealed class UploadOperations
         }
 
         await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);
+        if (await _blobs.GetSizeAsync(expected, cancellationToken).ConfigureAwait(false) is null)
+        {
+            // The blob was stored already, so this upload's copy was not kept, and garbage collection removed the
+            // stored one meanwhile (it looks for new links only before it removes): the client pushes again.
+            return RegistryError.UploadInvalid("the registry removed this blob while the upload finished; push it again");
+        }
+
         _metrics?.UploadCompleted(_time.GetUtcNow() - session.StartedAt);
         return expected;
     }
@@ -192,7 +199,9 @@ public sealed class UploadOperations
         }
 
         await _metadata.LinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false);
-        return true;
+
+        // Garbage collection may have taken the blob out of sight after the check above; then the client uploads it.
+        return await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Cancels the session and discards what it received.</summary>

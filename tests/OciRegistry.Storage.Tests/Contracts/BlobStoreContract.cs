@@ -34,6 +34,62 @@ public abstract class BlobStoreContract
         Assert.False(await Store.DeleteAsync(TestContent.DigestOf("missing")));
 
     [Fact]
+    public async Task BeginRemove_IsNull_ForMissingBlob() =>
+        Assert.Null(await Store.BeginRemoveAsync(TestContent.DigestOf("missing")));
+
+    [Fact]
+    public async Task BeginRemove_HidesTheBlob_FromSizeOpenAndList_WhileAnEarlierReaderKeepsReading()
+    {
+        var content = TestContent.Bytes(5_000, seed: 20);
+        var digest = TestContent.DigestOf(content);
+        await Store.PutAsync(digest, content);
+        await using var reader = await Store.OpenAsync(digest);
+
+        var removal = await Store.BeginRemoveAsync(digest);
+
+        Assert.NotNull(removal);
+        Assert.Null(await Store.GetSizeAsync(digest));
+        Assert.Null(await Store.OpenAsync(digest));
+        Assert.Empty(await Store.ListAsync().ToListAsync());
+        Assert.Null(await Store.BeginRemoveAsync(digest));
+        Assert.Equal(content, await TestContent.ReadAllAsync(reader!));
+        await removal.CompleteAsync();
+        Assert.Null(await Store.GetSizeAsync(digest));
+    }
+
+    [Fact]
+    public async Task UndoneRemoval_PutsTheBlobBack_Whole()
+    {
+        var content = TestContent.Bytes(5_000, seed: 21);
+        var digest = TestContent.DigestOf(content);
+        await Store.PutAsync(digest, content);
+        var removal = await Store.BeginRemoveAsync(digest);
+
+        await removal!.UndoAsync();
+
+        Assert.Equal(content.Length, await Store.GetSizeAsync(digest));
+        Assert.Equal(digest, Assert.Single(await Store.ListAsync().ToListAsync()).Digest);
+        await using var blob = await Store.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    [Fact]
+    public async Task UndoneRemoval_OfABlobStoredAgainMeanwhile_LeavesOneIntactCopy()
+    {
+        var content = TestContent.Bytes(5_000, seed: 22);
+        var digest = TestContent.DigestOf(content);
+        await Store.PutAsync(digest, content);
+        var removal = await Store.BeginRemoveAsync(digest);
+        await Store.PutAsync(digest, content);
+
+        await removal!.UndoAsync();
+
+        Assert.Equal(digest, Assert.Single(await Store.ListAsync().ToListAsync()).Digest);
+        await using var blob = await Store.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    [Fact]
     public async Task Put_MakesBlobReadable_WithItsSize()
     {
         var content = TestContent.Bytes(10_000, seed: 1);
