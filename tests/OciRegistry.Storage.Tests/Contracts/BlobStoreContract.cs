@@ -40,9 +40,7 @@ public abstract class BlobStoreContract
     [Fact]
     public async Task BeginRemove_HidesTheBlob_FromSizeOpenAndList_WhileAnEarlierReaderKeepsReading()
     {
-        var content = TestContent.Bytes(5_000, seed: 20);
-        var digest = TestContent.DigestOf(content);
-        await Store.PutAsync(digest, content);
+        var (digest, content) = await PutRandomAsync(seed: 20);
         await using var reader = await Store.OpenAsync(digest);
 
         var removal = await Store.BeginRemoveAsync(digest);
@@ -60,33 +58,25 @@ public abstract class BlobStoreContract
     [Fact]
     public async Task UndoneRemoval_PutsTheBlobBack_Whole()
     {
-        var content = TestContent.Bytes(5_000, seed: 21);
-        var digest = TestContent.DigestOf(content);
-        await Store.PutAsync(digest, content);
+        var (digest, content) = await PutRandomAsync(seed: 21);
         var removal = await Store.BeginRemoveAsync(digest);
 
         await removal!.UndoAsync();
 
         Assert.Equal(content.Length, await Store.GetSizeAsync(digest));
-        Assert.Equal(digest, Assert.Single(await Store.ListAsync().ToListAsync()).Digest);
-        await using var blob = await Store.OpenAsync(digest);
-        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await AssertOnlyBlobAsync(digest, content);
     }
 
     [Fact]
     public async Task UndoneRemoval_OfABlobStoredAgainMeanwhile_LeavesOneIntactCopy()
     {
-        var content = TestContent.Bytes(5_000, seed: 22);
-        var digest = TestContent.DigestOf(content);
-        await Store.PutAsync(digest, content);
+        var (digest, content) = await PutRandomAsync(seed: 22);
         var removal = await Store.BeginRemoveAsync(digest);
         await Store.PutAsync(digest, content);
 
         await removal!.UndoAsync();
 
-        Assert.Equal(digest, Assert.Single(await Store.ListAsync().ToListAsync()).Digest);
-        await using var blob = await Store.OpenAsync(digest);
-        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await AssertOnlyBlobAsync(digest, content);
     }
 
     [Fact]
@@ -217,5 +207,20 @@ public abstract class BlobStoreContract
             contents.Select(c => (TestContent.DigestOf(c), (long)c.Length)).Order(),
             entries.Select(e => (e.Digest, e.Size)).Order());
         Assert.All(entries, e => Assert.InRange(e.CommittedAt, before, DateTimeOffset.UtcNow.AddMinutes(1)));
+    }
+
+    private async Task<(Core.Digests.Digest Digest, byte[] Content)> PutRandomAsync(int seed)
+    {
+        var content = TestContent.Bytes(5_000, seed);
+        var digest = TestContent.DigestOf(content);
+        await Store.PutAsync(digest, content);
+        return (digest, content);
+    }
+
+    private async Task AssertOnlyBlobAsync(Core.Digests.Digest digest, byte[] content)
+    {
+        Assert.Equal(digest, Assert.Single(await Store.ListAsync().ToListAsync()).Digest);
+        await using var blob = await Store.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
     }
 }
