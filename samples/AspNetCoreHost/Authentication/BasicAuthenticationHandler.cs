@@ -10,7 +10,7 @@ namespace AspNetCoreHost.Authentication;
 
 /// <summary>
 /// HTTP Basic authentication against <see cref="BasicUsersOptions"/> — the app's own scheme, which docker, skopeo
-/// and curl speak. No header: anonymous. A wrong password: failed (401).
+/// and curl speak. No header, or empty credentials: anonymous. A wrong password: failed (401).
 /// </summary>
 public sealed class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -22,6 +22,9 @@ public sealed class BasicAuthenticationHandler(
     /// <summary>The scheme's name.</summary>
     public const string SchemeName = "Basic";
 
+    /// <summary>Base64 of ":", an empty user name and password.</summary>
+    public const string EmptyCredentials = "Og==";
+
     /// <summary>The challenge clients answer with credentials.</summary>
     public const string Challenge = "Basic realm=\"AspNetCoreHost\"";
 
@@ -31,6 +34,12 @@ public sealed class BasicAuthenticationHandler(
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
             || !string.Equals(header.Scheme, SchemeName, StringComparison.OrdinalIgnoreCase))
         {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (header.Parameter == EmptyCredentials)
+        {
+            // podman, skopeo and buildah send empty credentials after a challenge when they have none: anonymous.
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 

@@ -49,11 +49,28 @@ public sealed class AspNetCoreHostTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Lets_AnonymousUsersPull()
+    public async Task Base_ChallengesAnonymousCallers_SoClientsSendTheirCredentials_AndAnswersSignedInOnes()
     {
-        using var response = await _client.GetAsync(new Uri("v2/", UriKind.Relative));
+        using var anonymous = await _client.GetAsync(new Uri("v2/", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("v2/", UriKind.Relative));
+        request.Headers.Authorization = Basic("bob", "bob-secret");
+        using var signedIn = await _client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("Basic", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Lets_AnonymousUsersPull_WithNoOrEmptyCredentials()
+    {
+        using var pushed = await PushBlobAsync(Basic("alice", "alice-secret"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"v2/team/app/blobs/{BlobDigest}", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", "Og==");
+        using var withEmptyCredentials = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withEmptyCredentials.StatusCode);
     }
 
     [Fact]

@@ -7,7 +7,10 @@ namespace OciRegistry.AspNetCore.Authorization;
 /// <summary>The user name and password of an <c>Authorization: Basic</c> header.</summary>
 internal readonly record struct BasicCredentials(string User, string Password)
 {
-    /// <summary>Reads the header: null when there is none, false in <paramref name="wellFormed"/> when it is not valid Basic.</summary>
+    /// <summary>
+    /// Reads the header: null when there is none or it carries empty credentials (<c>Basic Og==</c>, i.e. ":"), false
+    /// in <paramref name="wellFormed"/> when it is not valid Basic.
+    /// </summary>
     public static BasicCredentials? Read(HttpRequest request, out bool wellFormed)
     {
         wellFormed = true;
@@ -30,6 +33,14 @@ internal readonly record struct BasicCredentials(string User, string Password)
         }
 
         var text = Encoding.UTF8.GetString(decoded[..written]);
+        if (text == ":")
+        {
+            // podman, skopeo and buildah answer a Basic challenge with empty credentials when they have none: that is
+            // an anonymous caller (who gets what * rules grant), not a malformed header.
+            wellFormed = true;
+            return null;
+        }
+
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
         {

@@ -13,4 +13,11 @@ public interface IRegistryAuthorizer
     /// The registry writes the <c>UNAUTHORIZED</c> body afterwards unless the challenge already started the response.
     /// </summary>
     ValueTask ChallengeAsync(HttpContext context, RegistryResource? resource);
+
+    /// <summary>
+    /// Whether <paramref name="repository"/> appears in the catalog for a caller the catalog was already authorized for.
+    /// By default, when the caller may pull it.
+    /// </summary>
+    async ValueTask<bool> ListsInCatalogAsync(HttpContext context, string repository) =>
+        await AuthorizeAsync(context, new RegistryResource(repository, RegistryAction.Pull)).ConfigureAwait(false) == RegistryAuthorizationResult.Allowed;
 }

@@ -54,6 +54,13 @@ public sealed class TokenRegistryAuthorizer : IRegistryAuthorizer
         return state.Grant is { } grant && grant.Allows(resource) ? RegistryAuthorizationResult.Allowed : RegistryAuthorizationResult.Challenge;
     }
 
+    /// <summary>
+    /// Every repository: the catalog was authorized by the token's <c>registry:catalog:*</c> grant, which is the right
+    /// to list the registry (as in CNCF Distribution); the built-in token server grants it only to those its access
+    /// list allows the catalog.
+    /// </summary>
+    public ValueTask<bool> ListsInCatalogAsync(HttpContext context, string repository) => ValueTask.FromResult(true);
+
     /// <inheritdoc />
     public async ValueTask ChallengeAsync(HttpContext context, RegistryResource? resource)
     {

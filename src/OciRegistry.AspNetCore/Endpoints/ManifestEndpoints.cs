@@ -1,18 +1,23 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using OciRegistry.AspNetCore.Http;
 using OciRegistry.AspNetCore.Routing;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Operations;
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.AspNetCore.Endpoints;
 
-/// <summary><c>GET|HEAD|PUT|DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
+/// <summary><c>GET|HEAD|PUT|DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>, and <c>PUT ...&lt;digest&gt;?tag=a&amp;tag=b</c>.</summary>
 internal sealed class ManifestEndpoints(ManifestOperations manifests, IOptions<RegistryOptions> options)
 {
+    /// <summary>The most <c>tag</c> query parameters one manifest push may carry.</summary>
+    public const int MaxTagsPerPush = 100;
+
     public async Task HeadAsync(HttpContext context, RegistryRoute route)
     {
         var resolved = await manifests.ResolveAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
@@ -51,6 +56,13 @@ internal sealed class ManifestEndpoints(ManifestOperations manifests, IOptions<R
             return;
         }
 
+        var tags = TagParameters(context, route);
+        if (CheckTags(tags) is { } tagError)
+        {
+            await ErrorResponses.WriteAsync(context, tagError.Error, tagError.Status).ConfigureAwait(false);
+            return;
+        }
+
         var pushed = await manifests.PutAsync(route.Repository, route.Argument, context.Request.ContentType, body, context.RequestAborted).ConfigureAwait(false);
         if (!pushed.IsSuccess)
         {
@@ -59,6 +71,18 @@ internal sealed class ManifestEndpoints(ManifestOperations manifests, IOptions<R
         }
 
         var response = context.Response;
+        foreach (var tag in tags)
+        {
+            var tagged = await manifests.PutAsync(route.Repository, tag!, context.Request.ContentType, body, context.RequestAborted).ConfigureAwait(false);
+            if (!tagged.IsSuccess)
+            {
+                await ErrorResponses.WriteAsync(context, tagged.Error).ConfigureAwait(false);
+                return;
+            }
+
+            response.Headers.Append(RegistryHeaders.Tag, tag);
+        }
+
         response.StatusCode = StatusCodes.Status201Created;
         response.Headers.Location = Locations.Manifest(context, route.Repository, pushed.Value.Digest);
         response.Headers[RegistryHeaders.ContentDigest] = pushed.Value.Digest.ToString();
@@ -75,6 +99,32 @@ internal sealed class ManifestEndpoints(ManifestOperations manifests, IOptions<R
             context,
             await manifests.DeleteAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false),
             StatusCodes.Status202Accepted).ConfigureAwait(false);
+
+    // PUT /manifests/<digest>?tag=a&tag=b (distribution-spec, next version): each tag is set after the manifest is
+    // stored by digest, and answered with its own OCI-Tag header. A tag reference ignores tag parameters, as the spec
+    // describes them only for pushes by digest.
+    private static StringValues TagParameters(HttpContext context, RegistryRoute route) =>
+        route.Argument.Contains(':', StringComparison.Ordinal) ? context.Request.Query["tag"] : StringValues.Empty;
+
+    // All tags are checked before anything is stored. Each costs a pass over the manifest, hence the cap (the spec asks
+    // for at least 10 and allows 414 beyond what a registry takes).
+    private static (RegistryError Error, int Status)? CheckTags(StringValues tags)
+    {
+        if (tags.Count > MaxTagsPerPush)
+        {
+            return (RegistryError.ManifestInvalid($"at most {MaxTagsPerPush} tag parameters are accepted in one push"), StatusCodes.Status414UriTooLong);
+        }
+
+        foreach (var tag in tags)
+        {
+            if (!Tag.IsValid(tag))
+            {
+                return (RegistryError.ManifestInvalid($"'{tag}' is not a valid tag"), StatusCodes.Status400BadRequest);
+            }
+        }
+
+        return null;
+    }
 
     private static void WriteHeaders(HttpResponse response, ManifestRecord record)
     {

@@ -6,8 +6,9 @@ internal readonly record struct ByteRange(long Start, long Length)
     public long End => Start + Length - 1;
 
     /// <summary>
-    /// Resolves a Range header. Returns null when the header is absent (serve everything); false in
-    /// <paramref name="satisfiable"/> when it is malformed, has several ranges, or asks for bytes past the end (416).
+    /// Resolves a Range header. Returns null when the header is absent or of another unit than bytes (serve
+    /// everything); false in <paramref name="satisfiable"/> when a bytes range is malformed, has several ranges, or
+    /// asks for bytes past the end (416).
     /// </summary>
     public static ByteRange? Parse(string? header, long blobLength, out bool satisfiable)
     {
@@ -17,13 +18,14 @@ internal readonly record struct ByteRange(long Start, long Length)
             return null;
         }
 
-        satisfiable = false;
         var spec = header.AsSpan().Trim();
         if (!spec.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
         {
+            // RFC 9110 §14.2: a range unit the server does not understand (items=0-5) is ignored, the whole blob served.
             return null;
         }
 
+        satisfiable = false;
         spec = spec["bytes=".Length..].Trim();
         var dash = spec.IndexOf('-');
         if (dash < 0 || spec.Contains(','))

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OciRegistry.Core.Errors;
 
@@ -24,19 +22,18 @@ internal static class ErrorResponses
     public static Task WriteAsync(HttpContext context, RegistryError error) =>
         WriteAsync(context, error, StatusOf(error));
 
-    public static async Task WriteAsync(HttpContext context, RegistryError error, int status)
+    public static Task WriteAsync(HttpContext context, RegistryError error, int status)
     {
-        var response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json; charset=utf-8";
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        context.Response.StatusCode = status;
+        return JsonResponses.WriteAsync(context, "application/json; charset=utf-8", error, static (json, error) =>
         {
             json.WriteStartObject();
             json.WriteStartArray("errors");
             json.WriteStartObject();
             json.WriteString("code", error.Code.ToWireCode());
             json.WriteString("message", error.Message);
+
+            // detail is optional in the spec; a null one is left out rather than sent as "detail": null.
             if (error.Detail is { Count: > 0 } detail)
             {
                 json.WriteStartObject("detail");
@@ -47,20 +44,10 @@ internal static class ErrorResponses
 
                 json.WriteEndObject();
             }
-            else
-            {
-                json.WriteNull("detail");
-            }
 
             json.WriteEndObject();
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-
-        response.ContentLength = buffer.WrittenCount;
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-        }
+        });
     }
 }

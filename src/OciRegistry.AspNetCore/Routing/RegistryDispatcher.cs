@@ -41,6 +41,10 @@ internal sealed class RegistryDispatcher(
     private async Task DispatchAsync(HttpContext context, RegistryRoute route)
     {
         context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+
+        // Blobs are whatever was pushed, served as application/octet-stream: a browser must not guess a type (HTML)
+        // from their content and run it in the registry's origin. JSON answers get it too.
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         if (DotSegments.FindInRawPath(context) is { } dottedPath)
         {
             await ErrorResponses.WriteAsync(context, RegistryError.NameInvalid(dottedPath)).ConfigureAwait(false);
@@ -127,8 +131,7 @@ internal sealed class RegistryDispatcher(
         });
 
     private Task CatalogAsync(HttpContext context, RegistryRoute route) =>
-        listings.CatalogAsync(context, async name =>
-            await authorizer.AuthorizeAsync(context, new RegistryResource(name, RegistryAction.Pull)).ConfigureAwait(false) == RegistryAuthorizationResult.Allowed);
+        listings.CatalogAsync(context, name => authorizer.ListsInCatalogAsync(context, name));
 
     private async Task WriteRefusalAsync(HttpContext context, RegistryAuthorizationResult result, RegistryResource resource)
     {

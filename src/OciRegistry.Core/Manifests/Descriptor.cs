@@ -28,4 +28,10 @@ public sealed class Descriptor
 
     /// <summary>The platform (index entries).</summary>
     public Platform? Platform { get; init; }
+
+    /// <summary>
+    /// Whether the content may live outside the registry: a non-distributable media type, or <see cref="Urls"/> to
+    /// fetch it from. A registry need not hold such a layer, so its existence is not checked when a manifest is pushed.
+    /// </summary>
+    public bool IsNonDistributable => Urls is { Count: > 0 } || ManifestMediaTypes.IsNonDistributableLayer(MediaType);
 }

@@ -21,6 +21,15 @@ public static class ManifestMediaTypes
     /// <summary>True for the two index types (OCI index, Docker manifest list).</summary>
     public static bool IsIndex(string mediaType) => mediaType is OciIndex or DockerManifestList;
 
+    /// <summary>
+    /// Whether <paramref name="mediaType"/> marks a layer that may not be redistributed: OCI's deprecated
+    /// <c>application/vnd.oci.image.layer.nondistributable.v1.tar[+gzip|+zstd]</c> or Docker's foreign layer
+    /// <c>application/vnd.docker.image.rootfs.foreign.diff.tar.gzip</c>.
+    /// </summary>
+    public static bool IsNonDistributableLayer(string mediaType) =>
+        mediaType.StartsWith("application/vnd.oci.image.layer.nondistributable.v1.tar", StringComparison.Ordinal)
+        || mediaType == "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+
     /// <summary>True for any of the four manifest types above.</summary>
     public static bool IsKnown(string mediaType) => mediaType is OciManifest or OciIndex or DockerManifest or DockerManifestList;
 }

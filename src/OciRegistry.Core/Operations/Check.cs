@@ -10,12 +10,14 @@ internal static class Check
     public static RegistryError? Name(string repository) =>
         RepositoryName.IsValid(repository) ? null : RegistryError.NameInvalid(repository);
 
+    // A digest that does not parse is DIGEST_INVALID too, but nothing was uploaded, so its message must not say that
+    // "the provided digest did not match uploaded content" (RegistryError.DigestInvalid's wording for a mismatch).
     public static RegistryError? Digest(string text, out Digest digest) =>
         Digests.Digest.TryParse(text.AsSpan(), out digest) switch
         {
             DigestParseStatus.Valid => null,
-            DigestParseStatus.UnsupportedAlgorithm => RegistryError.DigestInvalid($"unsupported digest algorithm in '{text}'"),
-            _ => RegistryError.DigestInvalid($"'{text}' is not a valid digest"),
+            DigestParseStatus.UnsupportedAlgorithm => new RegistryError(RegistryErrorCode.DigestInvalid, $"invalid digest: unsupported algorithm in '{text}'"),
+            _ => new RegistryError(RegistryErrorCode.DigestInvalid, $"invalid digest: '{text}' is not a valid digest"),
         };
 
     public static RegistryError? NameAndDigest(string repository, string digestText, out Digest digest)

@@ -30,7 +30,8 @@ public sealed class ManifestOperations
     /// Stores <paramref name="body"/> byte for byte under <paramref name="reference"/> (a tag, or the digest of the
     /// body). Refuses a body that does not parse or whose media type disagrees (MANIFEST_INVALID), a digest reference
     /// that does not match (DIGEST_INVALID), and config, layers or child manifests missing from the repository
-    /// (MANIFEST_BLOB_UNKNOWN). The subject need not exist.
+    /// (MANIFEST_BLOB_UNKNOWN). The subject need not exist, nor non-distributable layers
+    /// (<see cref="Descriptor.IsNonDistributable"/>).
     /// </summary>
     public async ValueTask<RegistryResult<PushedManifest>> PutAsync(string repository, string reference, string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
@@ -267,6 +268,8 @@ public sealed class ManifestOperations
         {
             switch (kind)
             {
+                case ReferenceKind.Layer when descriptor.IsNonDistributable:
+                    break;
                 case ReferenceKind.Config or ReferenceKind.Layer:
                     if (!await _metadata.IsBlobLinkedAsync(repository, descriptor.Digest, cancellationToken).ConfigureAwait(false)
                         || await _blobs.GetSizeAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) is not { } size)

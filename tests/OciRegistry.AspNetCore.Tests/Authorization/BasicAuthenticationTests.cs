@@ -140,6 +140,20 @@ public sealed class BasicAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EmptyCredentials_AsPodmanAndSkopeoSendThem_AreAnonymous()
+    {
+        using var pushed = await PushImageAsync(_registry, "public/empty", "1.0", Alice);
+
+        using var open = await SendAsync(_registry, HttpMethod.Get, "/v2/public/empty/manifests/1.0", new("Basic", "Og=="));
+        using var closed = await SendAsync(_registry, HttpMethod.Get, "/v2/team/empty/manifests/1.0", new("Basic", "Og=="));
+
+        Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, closed.StatusCode);
+        Assert.Contains("Basic realm=", closed.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignedInUser_IsDeniedRepositoriesOutsideTheirRules()
     {
         using var response = await SendAsync(_registry, HttpMethod.Get, "/v2/other/app/tags/list", Bob);

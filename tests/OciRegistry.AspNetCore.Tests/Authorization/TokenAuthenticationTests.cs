@@ -121,7 +121,7 @@ public sealed class TokenAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Catalog_NeedsRegistryCatalogScope()
+    public async Task Catalog_NeedsRegistryCatalogScope_WhichListsEveryRepository()
     {
         var repositoryToken = Bearer(TestTokens.Mint("team/app", ["pull", "push"]));
         (await PushImageAsync(_registry, "team/app", "1", repositoryToken)).Dispose();
@@ -132,8 +132,8 @@ public sealed class TokenAuthenticationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, withoutScope.StatusCode);
         Assert.Contains("scope=\"registry:catalog:*\"", withoutScope.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, catalogOnly.StatusCode);
-        // The catalog scope alone lists nothing: each repository also needs pull.
-        Assert.Contains("\"repositories\":[]", await catalogOnly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // registry:catalog:* is the right to list the registry: every repository, pull rights or not (as in CNCF Distribution).
+        Assert.Contains("\"repositories\":[\"team/app\"]", await catalogOnly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

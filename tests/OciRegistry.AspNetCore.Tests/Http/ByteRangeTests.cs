@@ -14,6 +14,16 @@ public sealed class ByteRangeTests
     }
 
     [Theory]
+    [InlineData("items=0-5")]
+    [InlineData("bytes 0-1")]
+    [InlineData("rows=-1")]
+    public void UnknownRangeUnits_AreIgnored_AndServeEverything(string header)
+    {
+        Assert.Null(ByteRange.Parse(header, 10, out var satisfiable));
+        Assert.True(satisfiable);
+    }
+
+    [Theory]
     [InlineData("bytes=0-4", 10, 0, 5)]
     [InlineData("bytes=2-2", 10, 2, 1)]
     [InlineData("bytes=5-", 10, 5, 5)]
@@ -40,8 +50,6 @@ public sealed class ByteRangeTests
     [InlineData("bytes=a-b", 10)]
     [InlineData("bytes=-", 10)]
     [InlineData("bytes=+1-2", 10)]
-    [InlineData("items=0-1", 10)]
-    [InlineData("bytes 0-1", 10)]
     [InlineData("bytes=1", 10)]
     public void Refuses_Unsatisfiable_Multiple_AndMalformed(string header, long length)
     {

@@ -23,7 +23,12 @@ internal static class ManifestJsonDeserializer
         try
         {
             var manifest = JsonSerializer.Deserialize(utf8, ManifestJsonContext.Default.ManifestJson);
-            return manifest is null ? RegistryError.ManifestInvalid("the body must be a JSON object") : manifest;
+            if (manifest is null)
+            {
+                return RegistryError.ManifestInvalid("the body must be a JSON object");
+            }
+
+            return CaseVariantKeys.Find(manifest) is { } caseVariant ? RegistryError.ManifestInvalid(caseVariant) : manifest;
         }
         catch (JsonException e)
         {
