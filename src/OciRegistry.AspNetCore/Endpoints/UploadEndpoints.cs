@@ -115,6 +115,10 @@ internal sealed class UploadEndpoints(UploadOperations uploads, IRegistryAuthori
             await uploads.CancelAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false),
             StatusCodes.Status204NoContent).ConfigureAwait(false);
 
+    /// <summary>Removes the route's session after a failure that left it unusable (a full disk); never throws for a missing one.</summary>
+    public async Task DiscardAsync(RegistryRoute route) =>
+        await uploads.CancelAsync(route.Repository, route.Argument, CancellationToken.None).ConfigureAwait(false);
+
     // A mount needs pull on the source repository; without it the request falls back to a plain upload and reveals nothing.
     private async Task<bool> TryMountAsync(HttpContext context, string repository, string digest, string from)
     {

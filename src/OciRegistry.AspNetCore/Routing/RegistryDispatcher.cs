@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.AspNetCore.Endpoints;
 using OciRegistry.AspNetCore.Http;
@@ -12,14 +13,15 @@ namespace OciRegistry.AspNetCore.Routing;
 /// against its <see cref="RegistryResource"/>, and hands it to the endpoint. Unknown routes and methods get JSON
 /// errors, never an HTML page.
 /// </summary>
-internal sealed class RegistryDispatcher(
+internal sealed partial class RegistryDispatcher(
     BlobEndpoints blobs,
     UploadEndpoints uploads,
     ManifestEndpoints manifests,
     ListingEndpoints listings,
     ReferrersEndpoints referrers,
     IRegistryAuthorizer authorizer,
-    RegistryMetrics metrics)
+    RegistryMetrics metrics,
+    ILogger<RegistryDispatcher> logger)
 {
     public async Task DispatchAsync(HttpContext context, string path)
     {
@@ -71,18 +73,43 @@ internal sealed class RegistryDispatcher(
 
         try
         {
+            if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+            {
+                BodyReadFailures.Install(context);
+            }
+
             await handler(context, route).ConfigureAwait(false);
         }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
         {
-            // The server's body size limit (for blobs, RegistryOptions.MaxBlobBytes) cut the body off mid-read:
-            // answer with the spec's JSON error rather than Kestrel's empty 413.
-            await ErrorResponses.WriteAsync(
-                context,
-                RegistryError.SizeInvalid("the request body is larger than the registry accepts"),
-                StatusCodes.Status413PayloadTooLarge).ConfigureAwait(false);
+            // Kestrel refused the body mid-read: over the size limit (for blobs, RegistryOptions.MaxBlobBytes),
+            // malformed chunked framing, too slow. That is the client's fault, so it is logged below error level and
+            // answered with the spec's JSON error rather than a 500 or Kestrel's empty answer.
+            Log.BodyRefused(logger, context.Request.Method, context.Request.Path, bad.StatusCode, bad.Message);
+            await ErrorResponses.WriteAsync(context, BodyError(route, bad), bad.StatusCode).ConfigureAwait(false);
+        }
+        catch (Exception full) when (StorageFull.Is(full))
+        {
+            // A session that ran out of space is removed with what it received, so the space comes back at once.
+            Log.StorageFull(logger, context.Request.Method, context.Request.Path, full);
+            if (route.Kind == RouteKind.UploadSession)
+            {
+                await uploads.DiscardAsync(route).ConfigureAwait(false);
+            }
+
+            if (!context.Response.HasStarted)
+            {
+                await StorageFull.WriteAsync(context).ConfigureAwait(false);
+            }
         }
     }
+
+    private static RegistryError BodyError(RegistryRoute route, BadHttpRequestException bad) => bad.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => RegistryError.SizeInvalid("the request body is larger than the registry accepts"),
+        _ when route.Kind == RouteKind.Manifest => RegistryError.ManifestInvalid("the request body could not be read: " + bad.Message),
+        _ => RegistryError.UploadInvalid("the request body could not be read: " + bad.Message),
+    };
 
     // Picks the endpoint and the resource it is authorized against; only that one resource is allocated.
     private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryResource? Resource) Select(RegistryRoute route, string method)
@@ -171,4 +198,13 @@ internal sealed class RegistryDispatcher(
         RouteKind.UploadSession => "GET, PATCH, PUT, DELETE",
         _ => "GET, HEAD",
     };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 151, Level = LogLevel.Error, Message = "{Method} {Path}: the registry's storage is full")]
+        public static partial void StorageFull(ILogger logger, string method, string path, Exception exception);
+
+        [LoggerMessage(EventId = 150, Level = LogLevel.Debug, Message = "{Method} {Path}: request body refused with {Status}: {Reason}")]
+        public static partial void BodyRefused(ILogger logger, string method, string path, int status, string reason);
+    }
 }

@@ -168,7 +168,32 @@ public sealed class UploadOperations
             return started.Error;
         }
 
-        return await CompleteAsync(repository, started.Value.Id, digest, rangeStart: null, body, cancellationToken).ConfigureAwait(false);
+        // The client never learns this session's id, so it cannot resume or cancel it: whatever ends the push short
+        // (a refused digest, a disconnect mid-body, a full disk) removes the session and its partial data at once.
+        var pushed = false;
+        try
+        {
+            var completed = await CompleteAsync(repository, started.Value.Id, digest, rangeStart: null, body, cancellationToken).ConfigureAwait(false);
+            pushed = completed.IsSuccess;
+            return completed;
+        }
+        finally
+        {
+            if (!pushed)
+            {
+                await DiscardAsync(started.Value.Id).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Not cancellable: it runs when the request was cancelled too.
+    private async ValueTask DiscardAsync(string uploadId)
+    {
+        if (await _uploads.DeleteAsync(uploadId, CancellationToken.None).ConfigureAwait(false))
+        {
+            _hashes.Forget(uploadId);
+            _metrics?.UploadsEnded();
+        }
     }
 
     /// <summary>

@@ -63,7 +63,6 @@ public sealed class BlobReadTests
     [InlineData("bytes=0-1,5-6")]
     [InlineData("bytes=abc")]
     [InlineData("bytes=5-2")]
-    [InlineData("lines=0-1")]
     public async Task Get_WithBadRange_Answers416(string range)
     {
         await using var registry = await Registries.StartAsync();

@@ -18,7 +18,7 @@ public sealed class ParserProperties
         var length = Math.Abs(blobLength % (1L << 40));
         var range = ByteRange.Parse(header, length, out var satisfiable);
         return range is null
-            ? !satisfiable || string.IsNullOrEmpty(header)
+            ? !satisfiable || string.IsNullOrEmpty(header) || !header.TrimStart().StartsWith("bytes=", StringComparison.OrdinalIgnoreCase)
             : satisfiable && range.Value.Start >= 0 && range.Value.Length > 0 && range.Value.End < length;
     }
 

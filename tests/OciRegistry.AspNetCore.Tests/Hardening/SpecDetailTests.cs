@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using OciRegistry.AspNetCore.Tests.Support;
 using OciRegistry.Core.Manifests;
+using TestManifests = OciRegistry.AspNetCore.Tests.Support.Manifests;
 
 namespace OciRegistry.AspNetCore.Tests.Hardening;
 
@@ -47,13 +48,13 @@ public sealed class SpecDetailTests
         await using var registry = await Registries.StartAsync();
         var client = Registries.ClientOf(registry);
         await client.PushBlobAsync("spec/foreign", Config);
-        var foreign = Manifests.Describe(mediaType, Encoding.UTF8.GetBytes("a layer kept elsewhere"));
+        var foreign = TestManifests.Describe(mediaType, Encoding.UTF8.GetBytes("a layer kept elsewhere"));
         if (withUrls)
         {
             foreign["urls"] = new[] { "https://store.example.com/blobs/layer" };
         }
 
-        var manifest = Manifests.Image(Manifests.Describe("application/vnd.oci.image.config.v1+json", Config), [foreign]);
+        var manifest = TestManifests.Image(TestManifests.Describe("application/vnd.oci.image.config.v1+json", Config), [foreign]);
 
         using var response = await client.PutManifestAsync("spec/foreign", "v1", manifest, ManifestMediaTypes.OciManifest);
 
@@ -73,7 +74,7 @@ public sealed class SpecDetailTests
             ["digest"] = "sha256:not-a-digest",
             ["size"] = 10,
         };
-        var manifest = Manifests.Image(Manifests.Describe("application/vnd.oci.image.config.v1+json", Config), [foreign]);
+        var manifest = TestManifests.Image(TestManifests.Describe("application/vnd.oci.image.config.v1+json", Config), [foreign]);
 
         await ErrorAssert.HasErrorAsync(client.PutManifestAsync("spec/foreign", "v1", manifest, ManifestMediaTypes.OciManifest), HttpStatusCode.BadRequest, "MANIFEST_INVALID");
     }
@@ -84,9 +85,9 @@ public sealed class SpecDetailTests
         await using var registry = await Registries.StartAsync();
         var client = Registries.ClientOf(registry);
         await client.PushBlobAsync("spec/missing", Config);
-        var manifest = Manifests.Image(
-            Manifests.Describe("application/vnd.oci.image.config.v1+json", Config),
-            [Manifests.Describe("application/vnd.oci.image.layer.v1.tar+gzip", Encoding.UTF8.GetBytes("never pushed"))]);
+        var manifest = TestManifests.Image(
+            TestManifests.Describe("application/vnd.oci.image.config.v1+json", Config),
+            [TestManifests.Describe("application/vnd.oci.image.layer.v1.tar+gzip", Encoding.UTF8.GetBytes("never pushed"))]);
 
         await ErrorAssert.HasErrorAsync(client.PutManifestAsync("spec/missing", "v1", manifest, ManifestMediaTypes.OciManifest), HttpStatusCode.BadRequest, "MANIFEST_BLOB_UNKNOWN");
     }
@@ -117,7 +118,7 @@ public sealed class SpecDetailTests
         await using var registry = await Registries.StartAsync();
         var client = Registries.ClientOf(registry);
         var (_, manifest) = await client.PushImageAsync("spec/badtag", "seed");
-        var other = Manifests.Image(Manifests.Describe("application/vnd.oci.image.config.v1+json", Config), [], annotations: new Dictionary<string, string> { ["k"] = "v" });
+        var other = TestManifests.Image(TestManifests.Describe("application/vnd.oci.image.config.v1+json", Config), [], annotations: new Dictionary<string, string> { ["k"] = "v" });
         await client.PushBlobAsync("spec/badtag", Config);
         var digest = RegistryClient.DigestOf(other);
 

@@ -4,26 +4,45 @@ using System.Text;
 namespace OciRegistry.AspNetCore.Tests.Support;
 
 /// <summary>
-/// Sends a request line byte for byte over a socket, for paths that <see cref="HttpClient"/> would normalise
-/// (<c>a/../b</c>). Returns the status code of the answer.
+/// Sends requests byte for byte over a socket, for what <see cref="HttpClient"/> would normalise or never send: paths
+/// like <c>a/../b</c>, broken chunked framing, a body cut off mid-way.
 /// </summary>
 internal static class RawHttp
 {
-    public static async Task<(int Status, string Response)> SendAsync(Uri baseAddress, string method, string target, byte[]? body = null)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
-        var stream = tcp.GetStream();
-        var head = $"{method} {target} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nContent-Length: {body?.Length ?? 0}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-        if (body is not null)
-        {
-            await stream.WriteAsync(body);
-        }
+    /// <summary>Sends a request with a Content-Length body and returns the status code and the whole answer.</summary>
+    public static Task<(int Status, string Response)> SendAsync(Uri baseAddress, string method, string target, byte[]? body = null) =>
+        SendRawAsync(
+            baseAddress,
+            $"{method} {target} HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: {body?.Length ?? 0}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+            body ?? []);
 
-        using var reader = new StreamReader(stream, Encoding.UTF8);
+    /// <summary>
+    /// Sends <paramref name="head"/> (<c>{host}</c> is replaced by the registry's) and <paramref name="body"/>, then
+    /// reads the answer until the server closes the connection.
+    /// </summary>
+    public static async Task<(int Status, string Response)> SendRawAsync(Uri baseAddress, string head, byte[] body)
+    {
+        using var tcp = await ConnectAndSendAsync(baseAddress, head, body);
+        using var reader = new StreamReader(tcp.GetStream(), Encoding.UTF8);
         var response = await reader.ReadToEndAsync();
         var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
         return (status, response);
+    }
+
+    /// <summary>Sends the head and part of a body, then closes the connection without reading an answer.</summary>
+    public static async Task SendAndHangUpAsync(Uri baseAddress, string head, byte[] partialBody)
+    {
+        using var tcp = await ConnectAndSendAsync(baseAddress, head, partialBody);
+    }
+
+    private static async Task<TcpClient> ConnectAndSendAsync(Uri baseAddress, string head, byte[] body)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Replace("{host}", baseAddress.Authority, StringComparison.Ordinal)));
+        await stream.WriteAsync(body);
+        await stream.FlushAsync();
+        return tcp;
     }
 }

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using OciRegistry.Core.Errors;
+
+namespace OciRegistry.AspNetCore.Http;
+
+/// <summary>
+/// Recognises a store that ran out of space and answers it. The spec has no "storage full" code, so the answer is
+/// HTTP 507 Insufficient Storage (RFC 4918: the server could not store what the request needed), which tells clients
+/// and proxies the fault is the registry's and not the request's, with BLOB_UPLOAD_INVALID, the spec's code for "the
+/// upload encountered an error and can no longer proceed" (manifests are stored as blobs too); its message says why.
+/// Retry-After gives an operator or the scheduled cleanup time to free space before clients try again.
+/// </summary>
+internal static class StorageFull
+{
+    /// <summary>Seconds a client is asked to wait before it pushes again.</summary>
+    public const int RetryAfterSeconds = 300;
+
+    // ENOSPC and EDQUOT (Linux; .NET reports the raw errno as HResult), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL (Windows).
+    private const int NoSpace = 28;
+    private const int QuotaExceeded = 122;
+    private const int DiskFull = unchecked((int)0x80070070);
+    private const int HandleDiskFull = unchecked((int)0x80070027);
+
+    /// <summary>Whether <paramref name="exception"/>, or one it wraps, says the disk or quota is full.</summary>
+    public static bool Is(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is IOException { HResult: NoSpace or QuotaExceeded or DiskFull or HandleDiskFull })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static Task WriteAsync(HttpContext context)
+    {
+        context.Response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ErrorResponses.WriteAsync(
+            context,
+            RegistryError.UploadInvalid("the registry's storage is full; nothing was stored, push again later"),
+            StatusCodes.Status507InsufficientStorage);
+    }
+}
