@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using OciRegistry.AspNetCore.Http;
 
 namespace OciRegistry.AspNetCore.Authorization;
 
@@ -27,6 +28,12 @@ public sealed class BasicRegistryAuthorizer : IRegistryAuthorizer
     {
         ArgumentNullException.ThrowIfNull(context);
         var caller = _users.Identify(context);
+        if (caller.RetryAfter is { } retryAfter)
+        {
+            RetryAfterHeader.Set(context.Response, retryAfter);
+            return ValueTask.FromResult(RegistryAuthorizationResult.TooManyRequests);
+        }
+
         if (!caller.CredentialsValid)
         {
             return ValueTask.FromResult(RegistryAuthorizationResult.Challenge);

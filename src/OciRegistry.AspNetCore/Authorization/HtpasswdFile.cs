@@ -12,17 +12,24 @@ namespace OciRegistry.AspNetCore.Authorization;
 internal sealed class HtpasswdFile
 {
     private readonly Dictionary<string, string> _hashes;
+    private readonly Func<string, string, bool> _bcryptVerify;
+    private readonly string? _standInHash;
     private readonly ConcurrentDictionary<string, byte[]> _verified = new(StringComparer.Ordinal);
 
-    private HtpasswdFile(Dictionary<string, string> hashes)
+    private HtpasswdFile(Dictionary<string, string> hashes, Func<string, string, bool>? bcryptVerify)
     {
         _hashes = hashes;
+        _bcryptVerify = bcryptVerify ?? ((password, hash) => BCrypt.Net.BCrypt.Verify(password, hash));
+
+        // A wrong password for an unknown user is checked against a real entry's hash (the result thrown away), so it
+        // costs the same bcrypt as one for a known user and the answer time does not tell which user names exist.
+        _standInHash = hashes.Values.FirstOrDefault();
     }
 
-    public static HtpasswdFile Empty { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal));
+    public static HtpasswdFile Empty { get; } = new(new Dictionary<string, string>(StringComparer.Ordinal), null);
 
     /// <summary>Reads the file; a line that is not <c>user:bcrypt-hash</c> stops the app with a message naming it.</summary>
-    public static HtpasswdFile Load(string? path)
+    public static HtpasswdFile Load(string? path, Func<string, string, bool>? bcryptVerify = null)
     {
         if (path is null)
         {
@@ -50,7 +57,7 @@ internal sealed class HtpasswdFile
             hashes[text[..colon]] = hash;
         }
 
-        return new HtpasswdFile(hashes);
+        return new HtpasswdFile(hashes, bcryptVerify);
     }
 
     /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s password.</summary>
@@ -58,6 +65,11 @@ internal sealed class HtpasswdFile
     {
         if (!_hashes.TryGetValue(user, out var hash))
         {
+            if (_standInHash is not null)
+            {
+                BcryptVerify(password, _standInHash);
+            }
+
             return false;
         }
 
@@ -67,21 +79,24 @@ internal sealed class HtpasswdFile
             return true;
         }
 
-        bool valid;
-        try
-        {
-            valid = BCrypt.Net.BCrypt.Verify(password, hash);
-        }
-        catch (BCrypt.Net.SaltParseException)
-        {
-            valid = false;
-        }
-
+        var valid = BcryptVerify(password, hash);
         if (valid)
         {
             _verified[user] = fingerprint;
         }
 
         return valid;
+    }
+
+    private bool BcryptVerify(string password, string hash)
+    {
+        try
+        {
+            return _bcryptVerify(password, hash);
+        }
+        catch (BCrypt.Net.SaltParseException)
+        {
+            return false;
+        }
     }
 }

@@ -11,4 +11,10 @@ public enum RegistryAuthorizationResult
 
     /// <summary>The caller is authenticated but may not do this: answer 403 DENIED.</summary>
     Forbidden,
+
+    /// <summary>
+    /// The caller must wait (too many failed logins): answer 429 TOOMANYREQUESTS. The authorizer sets
+    /// <c>Retry-After</c> on the response.
+    /// </summary>
+    TooManyRequests,
 }

@@ -6,6 +6,7 @@ namespace OciRegistry.AspNetCore.Authorization;
 internal sealed class RegistryUsers(RegistryUsersOptions options)
 {
     private readonly HtpasswdFile _passwords = HtpasswdFile.Load(options.HtpasswdPath);
+    private readonly FailedLoginLimiter _failures = new(options);
     private readonly object _callerKey = new();
 
     public AccessControlList Access { get; } = new(options.Access);
@@ -22,21 +23,38 @@ internal sealed class RegistryUsers(RegistryUsersOptions options)
         }
 
         var credentials = BasicCredentials.Read(context.Request, out var wellFormed);
-        var caller = credentials switch
-        {
-            null when wellFormed => RegistryCaller.Anonymous,
-            { } given when _passwords.Verify(given.User, given.Password) => new RegistryCaller(given.User, true),
-            _ => RegistryCaller.Invalid,
-        };
+        var caller = credentials is null && wellFormed ? RegistryCaller.Anonymous : Check(context, credentials);
         context.Items[_callerKey] = caller;
         return caller;
     }
+
+    /// <summary>Checks credentials given in the request (null when they were malformed) against the file and the failed-login limit.</summary>
+    public RegistryCaller Check(HttpContext context, BasicCredentials? credentials)
+    {
+        if (_failures.RetryAfter(context) is { } retryAfter)
+        {
+            return RegistryCaller.Throttled(retryAfter);
+        }
+
+        if (credentials is { } given && _passwords.Verify(given.User, given.Password))
+        {
+            return new RegistryCaller(given.User, true);
+        }
+
+        _failures.Failed(context);
+        return RegistryCaller.Invalid;
+    }
 }
 
-/// <summary>Who sent a request: a user name, nobody (<see cref="Anonymous"/>), or credentials that did not check out.</summary>
-internal sealed record RegistryCaller(string? User, bool CredentialsValid)
+/// <summary>
+/// Who sent a request: a user name, nobody (<see cref="Anonymous"/>), credentials that did not check out, or a caller
+/// that failed too often and must wait <see cref="RetryAfter"/> before its credentials are checked again.
+/// </summary>
+internal sealed record RegistryCaller(string? User, bool CredentialsValid, TimeSpan? RetryAfter = null)
 {
     public static RegistryCaller Anonymous { get; } = new(null, true);
 
     public static RegistryCaller Invalid { get; } = new(null, false);
+
+    public static RegistryCaller Throttled(TimeSpan retryAfter) => new(null, false, retryAfter);
 }

@@ -11,4 +11,16 @@ public abstract class RegistryUsersOptions
 
     /// <summary>The access list; a request is allowed when any rule for its user (or <c>*</c>) grants it.</summary>
     public IList<AccessRule> Access { get; set; } = [];
+
+    /// <summary>The default <see cref="FailedLoginLimit"/>.</summary>
+    public const int DefaultFailedLoginLimit = 10;
+
+    /// <summary>
+    /// How many failed logins one remote address may make per <see cref="FailedLoginWindow"/>; beyond that its logins
+    /// answer 429 TOOMANYREQUESTS with <c>Retry-After</c> until the window ends. Null for no limit.
+    /// </summary>
+    public int? FailedLoginLimit { get; set; } = DefaultFailedLoginLimit;
+
+    /// <summary>The window <see cref="FailedLoginLimit"/> counts in; one minute by default.</summary>
+    public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(1);
 }

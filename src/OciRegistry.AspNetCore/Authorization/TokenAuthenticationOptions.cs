@@ -12,8 +12,11 @@ public sealed class TokenAuthenticationOptions
     public const string DefaultName = "oci-registry";
 
     /// <summary>
-    /// The token endpoint's absolute URL, sent in the challenge. Null means this host's own <c>/token</c>
-    /// (the built-in token server mapped by <c>MapOciRegistryTokenEndpoint()</c>).
+    /// The token endpoint's absolute URL, sent in the challenge. Null means this host's own <c>/token</c> (the
+    /// built-in token server mapped by <c>MapOciRegistryTokenEndpoint()</c>) at the address the connection reached,
+    /// or, from a proxy trusted in <c>ForwardedHeadersOptions</c> (<c>XForwardedHost</c> and <c>KnownProxies</c>),
+    /// at its <c>X-Forwarded-Proto</c>/<c>X-Forwarded-Host</c>; never at the request's Host header. Set it when clients
+    /// reach the registry by a name.
     /// </summary>
     public string? Realm { get; set; }
 

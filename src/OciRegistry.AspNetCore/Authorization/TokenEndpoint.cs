@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -9,8 +11,9 @@ using OciRegistry.Core.Errors;
 namespace OciRegistry.AspNetCore.Authorization;
 
 /// <summary>
-/// <c>GET /token?service=&amp;scope=...</c>: the Docker token protocol. Basic credentials (or none, for what <c>*</c>
-/// rules allow) are checked against the htpasswd file; the JWT grants, per requested scope, the actions the access
+/// <c>GET /token?service=&amp;scope=...</c>: the Docker token protocol, and <c>POST /token</c> with the OAuth2 form
+/// (<c>grant_type=password</c>, <c>username</c>, <c>password</c>, <c>service</c>, <c>scope</c>, <c>client_id</c>) that
+/// containerd tries first. Credentials (or none, for what <c>*</c> rules allow) are checked against the htpasswd file; the JWT grants, per requested scope, the actions the access
 /// list allows — possibly none, as CNCF Distribution's token servers do.
 /// </summary>
 internal sealed class TokenEndpoint(TokenSigningKey signingKey, IOptions<TokenServerOptions> server, IOptions<TokenAuthenticationOptions> token)
@@ -18,9 +21,33 @@ internal sealed class TokenEndpoint(TokenSigningKey signingKey, IOptions<TokenSe
     private readonly RegistryUsers _users = new(server.Value);
     private readonly JsonWebTokenHandler _handler = new();
 
+    // A token request is a few short fields; anything longer is refused before it is buffered.
+    private const long MaxFormBytes = 16 * 1024;
+
     public async Task HandleAsync(HttpContext context)
     {
-        var caller = _users.Identify(context);
+        var parameters = await ReadParametersAsync(context).ConfigureAwait(false);
+        if (parameters is null)
+        {
+            await WriteOAuthErrorAsync(context, "invalid_request").ConfigureAwait(false);
+            return;
+        }
+
+        if (HttpMethods.IsPost(context.Request.Method) && parameters("grant_type") != "password")
+        {
+            // This server issues no refresh tokens, so the only grant it can honour is the password one.
+            await WriteOAuthErrorAsync(context, "unsupported_grant_type").ConfigureAwait(false);
+            return;
+        }
+
+        var caller = HttpMethods.IsPost(context.Request.Method) ? CallerOfForm(context, parameters) : _users.Identify(context);
+        if (caller.RetryAfter is { } retryAfter)
+        {
+            RetryAfterHeader.Set(context.Response, retryAfter);
+            await ErrorResponses.WriteAsync(context, RegistryError.TooManyRequests("too many failed logins from this address")).ConfigureAwait(false);
+            return;
+        }
+
         if (!caller.CredentialsValid)
         {
             context.Response.Headers[HeaderNames.WWWAuthenticate] = $"Basic realm=\"{token.Value.Service}\"";
@@ -28,8 +55,7 @@ internal sealed class TokenEndpoint(TokenSigningKey signingKey, IOptions<TokenSe
             return;
         }
 
-        var query = context.Request.Query;
-        var service = query["service"].ToString();
+        var service = parameters("service").ToString();
         if (service.Length > 0 && service != token.Value.Service)
         {
             await ErrorResponses.WriteAsync(context, new RegistryError(RegistryErrorCode.Unsupported, $"unknown service '{service}'"), StatusCodes.Status400BadRequest).ConfigureAwait(false);
@@ -37,7 +63,7 @@ internal sealed class TokenEndpoint(TokenSigningKey signingKey, IOptions<TokenSe
         }
 
         var access = new List<object>();
-        foreach (var scope in TokenScope.ParseAll(query["scope"]))
+        foreach (var scope in TokenScope.ParseAll(parameters("scope")))
         {
             access.Add(new Dictionary<string, object>
             {
@@ -75,5 +101,49 @@ internal sealed class TokenEndpoint(TokenSigningKey signingKey, IOptions<TokenSe
             json.WriteString("issued_at", state.now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteEndObject();
         }).ConfigureAwait(false);
+    }
+
+    // GET passes the query; POST (the OAuth2 form containerd tries first) the form. Null for a POST that is not a form.
+    private static async Task<Func<string, StringValues>?> ReadParametersAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            var query = request.Query;
+            return name => query[name];
+        }
+
+        if (!request.HasFormContentType || request.ContentLength > MaxFormBytes)
+        {
+            return null;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxFormBytes;
+        }
+
+        var form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        return name => form[name];
+    }
+
+    // The password grant: username and password in the form; both empty (or absent) is an anonymous caller.
+    private RegistryCaller CallerOfForm(HttpContext context, Func<string, StringValues> parameters)
+    {
+        var user = parameters("username").ToString();
+        var password = parameters("password").ToString();
+        return user.Length == 0 && password.Length == 0 ? RegistryCaller.Anonymous : _users.Check(context, new BasicCredentials(user, password));
+    }
+
+    // RFC 6749 §5.2: {"error":"..."} with 400.
+    private static Task WriteOAuthErrorAsync(HttpContext context, string error)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return JsonResponses.WriteAsync(context, "application/json", error, static (json, error) =>
+        {
+            json.WriteStartObject();
+            json.WriteString("error", error);
+            json.WriteEndObject();
+        });
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -14,15 +15,22 @@ namespace OciRegistry.AspNetCore.Authorization;
 public sealed class TokenRegistryAuthorizer : IRegistryAuthorizer
 {
     private readonly TokenAuthenticationOptions _options;
+    private readonly TokenRealm _realm;
     private readonly TokenValidationParameters _validation;
     private readonly JsonWebTokenHandler _handler = new();
     private readonly object _stateKey = new();
 
-    /// <summary>Prepares validation from the options; stops the app when no signing key is configured.</summary>
-    public TokenRegistryAuthorizer(IOptions<TokenAuthenticationOptions> options)
+    /// <summary>
+    /// Prepares validation from the options; stops the app when no signing key is configured. Without a configured
+    /// <see cref="TokenAuthenticationOptions.Realm"/>, the realm comes from a proxy <paramref name="forwarding"/>
+    /// trusts, else from the address the connection reached, never from the Host header.
+    /// </summary>
+    public TokenRegistryAuthorizer(IOptions<TokenAuthenticationOptions> options, IOptions<ForwardedHeadersOptions> forwarding)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(forwarding);
         _options = options.Value;
+        _realm = new TokenRealm(_options, forwarding.Value);
         var keys = TokenSigningKeys.Validation(_options);
         if (keys.Count == 0)
         {
@@ -66,9 +74,7 @@ public sealed class TokenRegistryAuthorizer : IRegistryAuthorizer
     {
         ArgumentNullException.ThrowIfNull(context);
         var state = await ReadTokenAsync(context).ConfigureAwait(false);
-        var request = context.Request;
-        var realm = _options.Realm ?? $"{request.Scheme}://{request.Host}{request.PathBase}/token";
-        var challenge = $"Bearer realm=\"{realm}\",service=\"{_options.Service}\"";
+        var challenge = $"Bearer realm=\"{_realm.Of(context)}\",service=\"{_options.Service}\"";
         if (resource is { Repository: not null } or { Action: RegistryAction.Catalog })
         {
             challenge += $",scope=\"{resource.Scope}\"";

@@ -8,8 +8,10 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the built-in Docker token server.</summary>
 public static class OciRegistryTokenEndpointRouteBuilderExtensions
 {
+    private static readonly string[] TokenMethods = ["GET", "POST"];
+
     /// <summary>
-    /// Maps <c>GET <paramref name="pattern"/>?service=&amp;scope=</c> (default <c>/token</c>), the realm that
+    /// Maps <c>GET <paramref name="pattern"/>?service=&amp;scope=</c> and the OAuth2 form <c>POST</c> (default <c>/token</c>), the realm that
     /// <see cref="TokenAuthenticationOptions.Realm"/> names by default. Requires <c>.AddTokenServer(...)</c>.
     /// </summary>
     public static IEndpointConventionBuilder MapOciRegistryTokenEndpoint(this IEndpointRouteBuilder endpoints, string pattern = "/token")
@@ -17,6 +19,6 @@ public static class OciRegistryTokenEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var handler = endpoints.ServiceProvider.GetService<TokenEndpoint>()
             ?? throw new InvalidOperationException("Call .AddTokenServer(...) on AddOciRegistry() before app.MapOciRegistryTokenEndpoint().");
-        return endpoints.MapGet(pattern, handler.HandleAsync).WithDisplayName("OCI registry token server");
+        return endpoints.MapMethods(pattern, TokenMethods, handler.HandleAsync).WithDisplayName("OCI registry token server");
     }
 }

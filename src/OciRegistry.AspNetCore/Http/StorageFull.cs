@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 using OciRegistry.Core.Errors;
 
 namespace OciRegistry.AspNetCore.Http;
@@ -38,7 +37,7 @@ internal static class StorageFull
 
     public static Task WriteAsync(HttpContext context)
     {
-        context.Response.Headers[HeaderNames.RetryAfter] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RetryAfterHeader.Set(context.Response, TimeSpan.FromSeconds(RetryAfterSeconds));
         return ErrorResponses.WriteAsync(
             context,
             RegistryError.UploadInvalid("the registry's storage is full; nothing was stored, push again later"),

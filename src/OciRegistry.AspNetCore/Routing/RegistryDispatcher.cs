@@ -173,7 +173,11 @@ internal sealed partial class RegistryDispatcher(
             return;
         }
 
-        await ErrorResponses.WriteAsync(context, RegistryError.Denied(resource.Scope)).ConfigureAwait(false);
+        await ErrorResponses.WriteAsync(
+            context,
+            result == RegistryAuthorizationResult.TooManyRequests
+                ? RegistryError.TooManyRequests("too many failed logins from this address; retry after the time in Retry-After")
+                : RegistryError.Denied(resource.Scope)).ConfigureAwait(false);
     }
 
     private static Task WriteNoRouteAsync(HttpContext context, RegistryRoute route)

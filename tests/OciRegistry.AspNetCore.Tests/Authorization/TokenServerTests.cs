@@ -102,6 +102,55 @@ public sealed class TokenServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task PostToken_WithThePasswordGrant_AsContainerdSendsIt_IssuesAWorkingToken()
+    {
+        using var response = await PostTokenAsync(new()
+        {
+            ["grant_type"] = "password",
+            ["username"] = "alice",
+            ["password"] = "alice-secret",
+            ["service"] = "oci-registry",
+            ["scope"] = "repository:team/app:pull,push",
+            ["client_id"] = "containerd-client",
+        });
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var token = json.RootElement.GetProperty("access_token").GetString()!;
+
+        using var pushed = await PushImageAsync(_registry, "team/app", "1", Bearer(token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(json.RootElement.GetProperty("expires_in").GetInt64() > 0);
+        Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostToken_WithoutCredentials_GrantsOnlyStarRules()
+    {
+        using var response = await PostTokenAsync(new() { ["grant_type"] = "password", ["service"] = "oci-registry", ["scope"] = "repository:public/app:pull repository:team/app:pull" });
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        var access = new JsonWebToken(json.RootElement.GetProperty("access_token").GetString()!).GetPayloadValue<JsonElement>("access");
+
+        Assert.Equal(
+            """[{"type":"repository","name":"public/app","actions":["pull"]},{"type":"repository","name":"team/app","actions":[]}]""",
+            access.GetRawText());
+    }
+
+    [Fact]
+    public async Task PostToken_RefusesAWrongPassword_AndGrantsItDoesNotIssue()
+    {
+        using var wrong = await PostTokenAsync(new() { ["grant_type"] = "password", ["username"] = "alice", ["password"] = "nope", ["service"] = "oci-registry" });
+        using var refresh = await PostTokenAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = "abc", ["service"] = "oci-registry" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
+        Assert.Equal("""{"error":"unsupported_grant_type"}""", await refresh.Content.ReadAsStringAsync());
+    }
+
+    private Task<HttpResponseMessage> PostTokenAsync(Dictionary<string, string> form) =>
+        _registry.Client.PostAsync("/token", new FormUrlEncodedContent(form));
+
     private async Task<string> FetchTokenAsync(System.Net.Http.Headers.AuthenticationHeaderValue? auth, string scopes)
     {
         var query = string.Join("&", scopes.Split(' ').Select(scope => "scope=" + Uri.EscapeDataString(scope)));

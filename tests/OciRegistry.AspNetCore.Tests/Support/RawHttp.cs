@@ -29,10 +29,27 @@ internal static class RawHttp
         return (status, response);
     }
 
-    /// <summary>Sends the head and part of a body, then closes the connection without reading an answer.</summary>
+    /// <summary>
+    /// Sends <paramref name="head"/> with <c>Expect: 100-continue</c>, waits for the server's <c>100 Continue</c> (sent
+    /// when the registry starts reading the body, so its upload session exists by then), sends part of a body and
+    /// closes the connection without reading an answer.
+    /// </summary>
     public static async Task SendAndHangUpAsync(Uri baseAddress, string head, byte[] partialBody)
     {
-        using var tcp = await ConnectAndSendAsync(baseAddress, head, partialBody);
+        using var tcp = await ConnectAndSendAsync(baseAddress, head.Replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n", StringComparison.Ordinal), []);
+        var stream = tcp.GetStream();
+        var received = new StringBuilder();
+        var buffer = new byte[256];
+        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await stream.ReadAsync(buffer);
+            Assert.True(read > 0, "the server closed the connection before 100 Continue: " + received);
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        Assert.StartsWith("HTTP/1.1 100", received.ToString(), StringComparison.Ordinal);
+        await stream.WriteAsync(partialBody);
+        await stream.FlushAsync();
     }
 
     private static async Task<TcpClient> ConnectAndSendAsync(Uri baseAddress, string head, byte[] body)

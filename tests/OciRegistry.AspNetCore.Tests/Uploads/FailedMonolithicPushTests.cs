@@ -28,7 +28,8 @@ public sealed class FailedMonolithicPushTests
                 $"POST /v2/orphans/app/blobs/uploads/?digest={Digest} HTTP/1.1\r\nHost: {{host}}\r\nContent-Length: 1000000\r\n\r\n",
                 new byte[1000]);
 
-            // The server notices the hang-up on its own time: wait for the session to go (or the test's patience to end).
+            // The session existed when the server asked for the body; it notices the hang-up on its own time: wait for
+            // the session to go (or the test's patience to end).
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             while ((await uploads.ListAsync(patience.Token).ToListAsync(patience.Token)).Count > 0)
             {
