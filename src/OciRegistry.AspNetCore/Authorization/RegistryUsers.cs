@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 
 namespace OciRegistry.AspNetCore.Authorization;
@@ -25,6 +26,12 @@ internal sealed class RegistryUsers(RegistryUsersOptions options)
         var credentials = BasicCredentials.Read(context.Request, out var wellFormed);
         var caller = credentials is null && wellFormed ? RegistryCaller.Anonymous : Check(context, credentials);
         context.Items[_callerKey] = caller;
+        if (caller.User is { } user)
+        {
+            // The rest of the host (per-client upload limits, request logs) sees who this is.
+            context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "Basic"));
+        }
+
         return caller;
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -98,6 +99,12 @@ public sealed class TokenRegistryAuthorizer : IRegistryAuthorizer
 
         var state = await ValidateAsync(context.Request.Headers[HeaderNames.Authorization].ToString()).ConfigureAwait(false);
         context.Items[_stateKey] = state;
+        if (state.Subject is { Length: > 0 } subject)
+        {
+            // The rest of the host (per-client upload limits, request logs) sees who this is.
+            context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, subject)], "Bearer"));
+        }
+
         return state;
     }
 
@@ -114,10 +121,10 @@ public sealed class TokenRegistryAuthorizer : IRegistryAuthorizer
             return TokenState.Invalid;
         }
 
-        return new TokenState(TokenGrant.FromPayload(Base64UrlEncoder.DecodeBytes(token.EncodedPayload)), "insufficient_scope");
+        return new TokenState(TokenGrant.FromPayload(Base64UrlEncoder.DecodeBytes(token.EncodedPayload)), "insufficient_scope", token.Subject);
     }
 
-    private sealed record TokenState(TokenGrant? Grant, string? Error)
+    private sealed record TokenState(TokenGrant? Grant, string? Error, string? Subject = null)
     {
         public static TokenState None { get; } = new(null, null);
 

@@ -16,7 +16,8 @@ public static class OciRegistryServiceCollectionExtensions
     /// Adds the registry: operations, validated <see cref="RegistryOptions"/>, in-memory storage until a provider is
     /// added (<c>.AddFileSystemStorage(...)</c>), and anonymous access until an <see cref="IRegistryAuthorizer"/> is
     /// registered, and a background service that runs garbage collection every
-    /// <see cref="GarbageCollectionOptions.Interval"/> (off unless configured). Map the endpoints with
+    /// <see cref="GarbageCollectionOptions.Interval"/> (off unless configured) and one that removes expired upload
+    /// sessions every <see cref="RegistryOptions.UploadSessionCleanupInterval"/> (hourly). Map the endpoints with
     /// <c>app.MapOciRegistry()</c>. Services registered before are kept.
     /// </summary>
     public static IOciRegistryBuilder AddOciRegistry(this IServiceCollection services, Action<RegistryOptions>? configure = null)
@@ -25,11 +26,13 @@ public static class OciRegistryServiceCollectionExtensions
         services.TryAddSingleton<IRegistryAuthorizer, AnonymousRegistryAuthorizer>();
         services.TryAddSingleton<BlobEndpoints>();
         services.TryAddSingleton<UploadEndpoints>();
+        services.TryAddSingleton<UploadSessionOwners>();
         services.TryAddSingleton<ManifestEndpoints>();
         services.TryAddSingleton<ListingEndpoints>();
         services.TryAddSingleton<ReferrersEndpoints>();
         services.TryAddSingleton<RegistryDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GarbageCollectionService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UploadSessionCleanupService>());
         return builder;
     }
 }

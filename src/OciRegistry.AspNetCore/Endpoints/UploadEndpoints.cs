@@ -16,7 +16,7 @@ namespace OciRegistry.AspNetCore.Endpoints;
 /// Blob uploads: <c>POST /v2/&lt;name&gt;/blobs/uploads/</c> (session, monolithic <c>?digest=</c>, <c>?mount=&amp;from=</c>),
 /// and <c>GET|PATCH|PUT|DELETE /v2/&lt;name&gt;/blobs/uploads/&lt;id&gt;</c>.
 /// </summary>
-internal sealed class UploadEndpoints(UploadOperations uploads, IRegistryAuthorizer authorizer, IOptions<RegistryOptions> options)
+internal sealed class UploadEndpoints(UploadOperations uploads, UploadSessionOwners owners, IRegistryAuthorizer authorizer, IOptions<RegistryOptions> options)
 {
     public async Task StartAsync(HttpContext context, RegistryRoute route)
     {
@@ -36,12 +36,22 @@ internal sealed class UploadEndpoints(UploadOperations uploads, IRegistryAuthori
             return;
         }
 
+        if (!await owners.MayStartAsync(context).ConfigureAwait(false))
+        {
+            await ErrorResponses.WriteAsync(
+                context,
+                RegistryError.TooManyRequests($"you have {options.Value.MaxUploadSessionsPerClient} uploads open, your limit; finish or cancel one, or wait until they expire")).ConfigureAwait(false);
+            return;
+        }
+
         var started = await uploads.StartAsync(route.Repository, context.RequestAborted).ConfigureAwait(false);
         if (!started.IsSuccess)
         {
             await ErrorResponses.WriteAsync(context, started.Error).ConfigureAwait(false);
             return;
         }
+
+        owners.Started(context, started.Value);
 
         if (options.Value.ChunkMinLength is { } minLength)
         {

@@ -33,6 +33,22 @@ public sealed class RegistryOptions
     /// </summary>
     public int? MaxUploadSessions { get; set; }
 
+    /// <summary>The default <see cref="MaxUploadSessionsPerClient"/>.</summary>
+    public const int DefaultMaxUploadSessionsPerClient = 64;
+
+    /// <summary>
+    /// How many resumable upload sessions one client (its user name when signed in, else its remote address) may hold
+    /// open at once; one more answers that client alone TOOMANYREQUESTS (429) until its sessions finish, are cancelled
+    /// or expire. Null for no limit. Enforced by the HTTP host, per instance.
+    /// </summary>
+    public int? MaxUploadSessionsPerClient { get; set; } = DefaultMaxUploadSessionsPerClient;
+
+    /// <summary>
+    /// How often sessions older than <see cref="UploadSessionLifetime"/> are removed while the registry serves: hourly
+    /// by default; null to leave it to garbage collection.
+    /// </summary>
+    public TimeSpan? UploadSessionCleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>
     /// Whether <c>POST ?mount=</c> without <c>from</c> links a blob the registry already has in any repository.
     /// Hosts with per-repository access control should turn this off: it would reveal blobs across repositories.
@@ -74,6 +90,16 @@ public sealed class RegistryOptions
         if (MaxUploadSessions is <= 0)
         {
             yield return $"OciRegistry:{nameof(MaxUploadSessions)} must be positive when set (was {MaxUploadSessions}).";
+        }
+
+        if (MaxUploadSessionsPerClient is <= 0)
+        {
+            yield return $"OciRegistry:{nameof(MaxUploadSessionsPerClient)} must be positive when set (was {MaxUploadSessionsPerClient}).";
+        }
+
+        if (UploadSessionCleanupInterval is { } cleanup && cleanup <= TimeSpan.Zero)
+        {
+            yield return $"OciRegistry:{nameof(UploadSessionCleanupInterval)} must be positive when set (was {cleanup}).";
         }
 
         if (MaxBlobBytes is < 0)
