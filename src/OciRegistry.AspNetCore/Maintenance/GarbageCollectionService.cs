@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Maintenance;
@@ -13,28 +12,14 @@ internal sealed partial class GarbageCollectionService(
     GarbageCollector collector,
     IOptions<GarbageCollectionOptions> options,
     TimeProvider time,
-    ILogger<GarbageCollectionService> logger) : BackgroundService
+    ILogger<GarbageCollectionService> logger) : PeriodicService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.Interval is not { } interval)
-        {
-            return;
-        }
+    protected override TimeSpan? Interval => options.Value.Interval;
 
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await collector.CollectAsync(dryRun: false, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.CollectionFailed(logger, e);
-            }
-        }
-    }
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
+        await collector.CollectAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+
+    protected override void ReportFailure(Exception exception) => Log.CollectionFailed(logger, exception);
 
     private static partial class Log
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OciRegistry.AspNetCore.Endpoints;
@@ -16,30 +15,18 @@ internal sealed partial class UploadSessionCleanupService(
     UploadSessionOwners owners,
     IOptions<RegistryOptions> options,
     TimeProvider time,
-    ILogger<UploadSessionCleanupService> logger) : BackgroundService
+    ILogger<UploadSessionCleanupService> logger) : PeriodicService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.UploadSessionCleanupInterval is not { } interval)
-        {
-            return;
-        }
+    protected override TimeSpan? Interval => options.Value.UploadSessionCleanupInterval;
 
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            try
-            {
-                var purged = await uploads.PurgeExpiredAsync(stoppingToken).ConfigureAwait(false);
-                await owners.PruneAsync(stoppingToken).ConfigureAwait(false);
-                Log.Purged(logger, purged);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.PurgeFailed(logger, e);
-            }
-        }
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var purged = await uploads.PurgeExpiredAsync(cancellationToken).ConfigureAwait(false);
+        await owners.PruneAsync(cancellationToken).ConfigureAwait(false);
+        Log.Purged(logger, purged);
     }
+
+    protected override void ReportFailure(Exception exception) => Log.PurgeFailed(logger, exception);
 
     private static partial class Log
     {

@@ -18,7 +18,7 @@ public sealed class NonDistributableLayerTests
         var descriptor = new Descriptor
         {
             MediaType = mediaType,
-            Digest = Digests.DigestHasher.Compute("layer"u8),
+            Digest = OciRegistry.Core.Digests.DigestHasher.Compute("layer"u8),
             Size = 5,
             Urls = withUrls ? ["https://store.example.com/layer"] : null,
         };
