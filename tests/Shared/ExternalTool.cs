@@ -49,7 +49,8 @@ internal static class ExternalTool
             throw new InvalidOperationException($"{command} is not listed in tests/external-tools.txt: add a line '{command} apt:<package>' there, so ./test.sh installs it.");
         }
 
-        var (manager, name) = (package[..package.IndexOf(':', StringComparison.Ordinal)], package[(package.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+        var separator = package.IndexOf(':', StringComparison.Ordinal);
+        var (manager, name) = (package[..separator], package[(separator + 1)..]);
         return manager switch
         {
             "apt" => $"run ./test.sh, or apt-get install {name}",
