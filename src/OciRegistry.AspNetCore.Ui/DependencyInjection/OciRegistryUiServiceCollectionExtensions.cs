@@ -58,6 +58,18 @@ public static class OciRegistryUiServiceCollectionExtensions
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+
+            // The only scheme of a host becomes its default, which the authentication middleware then runs on every
+            // request: the cookie must still not sign anyone in to the registry API (a cross-site form could ride on it).
+            cookie.Events.OnValidatePrincipal = context =>
+            {
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<UiRoutes.UiPrefix>() is null)
+                {
+                    context.RejectPrincipal();
+                }
+
+                return Task.CompletedTask;
+            };
         });
         services.Configure<OciRegistryUiOptions>(options =>
         {
