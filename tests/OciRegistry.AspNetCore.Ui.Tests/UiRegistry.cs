@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Digests;
+using OciRegistry.Core.Maintenance;
 using OciRegistry.Testing;
 
 namespace OciRegistry.AspNetCore.Ui.Tests;
@@ -74,6 +75,7 @@ public sealed class UiRegistry : IAsyncLifetime
                     basic.Access.Add(new AccessRule { User = "outsider", Repositories = "other/*", Actions = ["pull", "catalog"] });
                     basic.Access.Add(new AccessRule { User = "nocatalog", Repositories = "*", Actions = ["pull"] });
                 });
+                services.Configure<GarbageCollectionOptions>(gc => gc.DeleteUntaggedManifests = true);
                 services.AddOciRegistryUi();
                 services.AddOciRegistryUiLogin((context, user, password) => ValueTask.FromResult(
                     context.RequestServices.GetRequiredService<IRegistryAuthorizer>() is BasicRegistryAuthorizer basic && basic.CheckPassword(user, password)));

@@ -24,6 +24,9 @@ internal static class Format
     /// <summary>A size, or a dash when unknown.</summary>
     public static string Size(long? bytes) => bytes is { } known ? Size(known) : "—";
 
+    /// <summary>A count with its noun, e.g. <c>1 blob</c>, <c>3 blobs</c>.</summary>
+    public static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     /// <summary>A UTC time to the minute, e.g. <c>2026-11-30 01:02 UTC</c>.</summary>
     public static string Time(DateTimeOffset? time) =>
         time is { } known ? known.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "—";

@@ -37,7 +37,7 @@ internal sealed class DeletePreviewer(
 
         var lostManifests = before.Manifests.Except(after.Manifests).Order().ToList();
         var lostBlobs = new List<(Digest, long)>();
-        foreach (var blob in before.Blobs.Except(after.Blobs).Order())
+        foreach (var blob in before.Blobs.Except(after.Blobs).Except(lostManifests).Order())
         {
             lostBlobs.Add((blob, await blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) ?? 0));
         }
@@ -84,8 +84,6 @@ internal sealed class DeletePreviewer(
             }
         }
 
-        // A manifest's own bytes are a blob of the repository too.
-        usedBlobs.UnionWith(reached);
         return (reached, usedBlobs);
     }
 
