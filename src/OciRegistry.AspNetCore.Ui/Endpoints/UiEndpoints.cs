@@ -129,7 +129,7 @@ internal sealed class UiEndpoints(
     {
         if (await ReadFormAsync(context).ConfigureAwait(false) is not { } form)
         {
-            return pages.Message(context, StatusCodes.Status400BadRequest, "Form expired", "The form was missing its token or had expired; go back, reload and try again.");
+            return FormExpired(context);
         }
 
         var repository = form["repository"].ToString();
@@ -213,7 +213,7 @@ internal sealed class UiEndpoints(
 
         if (await ReadFormAsync(context).ConfigureAwait(false) is not { } form)
         {
-            return pages.Message(context, StatusCodes.Status400BadRequest, "Form expired", "The sign-in form had expired; reload it and try again.");
+            return FormExpired(context);
         }
 
         var user = form["user"].ToString();
@@ -244,7 +244,7 @@ internal sealed class UiEndpoints(
     {
         if (await ReadFormAsync(context).ConfigureAwait(false) is null)
         {
-            return pages.Message(context, StatusCodes.Status400BadRequest, "Form expired", "The form was missing its token or had expired; go back, reload and try again.");
+            return FormExpired(context);
         }
 
         if (await RefuseRegistryWideAsync(context).ConfigureAwait(false) is { } refused)
@@ -332,6 +332,9 @@ internal sealed class UiEndpoints(
 
         return pages.Message(context, StatusCodes.Status401Unauthorized, "Sign in required", "Sign in to see this registry.");
     }
+
+    private IResult FormExpired(HttpContext context) =>
+        pages.Message(context, StatusCodes.Status400BadRequest, "Form expired", "The form was missing its token or had expired; go back, reload and try again.");
 
     private async Task<IFormCollection?> ReadFormAsync(HttpContext context)
     {
