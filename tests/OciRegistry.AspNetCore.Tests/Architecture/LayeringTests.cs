@@ -14,6 +14,7 @@ public sealed class LayeringTests
         { "OciRegistry.Core", [] },
         { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
+        { "OciRegistry.AspNetCore.Ui", ["OciRegistry.Core", "OciRegistry.AspNetCore"] },
         { "OciRegistry.Testing", ["OciRegistry.Core", "OciRegistry.AspNetCore", "OciRegistry.Storage.FileSystem"] },
     };
 
@@ -41,6 +42,7 @@ public sealed class LayeringTests
         typeof(Digest).Assembly,
         typeof(FileSystemBlobStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
+        typeof(OciRegistry.AspNetCore.Ui.OciRegistryUiOptions).Assembly,
         typeof(InProcessRegistry).Assembly,
     }.Single(a => a.GetName().Name == name);
 
