@@ -81,23 +81,28 @@ internal sealed class BlobFill
     /// pipe carries under the digest. <paramref name="onEnded"/> hears when it is over, with the failure if it did not
     /// commit, before the fill lets go of its spool.
     /// </summary>
-    public void Start(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes, Action<BlobFill, Exception?> onEnded) =>
+    public void Start(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes, Action<BlobFill, Exception?> onEnded, CancellationToken cancellationToken) =>
         Completion = Task.Run(async () =>
         {
             Exception? failed = null;
             try
             {
-                await RunAsync(download, push, onBytes).ConfigureAwait(false);
+                await RunAsync(download, push, onBytes, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception failure)
             {
                 failed = failure;
-                Fail(failure);
             }
             finally
             {
-                _started.TrySetResult(false);
+                // Out of the running fills before readers hear of a failure, so a retry starts a fresh fetch.
                 onEnded(this, failed);
+                if (failed is not null)
+                {
+                    Fail(failed);
+                }
+
+                _started.TrySetResult(false);
                 Release();
             }
         });
@@ -126,7 +131,7 @@ internal sealed class BlobFill
     public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
         RandomAccess.ReadAsync(_spool, buffer, offset, cancellationToken);
 
-    private async Task RunAsync(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes)
+    private async Task RunAsync(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes, CancellationToken cancellationToken)
     {
         using var response = await download().ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength is not { } length)
@@ -141,11 +146,11 @@ internal sealed class BlobFill
         var pushing = Task.Run(() => push(pipe.Reader));
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 var memory = pipe.Writer.GetMemory(ReadBytes);
-                var read = await body.ReadAsync(memory).ConfigureAwait(false);
+                var read = await body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -156,12 +161,12 @@ internal sealed class BlobFill
                     throw new InvalidDataException($"the upstream sent more than the {Length} bytes it announced");
                 }
 
-                await RandomAccess.WriteAsync(_spool, memory[..read], _written).ConfigureAwait(false);
+                await RandomAccess.WriteAsync(_spool, memory[..read], _written, cancellationToken).ConfigureAwait(false);
                 pipe.Writer.Advance(read);
                 onBytes(read);
                 Interlocked.Add(ref _written, read);
                 Signal();
-                if ((await pipe.Writer.FlushAsync().ConfigureAwait(false)).IsCompleted)
+                if ((await pipe.Writer.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted)
                 {
                     break;
                 }

@@ -12,10 +12,12 @@ namespace OciRegistry.Mirror.Blobs;
 /// The blob fetches in progress, one per digest: the first client to miss a blob starts its <see cref="BlobFill"/>,
 /// every client that misses it meanwhile joins that one, so the upstream serves each blob once however many ask.
 /// </summary>
-internal sealed partial class BlobFills(UploadOperations uploads, IOptions<MirrorOptions> options, MirrorMetrics metrics, ILogger<BlobFills> logger)
+/// <remarks>Fills outlive the requests that started them (the cache is filled even when the client leaves); disposing stops them.</remarks>
+internal sealed partial class BlobFills(UploadOperations uploads, IOptions<MirrorOptions> options, MirrorMetrics metrics, ILogger<BlobFills> logger) : IAsyncDisposable
 {
     private const int Attempts = 4;
     private readonly ConcurrentDictionary<Digest, BlobFill> _fills = new();
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>The length of a blob being fetched right now, or null.</summary>
     public long? LengthInProgress(Digest digest) =>
@@ -47,14 +49,22 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
             fill.TryAcquire();
             metrics.Miss("blob");
             fill.Start(
-                () => client.GetBlobAsync(remoteRepository, digest),
-                body => uploads.PushAsync(repository, digest.ToString(), body).AsTask(),
+                () => client.GetBlobAsync(remoteRepository, digest, _stopping.Token),
+                body => uploads.PushAsync(repository, digest.ToString(), body, _stopping.Token).AsTask(),
                 client.CountBlobBytes,
-                Ended);
+                Ended,
+                _stopping.Token);
             return await ReaderAsync(fill).ConfigureAwait(false);
         }
 
         return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_fills.Values.Select(f => f.Completion)).ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     private static async ValueTask<IBlobContent?> ReaderAsync(BlobFill fill)
