@@ -89,6 +89,22 @@ public sealed class UpstreamClient : IDisposable
         return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false) : null;
     }
 
+    /// <summary>The repository's tags (first page of up to 10,000); empty when the upstream has none.</summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"v2/{repository}/tags/list?n=10000", [], "tags.list", cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return [];
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var json = await System.Text.Json.JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return json.RootElement.TryGetProperty("tags", out var tags) && tags.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? tags.EnumerateArray().Select(t => t.GetString()).OfType<string>().ToList()
+            : [];
+    }
+
     /// <summary>Records bytes read from an upstream blob response (the caller streams it).</summary>
     internal void CountBlobBytes(long bytes) => _metrics?.UpstreamBytes(Options.Name, bytes);
 
