@@ -1,5 +1,6 @@
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Operations;
+using OciRegistry.Core.Storage;
 using OciRegistry.Mirror.Upstreams;
 
 namespace OciRegistry.Mirror.Transfer;
@@ -16,14 +17,18 @@ public sealed class ImageTransfer
     private readonly BlobOperations _blobs;
     private readonly ManifestOperations _manifests;
     private readonly ListingOperations _listings;
+    private readonly IBlobStore _blobStore;
+    private readonly IMetadataStore _metadata;
 
-    /// <summary>Creates the transfers over this registry's operations.</summary>
-    public ImageTransfer(UploadOperations uploads, BlobOperations blobs, ManifestOperations manifests, ListingOperations listings)
+    /// <summary>Creates the transfers over this registry's operations (and its stores, to see what is there already).</summary>
+    public ImageTransfer(UploadOperations uploads, BlobOperations blobs, ManifestOperations manifests, ListingOperations listings, IBlobStore blobStore, IMetadataStore metadata)
     {
         _uploads = uploads;
         _blobs = blobs;
         _manifests = manifests;
         _listings = listings;
+        _blobStore = blobStore;
+        _metadata = metadata;
     }
 
     /// <summary>
@@ -63,7 +68,7 @@ public sealed class ImageTransfer
         return await CopyAsync(source, Target(), plan, progress, cancellationToken).ConfigureAwait(false);
     }
 
-    private RegistryImageTarget Target() => new(_uploads, _blobs, _manifests);
+    private RegistryImageTarget Target() => new(_uploads, _manifests, _blobStore, _metadata);
 
     private static async Task<TransferSummary> CopyAsync(IImageSource source, IImageTarget target, IReadOnlyList<(string Source, string Reference, string Target)> images, ITransferProgress? progress, CancellationToken cancellationToken)
     {

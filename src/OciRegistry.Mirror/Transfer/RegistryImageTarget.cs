@@ -1,17 +1,20 @@
 using System.IO.Pipelines;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Operations;
+using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Mirror.Transfer;
 
 /// <summary>
 /// Writes images into this registry through the same operations a client's push uses: blobs verified against their
-/// digest, manifests stored byte for byte after their references are checked.
+/// digest, manifests stored byte for byte after their references are checked. What is there already is asked of the
+/// stores, not the operations, so a repository a mirror covers is not looked up upstream.
 /// </summary>
-internal sealed class RegistryImageTarget(UploadOperations uploads, BlobOperations blobs, ManifestOperations manifests) : IImageTarget
+internal sealed class RegistryImageTarget(UploadOperations uploads, ManifestOperations manifests, IBlobStore blobs, IMetadataStore metadata) : IImageTarget
 {
     public async Task<bool> HasBlobAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        (await blobs.StatAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false)).IsSuccess;
+        await metadata.IsBlobLinkedAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+        && await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null;
 
     public async Task PutBlobAsync(string repository, Digest digest, long size, Stream content, CancellationToken cancellationToken)
     {
@@ -23,7 +26,7 @@ internal sealed class RegistryImageTarget(UploadOperations uploads, BlobOperatio
     }
 
     public async Task<bool> HasManifestAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        (await manifests.ResolveAsync(repository, digest.ToString(), cancellationToken).ConfigureAwait(false)).IsSuccess;
+        await metadata.GetManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null;
 
     public async Task PutManifestAsync(string repository, ManifestDocument manifest, string? tag, CancellationToken cancellationToken)
     {
