@@ -88,7 +88,11 @@ public sealed class MirrorInteropTests : IAsyncLifetime
         var layout = Directory.CreateTempSubdirectory("skopeo-mirror-");
         try
         {
-            await skopeo.RunSucceedingAsync("copy", "--src-tls-verify=false", $"docker://{_mirror.HostPort}/dist/team/app:1.0", $"oci:{layout.FullName}:copied");
+            await skopeo.RunSucceedingAsync("copy", "--preserve-digests", "--src-tls-verify=false", $"docker://{_mirror.HostPort}/dist/team/app:1.0", $"oci:{layout.FullName}:copied");
+            var atUpstream = await ManifestDigestAsync(_distribution.Client, "/v2/team/app/manifests/1.0");
+            var atMirror = await ManifestDigestAsync(_mirror.Client, "/v2/dist/team/app/manifests/1.0");
+            Assert.Equal(image.ManifestDigest.ToString(), atUpstream);
+            Assert.Equal(atUpstream, atMirror);
             using var index = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(layout.FullName, "index.json")));
 
             Assert.Equal(image.ManifestDigest.ToString(), index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString());
@@ -97,6 +101,14 @@ public sealed class MirrorInteropTests : IAsyncLifetime
         {
             layout.Delete(recursive: true);
         }
+    }
+
+    private static async Task<string?> ManifestDigestAsync(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, path);
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        using var response = await client.SendAsync(request);
+        return response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.Single() : null;
     }
 
     [Fact]
