@@ -24,7 +24,8 @@ internal static class RegistryHost
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
             .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data")
-            .AddConfiguredAuthentication(section.GetSection("Auth"));
+            .AddConfiguredAuthentication(section.GetSection("Auth"))
+            .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
         builder.Services.AddLargeTransportBuffers();
