@@ -29,12 +29,21 @@ internal static class RegistryHost
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
         builder.Services.AddLargeTransportBuffers();
+        var ui = section.GetSection("Ui");
+        if (RegistryUi.IsEnabled(ui))
+        {
+            builder.Services.AddConfiguredUi(ui, section.GetSection("Auth"));
+        }
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();
         app.MapHealthChecks("/healthz");
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
+        if (RegistryUi.IsEnabled(ui))
+        {
+            app.MapConfiguredUi(ui);
+        }
         return app;
     }
 }

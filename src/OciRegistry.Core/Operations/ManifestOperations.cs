@@ -76,7 +76,11 @@ public sealed class ManifestOperations
             return denied;
         }
 
-        var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations);
+        var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations)
+        {
+            ReferencedSize = await ManifestSummary.ReferencedSizeAsync(_metadata, repository, manifest, cancellationToken).ConfigureAwait(false),
+            Platforms = ManifestSummary.Platforms(manifest),
+        };
         await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
         await _metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
         await _metadata.PutManifestAsync(repository, record, parsedReference.TagName, cancellationToken).ConfigureAwait(false);

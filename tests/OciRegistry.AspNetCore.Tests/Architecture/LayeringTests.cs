@@ -15,6 +15,7 @@ public sealed class LayeringTests
         { "OciRegistry.Core", [] },
         { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
+        { "OciRegistry.AspNetCore.Ui", ["OciRegistry.Core", "OciRegistry.AspNetCore"] },
         { "OciRegistry.Mirror", ["OciRegistry.Core"] },
         { "OciRegistry.Testing", ["OciRegistry.Core", "OciRegistry.AspNetCore", "OciRegistry.Storage.FileSystem"] },
     };
@@ -44,6 +45,7 @@ public sealed class LayeringTests
         typeof(Digest).Assembly,
         typeof(FileSystemBlobStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
+        typeof(OciRegistry.AspNetCore.Ui.OciRegistryUiOptions).Assembly,
         typeof(InProcessRegistry).Assembly,
         typeof(MirrorOptions).Assembly,
     }.Single(a => a.GetName().Name == name);
