@@ -36,6 +36,12 @@ class Upstream(cr.Ours):
                 "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:OciRegistry.Server.RequestLogging=Information"]
 
     def blob_gets(self, digest):
+        # The console logger writes from a queue: wait until the log stops growing, so requests just answered count.
+        path = os.path.join(self.work, "upstream.log")
+        size = -1
+        while size != os.path.getsize(path):
+            size = os.path.getsize(path)
+            time.sleep(0.5)
         with open(os.path.join(self.work, "upstream.log"), errors="replace") as f:
             return sum(1 for line in f if f"GET /v2/{REPO}/blobs/{digest} " in line)
 
