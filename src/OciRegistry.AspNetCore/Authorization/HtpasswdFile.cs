@@ -53,6 +53,9 @@ internal sealed class HtpasswdFile
         return new HtpasswdFile(hashes);
     }
 
+    /// <summary>How many users the file holds.</summary>
+    public int Count => _hashes.Count;
+
     /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s password.</summary>
     public bool Verify(string user, string password)
     {
