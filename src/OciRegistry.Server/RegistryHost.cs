@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
+using OciRegistry.Server.Listening;
 using OciRegistry.Server.Startup;
 
 namespace OciRegistry.Server;
@@ -70,7 +71,11 @@ internal static class RegistryHost
         }
 
         builder.WebHost.UseKestrelHttpsConfiguration(); // https:// URLs with Kestrel:Certificates:Default:Path (+ KeyPath for PEM)
-        builder.WebHost.ConfigureKestrel((context, kestrel) => ServerLimits.Apply(kestrel, context.Configuration));
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            ServerLimits.Apply(kestrel, context.Configuration);
+            TlsConnectionGuard.AddTo(kestrel);
+        });
         var section = builder.Configuration.GetSection("OciRegistry");
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
@@ -81,6 +86,7 @@ internal static class RegistryHost
         builder.Services.AddLargeTransportBuffers();
 
         var app = builder.Build();
+        app.Use(TlsConnectionGuard.NoteRequest);
         app.UseMiddleware<RequestLogging>();
         app.MapHealthChecks("/healthz");
         app.MapOciRegistry();

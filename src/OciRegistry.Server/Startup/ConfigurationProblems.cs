@@ -1,4 +1,5 @@
 using OciRegistry.AspNetCore.Authorization;
+using OciRegistry.Server.Listening;
 
 namespace OciRegistry.Server.Startup;
 

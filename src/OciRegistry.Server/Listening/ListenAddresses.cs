@@ -1,4 +1,4 @@
-namespace OciRegistry.Server.Startup;
+namespace OciRegistry.Server.Listening;
 
 /// <summary>
 /// Where the operator said to listen, in any of ASP.NET Core's ways: <c>--urls</c> / <c>ASPNETCORE_URLS</c>,
