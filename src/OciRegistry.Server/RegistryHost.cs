@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
 using OciRegistry.Server.Listening;
@@ -57,6 +58,7 @@ internal static class RegistryHost
         // A failed start is reported by the serve command as one line (StartupFailure); the host's own report of it is
         // a stack trace at Error level, so only its critical messages are shown.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        ConsoleLogFormat.Apply(builder);
         var problems = purpose == Purpose.Serve
             ? ConfigurationProblems.ForServing(builder.Configuration)
             : ConfigurationProblems.ForMaintenance(builder.Configuration);
@@ -88,7 +90,9 @@ internal static class RegistryHost
         var app = builder.Build();
         app.Use(TlsConnectionGuard.NoteRequest);
         app.UseMiddleware<RequestLogging>();
-        app.MapHealthChecks("/healthz");
+        // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage.
+        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz");
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
         return app;
