@@ -24,7 +24,7 @@ internal static class RegistryCommandLine
                 await error.WriteLineAsync($"error: {mistake}").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync($"See '{ToolName} {CommandPath(parsed)} --help'.".Replace("  ", " ", StringComparison.Ordinal)).ConfigureAwait(false);
+            await error.WriteLineAsync($"See '{CommandLine(parsed)} --help'.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -45,6 +45,6 @@ internal static class RegistryCommandLine
         return root;
     }
 
-    private static string CommandPath(ParseResult parsed) =>
-        parsed.CommandResult.Command is RootCommand ? "" : parsed.CommandResult.Command.Name;
+    private static string CommandLine(ParseResult parsed) =>
+        parsed.CommandResult.Command is RootCommand ? ToolName : $"{ToolName} {parsed.CommandResult.Command.Name}";
 }

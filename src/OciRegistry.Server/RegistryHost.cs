@@ -36,7 +36,7 @@ internal static class RegistryHost
         }
         catch (ConfigurationProblemsException problems)
         {
-            StartupFailure.WriteAsync(error, problems.Problems).GetAwaiter().GetResult();
+            StartupFailure.Write(error, problems.Problems);
             app = null;
             return false;
         }

@@ -50,7 +50,7 @@ internal static class ServeCommand
             }
             catch (Exception failure) when (StartupFailure.Describe(failure) is { } problems)
             {
-                await StartupFailure.WriteAsync(error, problems).ConfigureAwait(false);
+                StartupFailure.Write(error, problems);
                 return ExitCodes.Usage;
             }
 

@@ -22,11 +22,12 @@ internal static class StartupFailure
         _ => null,
     };
 
-    public static async Task WriteAsync(TextWriter error, IEnumerable<string> problems)
+    /// <summary>Writes each problem as one <c>error:</c> line.</summary>
+    public static void Write(TextWriter error, IEnumerable<string> problems)
     {
         foreach (var problem in problems)
         {
-            await error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
+            error.WriteLine($"error: {problem}");
         }
     }
 }
