@@ -82,10 +82,16 @@ internal static class RegistryHost
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
             .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration))
-            .AddConfiguredAuthentication(section.GetSection("Auth"));
+            .AddConfiguredAuthentication(section.GetSection("Auth"))
+            .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
         builder.Services.AddLargeTransportBuffers();
+        var ui = section.GetSection("Ui");
+        if (RegistryUi.IsEnabled(ui))
+        {
+            builder.Services.AddConfiguredUi(ui, section.GetSection("Auth"));
+        }
 
         var app = builder.Build();
         app.Use(TlsConnectionGuard.NoteRequest);
@@ -95,6 +101,10 @@ internal static class RegistryHost
         app.MapHealthChecks("/readyz");
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
+        if (RegistryUi.IsEnabled(ui))
+        {
+            app.MapConfiguredUi(ui);
+        }
         return app;
     }
 }

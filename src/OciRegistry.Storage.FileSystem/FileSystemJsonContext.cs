@@ -19,4 +19,7 @@ internal sealed record ManifestRecordDocument(
     long Size,
     string? Subject,
     string? ArtifactType,
-    Dictionary<string, string>? Annotations);
+    Dictionary<string, string>? Annotations,
+    long? ReferencedSize = null,
+    List<string>? Platforms = null,
+    DateTimeOffset? PushedAt = null);

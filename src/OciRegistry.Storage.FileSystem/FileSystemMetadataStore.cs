@@ -47,7 +47,7 @@ public sealed class FileSystemMetadataStore : IMetadataStore
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await AtomicFile.ReplaceAsync(
-            _layout, _layout.Manifest(repository, manifest.Digest), ManifestRecordJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
+            _layout, _layout.Manifest(repository, manifest.Digest), ManifestRecordJson.Serialize(manifest, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
         if (manifest.Subject is { } subject)
         {
             AtomicFile.Touch(_layout.ReferrerLink(repository, subject, manifest.Digest));

@@ -7,14 +7,18 @@ namespace OciRegistry.Storage.FileSystem;
 /// <summary>Converts a <see cref="ManifestRecord"/> to and from its file's JSON.</summary>
 internal static class ManifestRecordJson
 {
-    public static byte[] Serialize(ManifestRecord record)
+    /// <summary>The record's file content, stamped as pushed at <paramref name="pushedAt"/>.</summary>
+    public static byte[] Serialize(ManifestRecord record, DateTimeOffset pushedAt)
     {
         var document = new ManifestRecordDocument(
             record.MediaType,
             record.Size,
             record.Subject?.ToString(),
             record.ArtifactType,
-            record.Annotations is null ? null : new Dictionary<string, string>(record.Annotations, StringComparer.Ordinal));
+            record.Annotations is null ? null : new Dictionary<string, string>(record.Annotations, StringComparer.Ordinal),
+            record.ReferencedSize,
+            record.Platforms?.ToList(),
+            pushedAt);
         return JsonSerializer.SerializeToUtf8Bytes(document, FileSystemJsonContext.Default.ManifestRecordDocument);
     }
 
@@ -29,6 +33,11 @@ internal static class ManifestRecordJson
             document.Size,
             document.Subject is null ? null : Digest.Parse(document.Subject),
             document.ArtifactType,
-            document.Annotations);
+            document.Annotations)
+        {
+            ReferencedSize = document.ReferencedSize,
+            Platforms = document.Platforms,
+            PushedAt = document.PushedAt,
+        };
     }
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Digests;
+using OciRegistry.Mirror;
 using OciRegistry.Storage.FileSystem;
 using OciRegistry.Testing;
 
@@ -14,6 +15,8 @@ public sealed class LayeringTests
         { "OciRegistry.Core", [] },
         { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
+        { "OciRegistry.AspNetCore.Ui", ["OciRegistry.Core", "OciRegistry.AspNetCore"] },
+        { "OciRegistry.Mirror", ["OciRegistry.Core"] },
         { "OciRegistry.Testing", ["OciRegistry.Core", "OciRegistry.AspNetCore", "OciRegistry.Storage.FileSystem"] },
     };
 
@@ -29,6 +32,7 @@ public sealed class LayeringTests
     [Theory]
     [InlineData("OciRegistry.Core")]
     [InlineData("OciRegistry.Storage.FileSystem")]
+    [InlineData("OciRegistry.Mirror")]
     public void ProtocolAgnosticLayers_DoNotReferenceAspNetCore(string assemblyName)
     {
         var references = Load(assemblyName).GetReferencedAssemblies().Select(a => a.Name ?? "");
@@ -41,7 +45,9 @@ public sealed class LayeringTests
         typeof(Digest).Assembly,
         typeof(FileSystemBlobStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
+        typeof(OciRegistry.AspNetCore.Ui.OciRegistryUiOptions).Assembly,
         typeof(InProcessRegistry).Assembly,
+        typeof(MirrorOptions).Assembly,
     }.Single(a => a.GetName().Name == name);
 
     private static string[] OurReferences(Assembly assembly) =>
