@@ -13,7 +13,12 @@ suffix="check.$(date +%s).$$"
 server_pid=""
 nuget_cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 
+# A `dotnet run` leaves its data in src/OciRegistry.Server/registry-data; packing must not pick it up.
+run_data_probe="$repo/src/OciRegistry.Server/registry-data/check-packages-probe.json"
+
 cleanup() {
+  rm -f "$run_data_probe"
+  rmdir --ignore-fail-on-non-empty "$(dirname "$run_data_probe")" 2>/dev/null || true
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -60,6 +65,7 @@ stop_server() {
 
 packages="$work/packages"
 step "packing src/* into $packages (version suffix $suffix)"
+mkdir -p "$(dirname "$run_data_probe")" && echo '{}' > "$run_data_probe"
 for project in "$repo"/src/*/*.csproj; do
   dotnet pack "$project" -c Release -o "$packages" --version-suffix "$suffix" --nologo -v quiet \
     || fail "dotnet pack $project"
@@ -80,6 +86,9 @@ for package in "$packages"/*.nupkg; do
   fi
 done
 unzip -p "$packages/OciRegistry.Server.$version.nupkg" '*.nuspec' | grep -q 'DotnetTool' || fail "OciRegistry.Server is not a dotnet tool package"
+if unzip -l "$packages/OciRegistry.Server.$version.nupkg" | grep -q 'registry-data'; then
+  fail "OciRegistry.Server packs the working folder registry-data"
+fi
 step "packed version $version: README, licence, XML docs and symbols present"
 
 consumer="$work/consumer"

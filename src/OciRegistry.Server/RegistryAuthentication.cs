@@ -6,24 +6,23 @@ namespace OciRegistry.Server;
 /// Chooses the access control mode from <c>OciRegistry:Auth:Mode</c>: <c>anonymous</c> (default), <c>basic</c>
 /// (htpasswd at <c>Auth:Basic:HtpasswdPath</c>) or <c>token</c> (Docker token auth; the built-in token server at
 /// <c>/token</c> unless <c>Auth:Token:Realm</c> names another). Rights come from <c>Auth:Access</c> in both.
+/// The mode was checked before (<see cref="Startup.ConfigurationProblems"/>).
 /// </summary>
 internal static class RegistryAuthentication
 {
     public static IOciRegistryBuilder AddConfiguredAuthentication(this IOciRegistryBuilder registry, IConfigurationSection auth)
     {
-        switch (ModeOf(auth))
+        switch (AuthSettings.ModeOf(auth))
         {
-            case "anonymous":
-                return registry;
-            case "basic":
+            case AuthSettings.Basic:
                 return registry.AddBasicAuthentication(options =>
                 {
                     auth.GetSection("Basic").Bind(options);
                     BindUsers(auth, options);
                 });
-            case "token":
+            case AuthSettings.Token:
                 registry.AddTokenAuthentication(options => auth.GetSection("Token").Bind(options));
-                return UsesBuiltInTokenServer(auth)
+                return AuthSettings.UsesBuiltInTokenServer(auth)
                     ? registry.AddTokenServer(options =>
                     {
                         auth.GetSection("Token").Bind(options);
@@ -31,25 +30,21 @@ internal static class RegistryAuthentication
                     })
                     : registry;
             default:
-                throw new InvalidOperationException($"OciRegistry:Auth:Mode must be anonymous, basic or token (was '{auth["Mode"]}').");
+                return registry;
         }
     }
 
     public static void MapConfiguredAuthentication(this WebApplication app, IConfigurationSection auth)
     {
-        if (ModeOf(auth) == "token" && UsesBuiltInTokenServer(auth))
+        if (AuthSettings.ModeOf(auth) == AuthSettings.Token && AuthSettings.UsesBuiltInTokenServer(auth))
         {
             app.MapOciRegistryTokenEndpoint();
         }
     }
 
-    private static string ModeOf(IConfigurationSection auth) => (auth["Mode"] ?? "anonymous").Trim().ToLowerInvariant();
-
-    private static bool UsesBuiltInTokenServer(IConfigurationSection auth) => string.IsNullOrEmpty(auth["Token:Realm"]);
-
     private static void BindUsers(IConfigurationSection auth, RegistryUsersOptions options)
     {
-        options.HtpasswdPath ??= auth["Basic:HtpasswdPath"];
+        options.HtpasswdPath ??= AuthSettings.HtpasswdPath(auth);
         auth.GetSection("Access").Bind(options.Access);
     }
 }

@@ -1,5 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
+using OciRegistry.Server.Listening;
+using OciRegistry.Server.Startup;
 
 namespace OciRegistry.Server;
 
@@ -8,22 +14,74 @@ internal static class RegistryHost
 {
     public const string DefaultUrl = "http://localhost:5000";
 
-    public static WebApplication Build(string[] args)
+    /// <summary>What the host is built for: which configuration problems matter.</summary>
+    public enum Purpose
     {
-        // appsettings.json ships next to the program (also inside the dotnet tool), so it is read from there wherever
-        // the registry is started; relative data paths still resolve against the working directory.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        /// <summary>Serving requests: listening, TLS and auth settings must be complete.</summary>
+        Serve,
+
+        /// <summary>A maintenance command over existing storage: the storage must exist; auth and listening do not matter.</summary>
+        Maintain,
+    }
+
+    /// <summary>
+    /// Builds the app, or writes every configuration problem as one line on <paramref name="error"/> and returns false.
+    /// </summary>
+    public static bool TryBuild(string[] args, Purpose purpose, TextWriter error, [NotNullWhen(true)] out WebApplication? app)
+    {
+        try
+        {
+            app = Build(args, purpose);
+            return true;
+        }
+        catch (ConfigurationProblemsException problems)
+        {
+            StartupFailure.Write(error, problems.Problems);
+            app = null;
+            return false;
+        }
+    }
+
+    /// <summary>Builds the app; throws <see cref="ConfigurationProblemsException"/> listing every problem found in the configuration.</summary>
+    public static WebApplication Build(string[] args, Purpose purpose = Purpose.Serve)
+    {
+        // The content root is the working directory, where relative paths (storage, htpasswd, certificates) resolve and
+        // an operator's own appsettings.json is read. The defaults ship next to the program (also inside the dotnet
+        // tool and the container image) and are read from there first, so every other source overrides them.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+        {
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+            Path = "appsettings.json",
+            Optional = true,
+        });
+        // A failed start is reported by the serve command as one line (StartupFailure); the host's own report of it is
+        // a stack trace at Error level, so only its critical messages are shown.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        ConsoleLogFormat.Apply(builder);
+        var problems = purpose == Purpose.Serve
+            ? ConfigurationProblems.ForServing(builder.Configuration)
+            : ConfigurationProblems.ForMaintenance(builder.Configuration);
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationProblemsException(problems);
+        }
+
+        if (!ListenAddresses.AreConfigured(builder.Configuration))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
         builder.WebHost.UseKestrelHttpsConfiguration(); // https:// URLs with Kestrel:Certificates:Default:Path (+ KeyPath for PEM)
-        builder.WebHost.ConfigureKestrel((context, kestrel) => ServerLimits.Apply(kestrel, context.Configuration));
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            ServerLimits.Apply(kestrel, context.Configuration);
+            TlsConnectionGuard.AddTo(kestrel);
+        });
         var section = builder.Configuration.GetSection("OciRegistry");
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
-            .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data")
+            .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration))
             .AddConfiguredAuthentication(section.GetSection("Auth"))
             .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
@@ -36,8 +94,11 @@ internal static class RegistryHost
         }
 
         var app = builder.Build();
+        app.Use(TlsConnectionGuard.NoteRequest);
         app.UseMiddleware<RequestLogging>();
-        app.MapHealthChecks("/healthz");
+        // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage.
+        app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz");
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
         if (RegistryUi.IsEnabled(ui))

@@ -60,6 +60,9 @@ internal sealed class HtpasswdFile
         return new HtpasswdFile(hashes, bcryptVerify);
     }
 
+    /// <summary>How many users the file holds.</summary>
+    public int Count => _hashes.Count;
+
     /// <summary>Whether <paramref name="password"/> is <paramref name="user"/>'s password.</summary>
     public bool Verify(string user, string password)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Operations;
@@ -68,7 +69,9 @@ public static class OciRegistryAuthorizationBuilderExtensions
         return builder;
     }
 
-    private static IOciRegistryBuilder UseAuthorizer<TAuthorizer>(this IOciRegistryBuilder builder)
+    // The constructor is kept for the container under trimming and Native AOT (IL2091 without the annotation, and
+    // "A suitable constructor ... could not be located" at startup).
+    private static IOciRegistryBuilder UseAuthorizer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TAuthorizer>(this IOciRegistryBuilder builder)
         where TAuthorizer : class, IRegistryAuthorizer
     {
         builder.Services.Replace(ServiceDescriptor.Singleton<IRegistryAuthorizer, TAuthorizer>());

@@ -11,14 +11,14 @@ public sealed class GcCommandTests : IDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("oci-gc-command-").FullName;
 
     [Fact]
-    public async Task GcDryRun_PrintsWhatItWouldDelete_AndDeletesNothing_ThenGcDeletes()
+    public async Task Gc_IsADryRun_PrintingWhatItWouldDelete_ThenGcApplyDeletes()
     {
         var digest = await PushOrphanBlobAsync();
         var blobFile = Directory.EnumerateFiles(Path.Combine(_root, "blobs"), "*", SearchOption.AllDirectories).Single();
         string[] settings = ["--OciRegistry:Storage:RootPath", _root, "--OciRegistry:Gc:GracePeriod", "00:00:00", "--Logging:LogLevel:Default", "Warning"];
 
         var dryOutput = new StringWriter();
-        var dryExit = await RegistryCommandLine.RunAsync(["gc", "--dry-run", .. settings], dryOutput, TextWriter.Null);
+        var dryExit = await RegistryCommandLine.RunAsync(["gc", .. settings], dryOutput, TextWriter.Null);
 
         Assert.Equal(0, dryExit);
         Assert.Contains($"would delete blob {digest} (321 bytes)", dryOutput.ToString(), StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class GcCommandTests : IDisposable
         Assert.True(File.Exists(blobFile));
 
         var output = new StringWriter();
-        var exit = await RegistryCommandLine.RunAsync(["gc", .. settings], output, TextWriter.Null);
+        var exit = await RegistryCommandLine.RunAsync(["gc", "--apply", .. settings], output, TextWriter.Null);
 
         Assert.Equal(0, exit);
         Assert.Contains($"deleted blob {digest} (321 bytes)", output.ToString(), StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using OciRegistry.Server;
+using OciRegistry.Server.Startup;
 
 namespace OciRegistry.Interop.Tests.Auth;
 
@@ -13,9 +14,9 @@ public sealed class StandaloneServerConfigurationTests : IDisposable
     [Fact]
     public void UnknownAuthMode_StopsTheServer_NamingTheSetting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => RegistryHost.Build(["--urls", "http://127.0.0.1:0", "--OciRegistry:Auth:Mode", "ldap"]));
+        var error = Assert.Throws<ConfigurationProblemsException>(() => RegistryHost.Build(["--urls", "http://127.0.0.1:0", "--OciRegistry:Auth:Mode", "ldap"]));
 
-        Assert.Contains("OciRegistry:Auth:Mode", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("OciRegistry:Auth:Mode 'ldap'", Assert.Single(error.Problems), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -32,7 +33,13 @@ public sealed class StandaloneServerConfigurationTests : IDisposable
     [Fact]
     public async Task TokenMode_ChallengesWithItsOwnTokenEndpoint_AndIssuesAnonymousTokens()
     {
-        await using var server = await StandaloneServer.StartAsync(_folder, "--OciRegistry:Auth:Mode", "token", "--OciRegistry:Auth:Token:Service", "my-registry");
+        await using var server = await StandaloneServer.StartAsync(
+            _folder,
+            "--OciRegistry:Auth:Mode", "token",
+            "--OciRegistry:Auth:Token:Service", "my-registry",
+            "--OciRegistry:Auth:Access:0:User", "*",
+            "--OciRegistry:Auth:Access:0:Repositories", "a/*",
+            "--OciRegistry:Auth:Access:0:Actions:0", "pull");
         using var client = new HttpClient();
 
         using var ping = await client.GetAsync($"http://{server.HostPort}/v2/");
@@ -46,13 +53,27 @@ public sealed class StandaloneServerConfigurationTests : IDisposable
     [Fact]
     public async Task BasicMode_ChallengesWithBasicRealm()
     {
-        await using var server = await StandaloneServer.StartAsync(_folder, "--OciRegistry:Auth:Mode", "basic", "--OciRegistry:Auth:Basic:Realm", "Acme");
+        await using var server = await StandaloneServer.StartAsync(
+            _folder,
+            "--OciRegistry:Auth:Mode", "basic",
+            "--OciRegistry:Auth:Basic:Realm", "Acme",
+            "--OciRegistry:Auth:Basic:HtpasswdPath", WriteHtpasswd(),
+            "--OciRegistry:Auth:Access:0:User", "alice",
+            "--OciRegistry:Auth:Access:0:Repositories", "*",
+            "--OciRegistry:Auth:Access:0:Actions:0", "pull");
         using var client = new HttpClient();
 
         using var ping = await client.GetAsync($"http://{server.HostPort}/v2/");
 
         Assert.Equal(HttpStatusCode.Unauthorized, ping.StatusCode);
         Assert.StartsWith("Basic realm=\"Acme\"", ping.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    private string WriteHtpasswd()
+    {
+        var path = Path.Combine(_folder, "htpasswd");
+        File.WriteAllText(path, "alice:" + BCrypt.Net.BCrypt.HashPassword("alice-pw", workFactor: 4));
+        return path;
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace OciRegistry.Server;
+namespace OciRegistry.Server.Listening;
 
 /// <summary>
 /// Kestrel limits for a registry exposed to the network, bound from <c>OciRegistry:Server:Limits</c>. Bodies may be

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using OciRegistry.Core.Maintenance;
+
+namespace OciRegistry.Server.Commands;
+
+/// <summary>
+/// <c>oci-registry gc [--apply]</c>: one garbage collection over the configured storage. A dry run (report only)
+/// unless <c>--apply</c> is given, so neither a typo nor <c>--help</c> can delete anything. Safe while serving.
+/// </summary>
+internal static class GcCommand
+{
+    public static Command Create()
+    {
+        var apply = new Option<bool>("--apply")
+        {
+            Description = "Delete what is unreachable. Without it gc only reports what it would delete.",
+        };
+        var gc = new Command(
+            "gc",
+            "Find manifests and blobs no tag reaches (grace period OciRegistry:Gc:GracePeriod, default 1 hour; " +
+            "OciRegistry:Gc:DeleteUntaggedManifests; OciRegistry:Gc:Retention:0:TagPattern / :KeepLast) and, with --apply, delete them." +
+            Environment.NewLine + ConfigurationArguments.HelpText)
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        gc.Add(apply);
+        gc.SetAction((parsed, cancellationToken) =>
+            RunAsync(ConfigurationArguments.Of(parsed), !parsed.GetValue(apply), parsed.InvocationConfiguration, cancellationToken));
+        return gc;
+    }
+
+    private static async Task<int> RunAsync(string[] settings, bool dryRun, InvocationConfiguration console, CancellationToken cancellationToken)
+    {
+        if (!RegistryHost.TryBuild(settings, RegistryHost.Purpose.Maintain, console.Error, out var app))
+        {
+            return ExitCodes.Usage;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            var report = await app.Services.GetRequiredService<GarbageCollector>().CollectAsync(dryRun, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(report, console.Output).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task WriteAsync(GcReport report, TextWriter output)
+    {
+        var verb = report.DryRun ? "would delete" : "deleted";
+        foreach (var tag in report.DeletedTags)
+        {
+            await output.WriteLineAsync($"{verb} tag {tag.Repository}:{tag.Tag}").ConfigureAwait(false);
+        }
+
+        foreach (var manifest in report.DeletedManifests)
+        {
+            await output.WriteLineAsync($"{verb} manifest {manifest.Repository}@{manifest.Digest}").ConfigureAwait(false);
+        }
+
+        foreach (var link in report.UnlinkedBlobs)
+        {
+            await output.WriteLineAsync($"{verb} blob link {link.Repository}@{link.Digest}").ConfigureAwait(false);
+        }
+
+        foreach (var blob in report.DeletedBlobs)
+        {
+            await output.WriteLineAsync($"{verb} blob {blob.Digest} ({blob.Size} bytes)").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(
+            $"{(report.DryRun ? "Dry run: would free" : "Freed")} {report.BytesFreed} bytes: {report.DeletedBlobs.Count} blobs, " +
+            $"{report.DeletedManifests.Count} manifests, {report.DeletedTags.Count} tags, {report.ExpiredUploads} expired uploads." +
+            (report.DryRun ? " Run 'oci-registry gc --apply' to delete." : "")).ConfigureAwait(false);
+    }
+}

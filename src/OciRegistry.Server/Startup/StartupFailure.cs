@@ -1,0 +1,33 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
+namespace OciRegistry.Server.Startup;
+
+/// <summary>
+/// Turns the failures of starting the server that come from its settings (an address in use, a certificate that
+/// cannot be read, invalid options) into one line each, instead of a stack trace.
+/// </summary>
+internal static class StartupFailure
+{
+    /// <summary>The lines describing <paramref name="failure"/>, or null when it is not a configuration failure.</summary>
+    public static IReadOnlyList<string>? Describe(Exception failure) => failure switch
+    {
+        OptionsValidationException invalid => invalid.Failures.Select(f => $"{invalid.OptionsName} ({invalid.OptionsType.Name}): {f}").ToList(),
+        IOException { InnerException: AddressInUseException } inUse => [$"{inUse.Message} Stop the other process or listen elsewhere (--urls http://0.0.0.0:<port>)."],
+        IOException { InnerException: SocketException { SocketErrorCode: SocketError.AccessDenied } } denied =>
+            [$"{denied.Message} Ports below 1024 need privileges: listen on a higher port (--urls http://0.0.0.0:5000)."],
+        System.Security.Cryptography.CryptographicException unreadable =>
+            [$"Kestrel:Certificates:Default cannot be read: {unreadable.Message} Give a PEM certificate with its key (KeyPath) or a PFX with its Password."],
+        _ => null,
+    };
+
+    /// <summary>Writes each problem as one <c>error:</c> line.</summary>
+    public static void Write(TextWriter error, IEnumerable<string> problems)
+    {
+        foreach (var problem in problems)
+        {
+            error.WriteLine($"error: {problem}");
+        }
+    }
+}
