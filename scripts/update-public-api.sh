@@ -3,8 +3,9 @@
 # new, removes what RS0017 reports as gone. Review the diff: it is the API change. Usage: scripts/update-public-api.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for project in OciRegistry.Core OciRegistry.Storage.FileSystem OciRegistry.AspNetCore OciRegistry.Testing OciRegistry.Testing.Xunit OciRegistry.Server; do
-  dir="$root/src/$project"
+for dir in "$root"/src/*/; do
+  dir="${dir%/}"
+  project="$(basename "$dir")"
   log="$(dotnet build "$dir" -nologo 2>&1 || true)"
   added="$(grep -oE "RS0016: Symbol '.*' is not part of the declared public API" <<<"$log" | sed -E "s/^RS0016: Symbol '(.*)' is not part of the declared public API$/\1/" | sort -u || true)"
   removed="$(grep -oE "RS0017: Symbol '.*' is part of the declared API" <<<"$log" | sed -E "s/^RS0017: Symbol '(.*)' is part of the declared API$/\1/" | sort -u || true)"

@@ -8,7 +8,8 @@ namespace AspNetCoreHost;
 /// <summary>
 /// The host app: its own <c>GET /hello</c>, its own Basic authentication and its own authorization policy — and a
 /// registry under <c>/v2/</c> that the same authentication and policy protect. Everyone may pull; only users in the
-/// <see cref="RegistryAccessHandler.PublisherRole"/> role may push or delete.
+/// <see cref="RegistryAccessHandler.PublisherRole"/> role may push or delete. The registry's web interface is at
+/// <c>/registry-ui</c>, for signed-in users only.
 /// </summary>
 public static class SampleApp
 {
@@ -32,12 +33,17 @@ public static class SampleApp
             .AddOciRegistry()
             .AddAuthorizationPolicies(registry => registry.PolicyName = RegistryAccessHandler.PolicyName)
             .AddFileSystemStorage(storage => storage.RootPath = builder.Configuration["Registry:RootPath"] ?? "registry-data");
+        builder.Services.AddOciRegistryUi();
 
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/hello", (HttpContext context) => $"Hello, {context.User.Identity?.Name ?? "anonymous"}!");
         app.MapOciRegistry();
+
+        // The web interface behind the app's own sign-in: only signed-in users reach it, and within it the same policy
+        // decides what each may see and delete.
+        app.MapOciRegistryUi("/registry-ui").RequireAuthorization();
         return app;
     }
 }

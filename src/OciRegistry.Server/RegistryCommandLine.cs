@@ -18,6 +18,12 @@ internal static class RegistryCommandLine
                 return await MaintenanceCommands.CollectGarbageAsync(rest, output).ConfigureAwait(false);
             case "verify":
                 return await MaintenanceCommands.VerifyAsync(rest, output).ConfigureAwait(false);
+            case "export":
+                return await ExportCommand.RunAsync(rest, output, error).ConfigureAwait(false);
+            case "import":
+                return await ImportCommand.RunAsync(rest, output, error).ConfigureAwait(false);
+            case "sync":
+                return await SyncCommand.RunAsync(rest, output, error).ConfigureAwait(false);
             case "help" or "--help" or "-h":
                 PrintUsage(output);
                 return 0;
@@ -39,6 +45,16 @@ internal static class RegistryCommandLine
                oci-registry verify [--quarantine] [settings as for serve]
                    Re-hashes every blob and checks every manifest's references; --quarantine deletes corrupt blobs.
                    Exits 1 when anything is corrupt or missing.
+               oci-registry export --output images.tar|folder --image 'team/*:1.*' [--image ...] [settings as for serve]
+                   Writes the images (every platform, every referrer) as an OCI image layout, a folder or a .tar.
+               oci-registry import --input images.tar|folder [--repository name] [settings as for serve]
+                   Loads an OCI image layout; digests preserved; run again to resume, already-present content is skipped.
+               oci-registry sync --upstream https://registry-1.docker.io [--username u --password p] [--prefix dockerhub]
+                                 --image library/nginx:1.27 [--image ...] [settings as for serve]
+                   Copies images from an upstream into the registry (under the prefix: the mirror's name for it).
+
+        A pull-through mirror is configured under OciRegistry:Mirror (see README, "mirror for a cluster without internet"):
+          "Mirror": { "Upstreams": [ { "Name": "dockerhub", "Url": "https://registry-1.docker.io", "Namespaces": [ "docker.io" ] } ] }
 
         Access rules (basic and token modes) come from OciRegistry:Auth:Access, e.g. in appsettings.json:
           "Access": [ { "User": "alice", "Repositories": "team/*", "Actions": [ "pull", "push" ] },

@@ -24,16 +24,26 @@ internal static class RegistryHost
         builder.Services
             .AddOciRegistry(options => section.Bind(options))
             .AddFileSystemStorage(storage => storage.RootPath = section["Storage:RootPath"] ?? "registry-data")
-            .AddConfiguredAuthentication(section.GetSection("Auth"));
+            .AddConfiguredAuthentication(section.GetSection("Auth"))
+            .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
         builder.Services.AddLargeTransportBuffers();
+        var ui = section.GetSection("Ui");
+        if (RegistryUi.IsEnabled(ui))
+        {
+            builder.Services.AddConfiguredUi(ui, section.GetSection("Auth"));
+        }
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogging>();
         app.MapHealthChecks("/healthz");
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
+        if (RegistryUi.IsEnabled(ui))
+        {
+            app.MapConfiguredUi(ui);
+        }
         return app;
     }
 }

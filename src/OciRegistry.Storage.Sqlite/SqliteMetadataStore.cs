@@ -245,7 +245,7 @@ public sealed class SqliteMetadataStore : IMetadataStore
             ("$limit", limit))));
     }
 
-    private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations FROM manifests";
+    private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -295,8 +295,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
             connection,
             transaction,
             """
-            INSERT INTO manifests (repository, digest, media_type, size, subject, artifact_type, annotations, pushed_at)
-            VALUES ($repository, $digest, $mediaType, $size, $subject, $artifactType, $annotations, $now)
+            INSERT INTO manifests (repository, digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at)
+            VALUES ($repository, $digest, $mediaType, $size, $subject, $artifactType, $annotations, $referencedSize, $platforms, $now)
             ON CONFLICT (repository, digest) DO UPDATE SET pushed_at = excluded.pushed_at
             """,
             repository,
@@ -306,6 +306,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
             ("$subject", manifest.Subject?.ToString()),
             ("$artifactType", manifest.ArtifactType),
             ("$annotations", manifest.Annotations is null ? null : JsonSerializer.Serialize(manifest.Annotations, SqliteJsonContext.Default.IReadOnlyDictionaryStringString)),
+            ("$referencedSize", manifest.ReferencedSize),
+            ("$platforms", manifest.Platforms is null ? null : JsonSerializer.Serialize(manifest.Platforms, SqliteJsonContext.Default.IReadOnlyListString)),
             ("$now", now));
         foreach (var (reference, isManifest) in references.Blobs.Select(b => (b, 0)).Concat(references.Manifests.Select(m => (m, 1))))
         {
@@ -351,7 +353,12 @@ public sealed class SqliteMetadataStore : IMetadataStore
                 reader.GetInt64(2),
                 reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), SqliteJsonContext.Default.IReadOnlyDictionaryStringString)));
+                reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), SqliteJsonContext.Default.IReadOnlyDictionaryStringString))
+            {
+                ReferencedSize = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                Platforms = reader.IsDBNull(7) ? null : JsonSerializer.Deserialize(reader.GetString(7), SqliteJsonContext.Default.IReadOnlyListString),
+                PushedAt = FromMilliseconds(reader.GetInt64(8)),
+            });
         }
 
         return manifests;

@@ -24,6 +24,8 @@ internal static class SqliteSchema
             subject TEXT,
             artifact_type TEXT,
             annotations TEXT,
+            referenced_size INTEGER,
+            platforms TEXT,
             pushed_at INTEGER NOT NULL,
             PRIMARY KEY (repository, digest)
         ) WITHOUT ROWID;

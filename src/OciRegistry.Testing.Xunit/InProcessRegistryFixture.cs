@@ -7,7 +7,8 @@ namespace OciRegistry.Testing.Xunit;
 /// stopped (and its data deleted) after the last. Use it as a class fixture
 /// (<c>IClassFixture&lt;InProcessRegistryFixture&gt;</c>) or as a collection fixture (a <c>[CollectionDefinition]</c>
 /// class implementing <c>ICollectionFixture&lt;InProcessRegistryFixture&gt;</c> in the test assembly). Derive from it
-/// and override <see cref="Configure"/> to change how the registry is built.
+/// and override <see cref="Configure"/> to change how the registry is built, e.g. to serve it in memory
+/// (<see cref="RegistryTransport.InMemory"/>) when the tests only use its <see cref="InProcessRegistry.Client"/>.
 /// </summary>
 public class InProcessRegistryFixture : IAsyncLifetime
 {
@@ -29,7 +30,7 @@ public class InProcessRegistryFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Sets the registry's options before it starts, e.g. <c>options.UseFileSystem = true</c>. Does nothing by default.</summary>
+    /// <summary>Sets the registry's options before it starts, e.g. <c>options.UseFileSystem = true</c> or <c>options.Transport = RegistryTransport.InMemory</c>. Does nothing by default (Kestrel, data in memory).</summary>
     protected virtual void Configure(InProcessRegistryOptions options)
     {
     }

@@ -4,34 +4,46 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace OciRegistry.Testing;
 
 /// <summary>
-/// A real OCI registry on Kestrel at <c>127.0.0.1</c> on a free port, inside the calling process: reachable by
-/// <see cref="HttpClient"/> and by external tools (skopeo, containerd, docker) alike. In-memory by default.
+/// A real OCI registry inside the calling process: on Kestrel at <c>127.0.0.1</c> on a free port, reachable by
+/// <see cref="HttpClient"/> and external tools (skopeo, containerd, docker) alike, or in memory with no socket
+/// (<see cref="RegistryTransport.InMemory"/>) for tests that only use <see cref="Client"/>. Data in memory by default.
 /// <c>await using</c> stops it and deletes its data. Any number can run at once, each isolated.
 /// </summary>
 public sealed class InProcessRegistry : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private InProcessRegistry(WebApplication app, Uri baseAddress, string? dataFolder)
+    private InProcessRegistry(WebApplication app, RegistryTransport transport, HttpClient client, string? dataFolder)
     {
         _app = app;
+        Transport = transport;
+        Client = client;
         DataFolder = dataFolder;
-        BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress };
-        Seeder = new RegistrySeeder(Client);
+        Seeder = new RegistrySeeder(client);
     }
 
-    /// <summary>The registry's root URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
-    public Uri BaseAddress { get; }
+    /// <summary>How requests reach this registry.</summary>
+    public RegistryTransport Transport { get; }
+
+    /// <summary>
+    /// The registry's root URL: e.g. <c>http://127.0.0.1:41234/</c> on Kestrel; <c>http://localhost/</c> in memory,
+    /// where only <see cref="Client"/> can reach it.
+    /// </summary>
+    public Uri BaseAddress => Client.BaseAddress!;
 
     /// <summary>The <c>host:port</c> that image references use, e.g. <c>127.0.0.1:41234</c> (as in <c>127.0.0.1:41234/app:1.0</c>).</summary>
-    public string HostPort => BaseAddress.Authority;
+    /// <exception cref="InvalidOperationException">The registry runs with <see cref="RegistryTransport.InMemory"/>: no socket, so no port.</exception>
+    public string HostPort => Transport == RegistryTransport.Kestrel
+        ? BaseAddress.Authority
+        : throw new InvalidOperationException(
+            "This registry runs in memory (RegistryTransport.InMemory): it has no socket, so no host:port, and only its Client reaches it. " +
+            "For external tools (skopeo, containerd, docker) start it with options.Transport = RegistryTransport.Kestrel.");
 
     /// <summary>A client whose base address is the registry.</summary>
     public HttpClient Client { get; }
@@ -52,14 +64,24 @@ public sealed class InProcessRegistry : IAsyncDisposable
         configure?.Invoke(options);
         var dataFolder = options.UseFileSystem ? Directory.CreateTempSubdirectory("oci-registry-").FullName : null;
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel =>
+        // The empty builder reads no configuration files or environment variables and adds no logging providers:
+        // fewer services to build on the first start, and nothing from the test's folder leaks into the registry.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddRoutingCore();
+        if (options.Transport == RegistryTransport.Kestrel)
         {
-            kestrel.Listen(IPAddress.Loopback, 0);
-            kestrel.Limits.MaxRequestBodySize = null;
-        });
-        builder.Services.AddLargeTransportBuffers();
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+                kestrel.Limits.MaxRequestBodySize = null;
+            });
+            builder.Services.AddLargeTransportBuffers();
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         var registry = builder.Services.AddOciRegistry(options.Registry);
         if (dataFolder is not null)
         {
@@ -71,9 +93,7 @@ public sealed class InProcessRegistry : IAsyncDisposable
         options.App?.Invoke(app);
         app.MapOciRegistry();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new InProcessRegistry(app, new Uri(address.TrimEnd('/') + "/"), dataFolder);
+        return new InProcessRegistry(app, options.Transport, CreateClient(app, options.Transport), dataFolder);
     }
 
     /// <summary>Stops the server and deletes the registry's data folder, if any.</summary>
@@ -86,5 +106,16 @@ public sealed class InProcessRegistry : IAsyncDisposable
         {
             Directory.Delete(DataFolder, recursive: true);
         }
+    }
+
+    private static HttpClient CreateClient(WebApplication app, RegistryTransport transport)
+    {
+        if (transport == RegistryTransport.InMemory)
+        {
+            return app.GetTestServer().CreateClient();
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
     }
 }

@@ -10,6 +10,12 @@ public sealed class InProcessRegistryOptions
     /// <summary>Keep data in a fresh temporary folder (deleted on dispose) instead of in memory.</summary>
     public bool UseFileSystem { get; set; }
 
+    /// <summary>
+    /// How requests reach the registry: <see cref="RegistryTransport.Kestrel"/> (default) for external tools,
+    /// <see cref="RegistryTransport.InMemory"/> for tests that only use <see cref="InProcessRegistry.Client"/>.
+    /// </summary>
+    public RegistryTransport Transport { get; set; }
+
     /// <summary>Registry rules (deletes, limits…).</summary>
     public Action<RegistryOptions>? Registry { get; set; }
 

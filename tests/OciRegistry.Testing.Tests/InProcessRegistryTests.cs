@@ -15,6 +15,7 @@ public sealed class InProcessRegistryTests
         Assert.Equal("127.0.0.1", registry.BaseAddress.Host);
         Assert.NotEqual(0, registry.BaseAddress.Port);
         Assert.Equal($"127.0.0.1:{registry.BaseAddress.Port}", registry.HostPort);
+        Assert.Equal(RegistryTransport.Kestrel, registry.Transport);
     }
 
     [Fact]

@@ -6,11 +6,12 @@ using OciRegistry.Core.Manifests;
 
 namespace OciRegistry.Testing.Tests;
 
-public sealed class RegistrySeederTests : IAsyncLifetime
+/// <summary>The seeding API behaves the same over both transports.</summary>
+public abstract class RegistrySeederTests(RegistryTransport transport) : IAsyncLifetime
 {
     private InProcessRegistry _registry = null!;
 
-    public async Task InitializeAsync() => _registry = await InProcessRegistry.StartAsync();
+    public async Task InitializeAsync() => _registry = await InProcessRegistry.StartAsync(o => o.Transport = transport);
 
     public async Task DisposeAsync() => await _registry.DisposeAsync();
 
@@ -128,3 +129,7 @@ public sealed class RegistrySeederTests : IAsyncLifetime
         return response;
     }
 }
+
+public sealed class RegistrySeederOverKestrelTests() : RegistrySeederTests(RegistryTransport.Kestrel);
+
+public sealed class RegistrySeederInMemoryTests() : RegistrySeederTests(RegistryTransport.InMemory);

@@ -92,6 +92,28 @@ public sealed class AspNetCoreHostTests : IAsyncLifetime
         Assert.Equal(Blob, await pulled.Content.ReadAsByteArrayAsync());
     }
 
+    [Fact]
+    public async Task WebInterface_ChallengesAnonymousVisitors_WithTheAppsOwnScheme()
+    {
+        using var response = await _client.GetAsync(new Uri("registry-ui", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task WebInterface_ShowsSignedInUsersTheRepositories()
+    {
+        using var pushed = await PushBlobAsync(Basic("alice", "alice-secret"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("registry-ui", UriKind.Relative));
+        request.Headers.Authorization = Basic("bob", "bob-secret");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("href=\"/registry-ui/tags?repository=team%2Fapp\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> PushBlobAsync(AuthenticationHeaderValue? credentials)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"v2/team/app/blobs/uploads/?digest={BlobDigest}", UriKind.Relative))

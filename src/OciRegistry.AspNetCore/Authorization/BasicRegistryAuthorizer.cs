@@ -7,7 +7,8 @@ namespace OciRegistry.AspNetCore.Authorization;
 /// <summary>
 /// HTTP Basic authentication for the registry: users from an htpasswd file, rights from an access list.
 /// Anonymous callers get what <c>*</c> rules grant and are challenged for the rest (and for <c>/v2/</c>);
-/// signed-in callers are refused with 403 DENIED.
+/// signed-in callers are refused with 403 DENIED. A request without an <c>Authorization</c> header whose user the
+/// host's authentication signed in (e.g. the web interface's login cookie) is that user.
 /// </summary>
 public sealed class BasicRegistryAuthorizer : IRegistryAuthorizer
 {
@@ -20,6 +21,17 @@ public sealed class BasicRegistryAuthorizer : IRegistryAuthorizer
         ArgumentNullException.ThrowIfNull(options);
         _users = new RegistryUsers(options.Value);
         _challenge = $"Basic realm=\"{options.Value.Realm.Replace("\"", "", StringComparison.Ordinal)}\", charset=\"UTF-8\"";
+    }
+
+    /// <summary>
+    /// True when <paramref name="password"/> is <paramref name="user"/>'s in the htpasswd file: lets a login form (the
+    /// web interface's) sign users in, after which their name is authorized by the same access list.
+    /// </summary>
+    public bool CheckPassword(string user, string password)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(password);
+        return _users.CheckPassword(user, password);
     }
 
     /// <inheritdoc />

@@ -10,9 +10,12 @@ internal sealed class RegistryUsers(RegistryUsersOptions options)
 
     public AccessControlList Access { get; } = new(options.Access);
 
+    /// <summary>True when <paramref name="password"/> is <paramref name="user"/>'s (for sign-in forms).</summary>
+    public bool CheckPassword(string user, string password) => _passwords.Verify(user, password);
+
     /// <summary>
-    /// The caller of this request from its Basic credentials, checked once per request: anonymous when there are
-    /// none, invalid when they are malformed or wrong.
+    /// The caller of this request from its Basic credentials, checked once per request: without any, the user the
+    /// host's authentication signed in (by name), else anonymous; invalid when they are malformed or wrong.
     /// </summary>
     public RegistryCaller Identify(HttpContext context)
     {
@@ -24,6 +27,8 @@ internal sealed class RegistryUsers(RegistryUsersOptions options)
         var credentials = BasicCredentials.Read(context.Request, out var wellFormed);
         var caller = credentials switch
         {
+            // No credentials in the request, but a user the host signed in some other way (the web interface's login cookie).
+            null when wellFormed && context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } => new RegistryCaller(name, true),
             null when wellFormed => RegistryCaller.Anonymous,
             { } given when _passwords.Verify(given.User, given.Password) => new RegistryCaller(given.User, true),
             _ => RegistryCaller.Invalid,

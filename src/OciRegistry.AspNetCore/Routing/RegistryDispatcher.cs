@@ -4,6 +4,7 @@ using OciRegistry.AspNetCore.Endpoints;
 using OciRegistry.AspNetCore.Http;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Observability;
+using OciRegistry.Core.Upstream;
 
 namespace OciRegistry.AspNetCore.Routing;
 
@@ -19,11 +20,12 @@ internal sealed class RegistryDispatcher(
     ListingEndpoints listings,
     ReferrersEndpoints referrers,
     IRegistryAuthorizer authorizer,
-    RegistryMetrics metrics)
+    RegistryMetrics metrics,
+    IUpstreamSource? upstream = null)
 {
     public async Task DispatchAsync(HttpContext context, string path)
     {
-        var route = RegistryRoute.Parse(path);
+        var route = MirrorNamespace(RegistryRoute.Parse(path), context.Request.Query["ns"]);
         try
         {
             await DispatchAsync(context, route).ConfigureAwait(false);
@@ -48,10 +50,16 @@ internal sealed class RegistryDispatcher(
         }
 
         var method = context.Request.Method;
-        var (handler, resource) = Select(route, method);
+        var (handler, action, resource) = Select(route, method);
         if (handler is null)
         {
             await WriteNoRouteAsync(context, route).ConfigureAwait(false);
+            return;
+        }
+
+        if (action == RegistryAction.Push && upstream is not null && upstream.Covers(route.Repository) && !upstream.AcceptsPushes(route.Repository))
+        {
+            await ErrorResponses.WriteAsync(context, RegistryError.Denied($"'{route.Repository}' mirrors an upstream registry and takes no pushes")).ConfigureAwait(false);
             return;
         }
 
@@ -81,7 +89,7 @@ internal sealed class RegistryDispatcher(
     }
 
     // Picks the endpoint and the resource it is authorized against; only that one resource is allocated.
-    private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryResource? Resource) Select(RegistryRoute route, string method)
+    private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryAction Action, RegistryResource? Resource) Select(RegistryRoute route, string method)
     {
         var (handler, action) = SelectHandler(route.Kind, method);
         var resource = handler is null ? null : route.Kind switch
@@ -90,8 +98,16 @@ internal sealed class RegistryDispatcher(
             RouteKind.Catalog => RegistryResource.Catalog,
             _ => new RegistryResource(route.Repository, action),
         };
-        return (handler, resource);
+        return (handler, action, resource);
     }
+
+    // containerd names the registry an image comes from in ?ns= when it pulls through a mirror: the repository of the
+    // upstream configured for that host is the local one under its prefix. Hosts nobody configured are ignored.
+    private RegistryRoute MirrorNamespace(RegistryRoute route, string? ns) =>
+        upstream is not null && !string.IsNullOrEmpty(ns) && route.Repository.Length > 0
+            && upstream.RepositoryPrefixForNamespace(ns) is { } prefix
+            ? route with { Repository = prefix + "/" + route.Repository }
+            : route;
 
     private (Func<HttpContext, RegistryRoute, Task>? Handler, RegistryAction Action) SelectHandler(RouteKind kind, string method)
     {

@@ -17,4 +17,7 @@ public sealed class Platform
 
     /// <summary>CPU variant, e.g. <c>v8</c>.</summary>
     public string? Variant { get; init; }
+
+    /// <summary>The platform as <c>os/architecture[/variant]</c>, e.g. <c>linux/arm64/v8</c>.</summary>
+    public override string ToString() => string.IsNullOrEmpty(Variant) ? $"{Os}/{Architecture}" : $"{Os}/{Architecture}/{Variant}";
 }

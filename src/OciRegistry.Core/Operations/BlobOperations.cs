@@ -1,5 +1,6 @@
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Storage;
+using OciRegistry.Core.Upstream;
 using Microsoft.Extensions.Options;
 
 namespace OciRegistry.Core.Operations;
@@ -10,13 +11,15 @@ public sealed class BlobOperations
     private readonly IBlobStore _blobs;
     private readonly IMetadataStore _metadata;
     private readonly IOptions<RegistryOptions> _options;
+    private readonly IUpstreamSource? _upstream;
 
-    /// <summary>Creates the operations over the given stores.</summary>
-    public BlobOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options)
+    /// <summary>Creates the operations over the given stores; misses in repositories <paramref name="upstream"/> covers are fetched there.</summary>
+    public BlobOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, IUpstreamSource? upstream = null)
     {
         _blobs = blobs;
         _metadata = metadata;
         _options = options;
+        _upstream = upstream;
     }
 
     /// <summary>The blob's size; BLOB_UNKNOWN when it is not in the repository.</summary>
@@ -29,7 +32,10 @@ public sealed class BlobOperations
 
         if (!await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
         {
-            return RegistryError.BlobUnknown(parsed);
+            return _upstream is not null && _upstream.Covers(repository)
+                && await _upstream.StatBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false) is { } upstreamSize
+                ? upstreamSize
+                : RegistryError.BlobUnknown(parsed);
         }
 
         var size = await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false);
@@ -46,7 +52,10 @@ public sealed class BlobOperations
 
         if (!await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
         {
-            return RegistryError.BlobUnknown(parsed);
+            return _upstream is not null && _upstream.Covers(repository)
+                && await _upstream.OpenBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false) is { } fetched
+                ? RegistryResult<IBlobContent>.From(fetched)
+                : RegistryError.BlobUnknown(parsed);
         }
 
         var content = await _blobs.OpenAsync(parsed, cancellationToken).ConfigureAwait(false);

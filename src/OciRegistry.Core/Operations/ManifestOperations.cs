@@ -4,6 +4,7 @@ using OciRegistry.Core.Errors;
 using OciRegistry.Core.Manifests;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
+using OciRegistry.Core.Upstream;
 
 namespace OciRegistry.Core.Operations;
 
@@ -15,13 +16,15 @@ public sealed class ManifestOperations
     private readonly IOptions<RegistryOptions> _options;
     private readonly ManifestCache _cache;
     private readonly TagPatterns _immutableTags;
+    private readonly IUpstreamSource? _upstream;
 
-    /// <summary>Creates the operations over the given stores.</summary>
-    public ManifestOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options)
+    /// <summary>Creates the operations over the given stores; misses in repositories <paramref name="upstream"/> covers are fetched there.</summary>
+    public ManifestOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, IUpstreamSource? upstream = null)
     {
         _blobs = blobs;
         _metadata = metadata;
         _options = options;
+        _upstream = upstream;
         _cache = new ManifestCache(options.Value.ManifestCacheBytes);
         _immutableTags = new TagPatterns(options.Value.ImmutableTagPatterns);
     }
@@ -68,7 +71,11 @@ public sealed class ManifestOperations
         }
 
         var digest = parsedReference.IsDigest ? parsedReference.Digest : manifest.Digest;
-        var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations);
+        var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations)
+        {
+            ReferencedSize = await ManifestSummary.ReferencedSizeAsync(_metadata, repository, manifest, cancellationToken).ConfigureAwait(false),
+            Platforms = ManifestSummary.Platforms(manifest),
+        };
         await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
         var tag = parsedReference.TagName;
         var stored = await _metadata.PutManifestAsync(
@@ -106,10 +113,23 @@ public sealed class ManifestOperations
             return referenceError;
         }
 
+        var upstream = _upstream is not null && _upstream.Covers(repository) ? _upstream : null;
+        if (upstream is not null && !parsedReference.IsDigest
+            && await upstream.RefreshTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false) is { } refreshError)
+        {
+            return refreshError;
+        }
+
         var digest = parsedReference.IsDigest
             ? parsedReference.Digest
             : await _metadata.ResolveTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
         var record = digest is null ? null : await _metadata.GetManifestAsync(repository, digest.Value, cancellationToken).ConfigureAwait(false);
+        if (record is null && digest is { } missing && upstream is not null
+            && await upstream.FetchManifestAsync(repository, missing, cancellationToken).ConfigureAwait(false))
+        {
+            record = await _metadata.GetManifestAsync(repository, missing, cancellationToken).ConfigureAwait(false);
+        }
+
         if (record is not null)
         {
             return record;

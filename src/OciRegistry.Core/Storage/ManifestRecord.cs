@@ -15,4 +15,18 @@ public sealed record ManifestRecord(
     long Size,
     Digest? Subject = null,
     string? ArtifactType = null,
-    IReadOnlyDictionary<string, string>? Annotations = null);
+    IReadOnlyDictionary<string, string>? Annotations = null)
+{
+    /// <summary>
+    /// The bytes a pull downloads besides the manifest itself, as its descriptors declare: config and layers for an
+    /// image; each child manifest and what it references for an index. Kept so listings can show sizes without
+    /// reading manifests; null when not recorded (records written before it was kept).
+    /// </summary>
+    public long? ReferencedSize { get; init; }
+
+    /// <summary>The platforms of an index's entries as <c>os/architecture[/variant]</c>, in index order; null for an image manifest.</summary>
+    public IReadOnlyList<string>? Platforms { get; init; }
+
+    /// <summary>When the manifest was last put into the repository; set by the store on <see cref="IMetadataStore.PutManifestAsync"/>.</summary>
+    public DateTimeOffset? PushedAt { get; init; }
+}

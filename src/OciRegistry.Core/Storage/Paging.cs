@@ -29,4 +29,17 @@ internal static class Paging
 
         return page;
     }
+
+    /// <summary>The same page from a set already in ordinal order, reading only the items it returns.</summary>
+    public static IReadOnlyList<string> PageSorted(SortedSet<string> items, string? after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (limit == 0 || items.Count == 0 || (after is not null && string.CompareOrdinal(after, items.Max) >= 0))
+        {
+            return [];
+        }
+
+        var view = after is null ? items : items.GetViewBetween(after, items.Max!);
+        return [.. view.Where(item => after is null || string.CompareOrdinal(item, after) > 0).Take(limit)];
+    }
 }

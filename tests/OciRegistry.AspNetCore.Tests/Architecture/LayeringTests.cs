@@ -1,6 +1,7 @@
 using System.Reflection;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Digests;
+using OciRegistry.Mirror;
 using OciRegistry.Storage.FileSystem;
 using OciRegistry.Storage.Sqlite;
 using OciRegistry.Testing;
@@ -16,6 +17,8 @@ public sealed class LayeringTests
         { "OciRegistry.Storage.Sqlite", ["OciRegistry.Core"] },
         { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core", "OciRegistry.Storage.Sqlite"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
+        { "OciRegistry.AspNetCore.Ui", ["OciRegistry.Core", "OciRegistry.AspNetCore"] },
+        { "OciRegistry.Mirror", ["OciRegistry.Core"] },
         { "OciRegistry.Testing", ["OciRegistry.Core", "OciRegistry.AspNetCore", "OciRegistry.Storage.FileSystem"] },
     };
 
@@ -32,6 +35,7 @@ public sealed class LayeringTests
     [InlineData("OciRegistry.Core")]
     [InlineData("OciRegistry.Storage.FileSystem")]
     [InlineData("OciRegistry.Storage.Sqlite")]
+    [InlineData("OciRegistry.Mirror")]
     public void ProtocolAgnosticLayers_DoNotReferenceAspNetCore(string assemblyName)
     {
         var references = Load(assemblyName).GetReferencedAssemblies().Select(a => a.Name ?? "");
@@ -45,7 +49,9 @@ public sealed class LayeringTests
         typeof(FileSystemBlobStore).Assembly,
         typeof(SqliteMetadataStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
+        typeof(OciRegistry.AspNetCore.Ui.OciRegistryUiOptions).Assembly,
         typeof(InProcessRegistry).Assembly,
+        typeof(MirrorOptions).Assembly,
     }.Single(a => a.GetName().Name == name);
 
     private static string[] OurReferences(Assembly assembly) =>

@@ -1,23 +1,26 @@
 using System.Diagnostics;
 using OciRegistry.Interop.Tests.Infrastructure;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Interop.Tests.Containerd;
 
 /// <summary>
 /// A private containerd (what Kubernetes nodes pull with) started by the test: its own root, state and socket in a
 /// temporary folder, the CRI plugin off; <see cref="CtrAsync"/> drives it with <c>ctr</c>. Needs root and the
-/// <c>containerd</c> package (<c>.ci/run</c> installs it); missing binaries fail the test, never skip it.
+/// <c>containerd</c> package (<c>./test.sh</c> installs it); missing binaries fail the test, never skip it.
 /// </summary>
 internal sealed class ContainerdDaemon : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
+    private readonly string _ctr;
     private readonly DirectoryInfo _folder;
     private readonly Process _daemon;
     private readonly string _socket;
 
-    private ContainerdDaemon(DirectoryInfo folder, Process daemon, string socket)
+    private ContainerdDaemon(string ctr, DirectoryInfo folder, Process daemon, string socket)
     {
+        _ctr = ctr;
         _folder = folder;
         _daemon = daemon;
         _socket = socket;
@@ -25,11 +28,8 @@ internal sealed class ContainerdDaemon : IAsyncDisposable
 
     public static async Task<ContainerdDaemon> StartAsync()
     {
-        foreach (var binary in new[] { "/usr/bin/containerd", "/usr/bin/ctr" })
-        {
-            Assert.True(File.Exists(binary), $"{binary} is required for the containerd interop tests (Debian/Ubuntu: 'apt-get install -y containerd').");
-        }
-
+        var containerdPath = ExternalTool.Find("containerd");
+        var ctr = ExternalTool.Find("ctr");
         var folder = Directory.CreateTempSubdirectory("containerd-");
         var socket = Path.Combine(folder.FullName, "containerd.sock");
         var config = Path.Combine(folder.FullName, "config.toml");
@@ -41,13 +41,13 @@ internal sealed class ContainerdDaemon : IAsyncDisposable
             [grpc]
               address = "{socket}"
             """);
-        var start = new ProcessStartInfo("/usr/bin/containerd") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(containerdPath) { RedirectStandardError = true, RedirectStandardOutput = true };
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(config);
         var daemon = Process.Start(start) ?? throw new InvalidOperationException("containerd did not start");
         daemon.BeginErrorReadLine();
         daemon.BeginOutputReadLine();
-        var containerd = new ContainerdDaemon(folder, daemon, socket);
+        var containerd = new ContainerdDaemon(ctr, folder, daemon, socket);
         for (var attempt = 0; attempt < 100 && (await containerd.CtrAsync("version")).ExitCode != 0; attempt++)
         {
             Assert.False(daemon.HasExited, "containerd exited at startup (is the test running as root?)");
@@ -59,7 +59,7 @@ internal sealed class ContainerdDaemon : IAsyncDisposable
 
     /// <summary>Runs <c>ctr</c> against this daemon in namespace <c>test</c>.</summary>
     public Task<CommandResult> CtrAsync(params string[] arguments) =>
-        ExternalCommand.RunAsync("/usr/bin/ctr", ["--address", _socket, "--namespace", "test", .. arguments], CommandTimeout);
+        ExternalCommand.RunAsync(_ctr, ["--address", _socket, "--namespace", "test", .. arguments], CommandTimeout);
 
     /// <summary>Runs <c>ctr</c> and fails the test, showing its output, unless it succeeds; returns its standard output.</summary>
     public async Task<string> CtrSucceedingAsync(params string[] arguments)

@@ -1,4 +1,5 @@
 using OciRegistry.Interop.Tests.Infrastructure;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Interop.Tests.Docker;
 
@@ -9,7 +10,7 @@ namespace OciRegistry.Interop.Tests.Docker;
 internal sealed class DockerCli : IDisposable
 {
     private readonly DirectoryInfo _config = Directory.CreateTempSubdirectory("docker-config-");
-    private readonly string _executable = Locate();
+    private readonly string _executable = ExternalTool.Find("docker");
 
     public async Task<string> RunSucceedingAsync(params string[] arguments)
     {
@@ -21,7 +22,4 @@ internal sealed class DockerCli : IDisposable
 
     public void Dispose() => _config.Delete(recursive: true);
 
-    private static string Locate() =>
-        new[] { "/usr/local/bin/docker", "/usr/bin/docker" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("The docker interop tests need the docker client (Debian/Ubuntu: 'apt-get install -y docker.io').");
 }

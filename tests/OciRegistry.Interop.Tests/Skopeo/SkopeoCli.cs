@@ -1,4 +1,5 @@
 using OciRegistry.Interop.Tests.Infrastructure;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Interop.Tests.Skopeo;
 
@@ -7,8 +8,8 @@ namespace OciRegistry.Interop.Tests.Skopeo;
 /// folders and a permissive signature policy, so runs never read or write the user's container configuration.
 /// </summary>
 /// <remarks>
-/// skopeo is required: when it cannot be found, <see cref="Locate"/> throws and every test fails with the reason
-/// (CI installs it with <c>apt-get install -y skopeo</c>). Set <c>SKOPEO_PATH</c> to use a binary off the PATH.
+/// skopeo is required: when it cannot be found, <see cref="ExternalTool.Find(string)"/> throws and every test fails
+/// naming how to install it (<c>./test.sh</c> does). Set <c>SKOPEO_PATH</c> to use a binary off the PATH.
 /// </remarks>
 internal sealed class SkopeoCli : IDisposable
 {
@@ -20,40 +21,10 @@ internal sealed class SkopeoCli : IDisposable
 
     public SkopeoCli()
     {
-        _executable = Locate();
+        _executable = ExternalTool.Find("skopeo");
         _home = Directory.CreateTempSubdirectory("skopeo-home-");
         _policyPath = Path.Combine(_home.FullName, "policy.json");
         File.WriteAllText(_policyPath, """{"default":[{"type":"insecureAcceptAnything"}]}""");
-    }
-
-    /// <summary>The full path of the skopeo binary: <c>SKOPEO_PATH</c>, else the first <c>skopeo</c> on the PATH.</summary>
-    public static string Locate() =>
-        Locate(Environment.GetEnvironmentVariable("SKOPEO_PATH"), Environment.GetEnvironmentVariable("PATH"));
-
-    /// <summary>
-    /// The skopeo binary at <paramref name="configuredPath"/> when given, else the first <c>skopeo</c> in the folders
-    /// of <paramref name="searchPath"/>; throws, saying how to install it, when there is none.
-    /// </summary>
-    public static string Locate(string? configuredPath, string? searchPath)
-    {
-        if (!string.IsNullOrEmpty(configuredPath))
-        {
-            return File.Exists(configuredPath)
-                ? configuredPath
-                : throw new InvalidOperationException($"SKOPEO_PATH is '{configuredPath}', but no file is there.");
-        }
-
-        foreach (var folder in (searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(folder, "skopeo");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException(
-            "The interop tests need skopeo, which is not on the PATH. Install it (Debian/Ubuntu: 'apt-get install -y skopeo') or set SKOPEO_PATH.");
     }
 
     /// <summary>Runs skopeo with the given arguments (global options are added first) and returns its result.</summary>

@@ -75,6 +75,19 @@ public abstract class MetadataStoreContract
     }
 
     [Fact]
+    public async Task PutManifest_KeepsSummary_AndStampsPushTime()
+    {
+        var index = Manifest("index") with { ReferencedSize = 4242, Platforms = ["linux/amd64", "linux/arm64/v8"] };
+
+        await Store.PutManifestAsync(Repository, index, ManifestReferences.None, "multi");
+
+        var stored = await Store.GetManifestAsync(Repository, index.Digest);
+        AssertSame(index, stored);
+        Assert.Equal(Clock.Now, stored!.PushedAt);
+        AssertSame(index, Assert.Single(await Store.ListManifestsAsync(Repository)));
+    }
+
+    [Fact]
     public async Task PutManifest_WithoutTag_TagsNothing()
     {
         var manifest = Manifest("one");
@@ -383,10 +396,14 @@ public abstract class MetadataStoreContract
 
     private static string[] Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Equal in everything the pusher decides; <see cref="ManifestRecord.PushedAt"/> is the store's.</summary>
     private static void AssertSame(ManifestRecord expected, ManifestRecord? actual)
     {
         Assert.NotNull(actual);
-        Assert.Equal(expected with { Annotations = null }, actual with { Annotations = null });
+        Assert.Equal(
+            expected with { Annotations = null, Platforms = null, PushedAt = null },
+            actual with { Annotations = null, Platforms = null, PushedAt = null });
         Assert.Equal(expected.Annotations?.OrderBy(a => a.Key), actual.Annotations?.OrderBy(a => a.Key));
+        Assert.Equal(expected.Platforms, actual.Platforms);
     }
 }

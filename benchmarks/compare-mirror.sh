@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Pull-through mirrors side by side on one upstream: straight from the upstream, through our mirror, through CNCF
+# Distribution 2.8.2 in proxy mode; cold, warm and sixteen concurrent cold pulls with the upstream's fetch count.
+# Usage: benchmarks/compare-mirror.sh [--size-mib 1024] [--runs 3] [--clients 16] [--markdown FILE]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+missing=()
+command -v docker-registry >/dev/null || missing+=(docker-registry)
+command -v curl >/dev/null || missing+=(curl)
+if ((${#missing[@]})); then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+dotnet build "$root/src/OciRegistry.Server/OciRegistry.Server.csproj" -c Release -nologo -v quiet
+exec python3 "$root/benchmarks/compare_mirror.py" \
+  --server-dll "$root/src/OciRegistry.Server/bin/Release/net10.0/OciRegistry.Server.dll" "$@"

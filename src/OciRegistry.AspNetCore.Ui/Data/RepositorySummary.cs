@@ -1,0 +1,12 @@
+namespace OciRegistry.AspNetCore.Ui.Data;
+
+/// <summary>One row of the repository list.</summary>
+/// <param name="Name">The repository.</param>
+/// <param name="Tags">How many tags it has.</param>
+/// <param name="Manifests">How many manifests are linked to it (images, indexes, referrers).</param>
+/// <param name="Size">The bytes of every blob linked to it, each counted once.</param>
+/// <param name="LastPush">When a manifest or tag was last pushed; null when unknown.</param>
+public sealed record RepositorySummary(string Name, int Tags, int Manifests, long Size, DateTimeOffset? LastPush);
+
+/// <summary>A page of the repository list: the rows and the keyset cursor of the next page (null on the last).</summary>
+public sealed record RepositoryPage(IReadOnlyList<RepositorySummary> Items, string? Next);

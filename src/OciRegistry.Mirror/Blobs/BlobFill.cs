@@ -1,0 +1,208 @@
+using System.IO.Pipelines;
+using Microsoft.Win32.SafeHandles;
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Errors;
+
+namespace OciRegistry.Mirror.Blobs;
+
+/// <summary>
+/// One download of one blob from an upstream, shared by every client that asks for it meanwhile. Bytes go to a spool
+/// file that readers follow as it grows (so the first bytes reach clients while the rest is still on its way) and, through
+/// a pipe, into the registry's own push operation, which hashes, verifies and commits them. The final byte is held back
+/// from readers until that verification passed: a reader of a blob that fails it gets an error, never a clean end.
+/// </summary>
+/// <remarks>
+/// Memory: one pipe of at most <see cref="PipeLimitBytes"/> between the download and the store; the spool lives in the
+/// page cache and is deleted when the fill and its last reader are done.
+/// </remarks>
+internal sealed class BlobFill
+{
+    private const int ReadBytes = 1024 * 1024;
+    private const int PipeLimitBytes = 16 * 1024 * 1024;
+
+    private readonly SafeFileHandle _spool;
+    private readonly TaskCompletionSource<bool> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _written;
+    private bool _verified;
+    private Exception? _failure;
+    private int _references = 1;
+
+    public BlobFill(Digest digest, string spoolFolder)
+    {
+        Digest = digest;
+        _spool = File.OpenHandle(
+            Path.Combine(spoolFolder, $"oci-mirror-{digest.EncodedString}-{Guid.NewGuid():N}.spool"),
+            FileMode.CreateNew,
+            FileAccess.ReadWrite,
+            FileShare.ReadWrite | FileShare.Delete,
+            FileOptions.DeleteOnClose);
+    }
+
+    public Digest Digest { get; }
+
+    /// <summary>The blob's length, known once <see cref="Started"/> completed with true.</summary>
+    public long Length { get; private set; }
+
+    /// <summary>True once the upstream answered with the blob, false when it does not have it (or failed before sending it).</summary>
+    public Task<bool> Started => _started.Task;
+
+    /// <summary>Completes when the fill is over, committed or not.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Joins the fill as a reader; false when it is over and its spool gone.</summary>
+    public bool TryAcquire()
+    {
+        var current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _spool.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Runs the fill: <paramref name="download"/> opens the upstream response, <paramref name="push"/> stores what the
+    /// pipe carries under the digest. <paramref name="onEnded"/> hears when it is over, with the failure if it did not
+    /// commit, before the fill lets go of its spool.
+    /// </summary>
+    public void Start(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes, Action<BlobFill, Exception?> onEnded, CancellationToken cancellationToken) =>
+        Completion = Task.Run(async () =>
+        {
+            Exception? failed = null;
+            try
+            {
+                await RunAsync(download, push, onBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception failure)
+            {
+                failed = failure;
+            }
+            finally
+            {
+                // Out of the running fills before readers hear of a failure, so a retry starts a fresh fetch.
+                onEnded(this, failed);
+                if (failed is not null)
+                {
+                    Fail(failed);
+                }
+
+                _started.TrySetResult(false);
+                Release();
+            }
+        });
+
+    /// <summary>Waits until bytes from <paramref name="offset"/> on may be read; returns how far they may.</summary>
+    public async ValueTask<long> WaitForAsync(long offset, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var progress = Volatile.Read(ref _progress);
+            if (Volatile.Read(ref _failure) is { } failure)
+            {
+                throw new IOException($"The upstream fetch of {Digest} failed: {failure.Message}", failure);
+            }
+
+            var readable = Volatile.Read(ref _verified) ? Length : Math.Min(Interlocked.Read(ref _written), Length - 1);
+            if (readable > offset || offset >= Length)
+            {
+                return readable;
+            }
+
+            await progress.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        RandomAccess.ReadAsync(_spool, buffer, offset, cancellationToken);
+
+    private async Task RunAsync(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes, CancellationToken cancellationToken)
+    {
+        using var response = await download().ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength is not { } length)
+        {
+            _started.TrySetResult(false);
+            return;
+        }
+
+        Length = length;
+        _started.TrySetResult(true);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeLimitBytes, resumeWriterThreshold: PipeLimitBytes / 2, useSynchronizationContext: false));
+        var pushing = Task.Run(() => push(pipe.Reader));
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var memory = pipe.Writer.GetMemory(ReadBytes);
+                var read = await body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                if (_written + read > Length)
+                {
+                    throw new InvalidDataException($"the upstream sent more than the {Length} bytes it announced");
+                }
+
+                await RandomAccess.WriteAsync(_spool, memory[..read], _written, cancellationToken).ConfigureAwait(false);
+                pipe.Writer.Advance(read);
+                onBytes(read);
+                Interlocked.Add(ref _written, read);
+                Signal();
+                if ((await pipe.Writer.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            if (_written != Length)
+            {
+                throw new IOException($"the upstream sent {_written} of {Length} bytes");
+            }
+
+            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception failure)
+        {
+            await pipe.Writer.CompleteAsync(failure).ConfigureAwait(false);
+            await pushing.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        var pushed = await pushing.ConfigureAwait(false);
+        if (!pushed.IsSuccess)
+        {
+            throw new InvalidDataException(pushed.Error.Message);
+        }
+
+        Volatile.Write(ref _verified, true);
+        Signal();
+    }
+
+    private void Fail(Exception failure)
+    {
+        Interlocked.CompareExchange(ref _failure, failure, null);
+        Signal();
+    }
+
+    // Called after each change of state. Readers take the current signal before looking at the state, so no change is missed.
+    private void Signal() =>
+        Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Operations;
+using OciRegistry.Core.Storage;
+using OciRegistry.Mirror.Upstreams;
+
+namespace OciRegistry.Mirror.Blobs;
+
+/// <summary>
+/// The blob fetches in progress, one per digest: the first client to miss a blob starts its <see cref="BlobFill"/>,
+/// every client that misses it meanwhile joins that one, so the upstream serves each blob once however many ask.
+/// </summary>
+/// <remarks>Fills outlive the requests that started them (the cache is filled even when the client leaves); disposing stops them.</remarks>
+internal sealed partial class BlobFills(UploadOperations uploads, IOptions<MirrorOptions> options, MirrorMetrics metrics, ILogger<BlobFills> logger) : IAsyncDisposable
+{
+    private const int Attempts = 4;
+    private readonly ConcurrentDictionary<Digest, BlobFill> _fills = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The length of a blob being fetched right now, or null.</summary>
+    public long? LengthInProgress(Digest digest) =>
+        _fills.TryGetValue(digest, out var fill) && fill.Started.IsCompletedSuccessfully && fill.Started.Result ? fill.Length : null;
+
+    /// <summary>A reader of <paramref name="digest"/> as it arrives from the upstream into <paramref name="repository"/>; null when the upstream lacks it.</summary>
+    public async ValueTask<IBlobContent?> OpenAsync(UpstreamClient client, string remoteRepository, string repository, Digest digest)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            if (_fills.TryGetValue(digest, out var running))
+            {
+                if (running.TryAcquire())
+                {
+                    metrics.Coalesced();
+                    return await ReaderAsync(running).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            var fill = new BlobFill(digest, options.Value.SpoolPath ?? Path.GetTempPath());
+            if (!_fills.TryAdd(digest, fill))
+            {
+                fill.Release();
+                continue;
+            }
+
+            fill.TryAcquire();
+            metrics.Miss("blob");
+            fill.Start(
+                () => client.GetBlobAsync(remoteRepository, digest, _stopping.Token),
+                body => uploads.PushAsync(repository, digest.ToString(), body, _stopping.Token).AsTask(),
+                client.CountBlobBytes,
+                Ended,
+                _stopping.Token);
+            return await ReaderAsync(fill).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_fills.Values.Select(f => f.Completion)).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private static async ValueTask<IBlobContent?> ReaderAsync(BlobFill fill)
+    {
+        if (await fill.Started.ConfigureAwait(false))
+        {
+            return new FillContent(fill);
+        }
+
+        fill.Release();
+        return null;
+    }
+
+    private void Ended(BlobFill fill, Exception? failure)
+    {
+        _fills.TryRemove(KeyValuePair.Create(fill.Digest, fill));
+        if (failure is InvalidDataException)
+        {
+            metrics.VerificationFailed();
+            Log.Discarded(logger, fill.Digest, failure.Message);
+        }
+        else if (failure is not null)
+        {
+            Log.Failed(logger, fill.Digest, failure);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Discarded blob {Digest} fetched from upstream: {Reason}")]
+        public static partial void Discarded(ILogger logger, Digest digest, string reason);
+
+        [LoggerMessage(2, LogLevel.Warning, "Fetching blob {Digest} from upstream failed")]
+        public static partial void Failed(ILogger logger, Digest digest, Exception exception);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using OciRegistry.Core.Digests;
+using OciRegistry.Mirror.Tests.Support;
+
+namespace OciRegistry.Mirror.Tests.Pulls;
+
+/// <summary>Tags are re-checked with one HEAD per interval, and served from the cache while the upstream is away.</summary>
+public sealed class TagCacheTests
+{
+    private static readonly byte[] Layer = "layer of a cached image"u8.ToArray();
+
+    [Fact]
+    public async Task RepeatedTagPulls_WithinTheInterval_AskTheUpstreamOnce()
+    {
+        await using var setup = await MirrorSetup.StartAsync(m => m.TagCheckInterval = TimeSpan.FromHours(1));
+        await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(1, setup.Probe.Count("HEAD", "/manifests/1.0"));
+        Assert.Equal(0, setup.Probe.Count("GET", "/manifests/1.0"));
+    }
+
+    [Fact]
+    public async Task MovedTag_IsFollowed_OnceTheIntervalPassed()
+    {
+        await using var setup = await MirrorSetup.StartAsync(m => m.TagCheckInterval = TimeSpan.Zero);
+        await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
+        using var first = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+        var moved = await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", ["a newer layer"u8.ToArray()]);
+
+        using var second = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+
+        Assert.Equal(moved.ManifestDigest, DigestHasher.Compute(await second.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task UpstreamStopped_DigestPullsAndCheckedTagsAreStillServed()
+    {
+        var setup = await MirrorSetup.StartAsync(m => m.TagCheckInterval = TimeSpan.Zero);
+        await using var mirror = setup.Mirror;
+        var image = await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
+        using (await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0"))
+        {
+        }
+
+        await setup.Mirror.Client.GetByteArrayAsync($"/v2/up/team/app/blobs/{image.LayerDigests[0]}");
+        await setup.Mirror.Client.GetByteArrayAsync($"/v2/up/team/app/blobs/{image.ConfigDigest}");
+        await setup.Upstream.DisposeAsync();
+
+        using var byTag = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+        using var byDigest = await setup.Mirror.Client.GetAsync($"/v2/up/team/app/manifests/{image.ManifestDigest}");
+        var layer = await setup.Mirror.Client.GetByteArrayAsync($"/v2/up/team/app/blobs/{image.LayerDigests[0]}");
+
+        Assert.Equal(HttpStatusCode.OK, byTag.StatusCode);
+        Assert.Equal(image.ManifestDigest, DigestHasher.Compute(await byTag.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(HttpStatusCode.OK, byDigest.StatusCode);
+        Assert.Equal(Layer, layer);
+    }
+
+    [Fact]
+    public async Task UpstreamStopped_TagsBeyondTheStalenessLimit_AreRefused()
+    {
+        var setup = await MirrorSetup.StartAsync(m => (m.TagCheckInterval, m.MaxStaleness) = (TimeSpan.Zero, TimeSpan.Zero));
+        await using var mirror = setup.Mirror;
+        await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
+        using (await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0"))
+        {
+        }
+
+        await setup.Upstream.DisposeAsync();
+        using var byTag = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+
+        Assert.Equal(HttpStatusCode.NotFound, byTag.StatusCode);
+    }
+}
