@@ -2,7 +2,8 @@ namespace OciRegistry.Storage.FileSystem;
 
 /// <summary>
 /// Writes and removes files so that a crash leaves either the old state or the new one, never a torn file:
-/// content goes to a new temp file, is flushed to disk, then renamed into place.
+/// content goes to a new temp file, is flushed to disk, then renamed into place, and the folder it went into is
+/// synced so the rename itself survives a power cut.
 /// </summary>
 internal static class AtomicFile
 {
@@ -47,16 +48,31 @@ internal static class AtomicFile
     /// </summary>
     public static bool TryMoveIntoPlace(string source, string target)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var folder = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder);
+            DirectorySync.Flush(Path.GetDirectoryName(folder)!);
+        }
+
         try
         {
             File.Move(source, target, overwrite: false);
+            DirectorySync.Flush(folder);
             return true;
         }
         catch (IOException) when (File.Exists(target))
         {
             return false;
         }
+    }
+
+    /// <summary>Renames <paramref name="source"/> over <paramref name="target"/> (which exists) and syncs its folder; always true.</summary>
+    public static bool Replace(string source, string target)
+    {
+        File.Move(source, target, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(target)!);
+        return true;
     }
 
     /// <summary>Creates an empty marker file when it is missing.</summary>

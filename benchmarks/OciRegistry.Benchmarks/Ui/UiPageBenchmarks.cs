@@ -35,12 +35,12 @@ public class UiPageBenchmarks
         {
             var repository = $"team-{i % 100:D2}/app-{i:D6}";
             await metadata.LinkBlobAsync(repository, layer);
-            await metadata.PutManifestAsync(repository, Manifest(i), "latest");
+            await metadata.PutManifestAsync(repository, Manifest(i), ManifestReferences.None, "latest");
         }
 
         for (var i = 0; i < Tags; i++)
         {
-            await metadata.PutManifestAsync("big/app", Manifest(Repositories + i), $"1.{i}");
+            await metadata.PutManifestAsync("big/app", Manifest(Repositories + i), ManifestReferences.None, $"1.{i}");
         }
     }
 

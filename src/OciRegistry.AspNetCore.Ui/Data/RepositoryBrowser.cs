@@ -79,7 +79,7 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, IBlobStore blob
         long size = 0;
         foreach (var link in links)
         {
-            size += await blobs.GetSizeAsync(link, cancellationToken).ConfigureAwait(false) ?? 0;
+            size += await blobs.GetSizeAsync(link.Digest, cancellationToken).ConfigureAwait(false) ?? 0;
         }
 
         DateTimeOffset? lastPush = null;

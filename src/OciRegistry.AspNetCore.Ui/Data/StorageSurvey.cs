@@ -32,7 +32,7 @@ internal sealed class StorageSurvey(IBlobStore blobs, IMetadataStore metadata)
                 foreach (var link in await metadata.ListBlobLinksAsync(name, cancellationToken).ConfigureAwait(false))
                 {
                     links++;
-                    linkedBytes += sizes.GetValueOrDefault(link);
+                    linkedBytes += sizes.GetValueOrDefault(link.Digest);
                 }
             }
 

@@ -5,7 +5,7 @@ namespace OciRegistry.Core.InMemory;
 
 /// <summary>
 /// An <see cref="IMetadataStore"/> that keeps repositories in memory, for tests and fixtures. Thread-safe: one lock
-/// guards everything, so every operation, <see cref="PutManifestAsync"/> included, is all or nothing.
+/// guards everything, so every operation, the conditional ones included, is all or nothing.
 /// </summary>
 public sealed class InMemoryMetadataStore : IMetadataStore
 {
@@ -16,7 +16,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
 
-    /// <summary>Creates an empty store; <paramref name="time"/> stamps when tags are set (the system clock when omitted).</summary>
+    /// <summary>Creates an empty store; <paramref name="time"/> stamps links, pushes and tags (the system clock when omitted).</summary>
     public InMemoryMetadataStore(TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
@@ -27,7 +27,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            GetOrAdd(repository).BlobLinks.Add(digest);
+            GetOrAdd(repository).BlobLinks[digest] = _time.GetUtcNow();
         }
 
         return ValueTask.CompletedTask;
@@ -38,7 +38,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(_repositories.TryGetValue(repository, out var metadata) && metadata.BlobLinks.Contains(digest));
+            return ValueTask.FromResult(_repositories.TryGetValue(repository, out var metadata) && metadata.BlobLinks.ContainsKey(digest));
         }
     }
 
@@ -52,21 +52,52 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken = default)
+    public ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
         lock (_lock)
         {
-            var metadata = GetOrAdd(repository);
+            return ValueTask.FromResult(Change(repository, metadata =>
+                metadata.BlobLinks.TryGetValue(digest, out var linkedAt)
+                && linkedAt < linkedBefore
+                && !metadata.IsReferenced(digest)
+                && metadata.BlobLinks.Remove(digest)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(references);
+        lock (_lock)
+        {
+            _repositories.TryGetValue(repository, out var existing);
+            var missing = references.Blobs.Where(b => existing is null || !existing.BlobLinks.ContainsKey(b))
+                .Concat(references.Manifests.Where(m => existing is null || !existing.Manifests.ContainsKey(m)))
+                .Select(d => (Digest?)d)
+                .FirstOrDefault();
+            if (missing is { } absent)
+            {
+                return ValueTask.FromResult(new ManifestPutResult(ManifestPutStatus.MissingReference, absent));
+            }
+
+            if (tag is not null && tagIsImmutable && existing is not null
+                && existing.Tags.TryGetValue(tag, out var current) && current.Digest != manifest.Digest)
+            {
+                return ValueTask.FromResult(new ManifestPutResult(ManifestPutStatus.TagImmutable));
+            }
+
             var now = _time.GetUtcNow();
-            metadata.Manifests[manifest.Digest] = manifest with { PushedAt = now };
+            var metadata = GetOrAdd(repository);
+            metadata.BlobLinks[manifest.Digest] = now;
+            metadata.Manifests[manifest.Digest] = new StoredManifest(manifest with { PushedAt = now }, references, now);
             if (tag is not null)
             {
                 metadata.Tags[tag] = (manifest.Digest, now);
             }
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(new ManifestPutResult(ManifestPutStatus.Stored));
     }
 
     /// <inheritdoc />
@@ -76,7 +107,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
         {
             return ValueTask.FromResult(
                 _repositories.TryGetValue(repository, out var metadata) && metadata.Manifests.TryGetValue(digest, out var manifest)
-                    ? manifest
+                    ? manifest.Record
                     : null);
         }
     }
@@ -119,6 +150,20 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(Change(repository, metadata =>
+                metadata.Manifests.TryGetValue(digest, out var manifest)
+                && manifest.PushedAt < pushedBefore
+                && !metadata.Tags.Values.Any(t => t.Digest == digest)
+                && !metadata.Manifests.Values.Any(m => m.References.Manifests.Contains(digest))
+                && metadata.Manifests.Remove(digest)));
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -154,17 +199,19 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            IReadOnlyList<ManifestRecord> manifests = _repositories.TryGetValue(repository, out var metadata) ? [.. metadata.Manifests.Values] : [];
+            IReadOnlyList<ManifestRecord> manifests = _repositories.TryGetValue(repository, out var metadata) ? [.. metadata.Manifests.Values.Select(m => m.Record)] : [];
             return ValueTask.FromResult(manifests);
         }
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<Digest>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            IReadOnlyList<Digest> blobs = _repositories.TryGetValue(repository, out var metadata) ? [.. metadata.BlobLinks] : [];
+            IReadOnlyList<BlobLink> blobs = _repositories.TryGetValue(repository, out var metadata)
+                ? [.. metadata.BlobLinks.Select(l => new BlobLink(l.Key, l.Value))]
+                : [];
             return ValueTask.FromResult(blobs);
         }
     }
@@ -175,7 +222,7 @@ public sealed class InMemoryMetadataStore : IMetadataStore
         lock (_lock)
         {
             IReadOnlyList<ManifestRecord> referrers = _repositories.TryGetValue(repository, out var metadata)
-                ? [.. metadata.Manifests.Values.Where(manifest => manifest.Subject == subject).OrderBy(manifest => manifest.Digest)]
+                ? [.. metadata.Manifests.Values.Select(m => m.Record).Where(manifest => manifest.Subject == subject).OrderBy(manifest => manifest.Digest)]
                 : [];
             return ValueTask.FromResult(referrers);
         }

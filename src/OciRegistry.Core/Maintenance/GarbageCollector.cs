@@ -19,14 +19,17 @@ namespace OciRegistry.Core.Maintenance;
 /// Finally blobs that no repository links any more are deleted from the blob store.
 /// </para>
 /// <para>
-/// Concurrent pushes are protected three ways: anything committed within <see cref="GarbageCollectionOptions.GracePeriod"/>
-/// (and any blob committed after the collection started) is kept, so blobs uploaded for a manifest not yet put survive;
-/// right before deleting blobs every repository is read again and any blob a manifest now references is kept (and
-/// re-linked, with any child manifest this run removed); and <see cref="ManifestOperations.PutAsync"/> re-checks its
-/// references after linking, withdrawing a manifest whose blob was unlinked meanwhile. Blobs are then only hidden
-/// (<see cref="IBlobStore.BeginRemoveAsync"/>) and the repositories read once more: one a mount or re-upload linked in
-/// between is put back, and a push that links after that look finds its blob gone when it checks after linking, so it
-/// fails (upload) or uploads instead (mount) rather than being answered with a blob that is about to vanish.
+/// Removing a manifest or a link is one conditional transaction of the metadata store
+/// (<see cref="IMetadataStore.DeleteUnusedManifestAsync"/>, <see cref="IMetadataStore.UnlinkUnusedBlobAsync"/>): it
+/// happens only when, at that instant, nothing in the repository needs it and it was pushed or linked before the grace
+/// period. A manifest put checks its references in its own transaction, so a push racing the collection either lands
+/// first (and the removal is refused) or finds its blob unlinked (MANIFEST_BLOB_UNKNOWN, nothing stored). Nothing is
+/// undone later, so a collection killed at any point leaves the metadata consistent.
+/// </para>
+/// <para>
+/// Blobs no repository links are hidden (<see cref="IBlobStore.BeginRemoveAsync"/>), the links read once more, then
+/// deleted or put back: a mount or re-upload that linked one in between keeps it. The file store puts back a hidden
+/// blob a kill left behind when it next opens.
 /// </para>
 /// </remarks>
 public sealed partial class GarbageCollector
@@ -92,20 +95,20 @@ public sealed partial class GarbageCollector
         }
 
         var cutoff = _time.GetUtcNow() - _options.Value.GracePeriod;
-        var stored = new Dictionary<Digest, BlobEntry>();
+        var stored = new List<BlobEntry>();
         await foreach (var entry in _blobs.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            stored[entry.Digest] = entry;
+            stored.Add(entry);
         }
 
-        var pass = new CollectionPass(stored, cutoff, report, new ManifestReferenceReader(_blobs, _registryOptions.Value.MaxManifestBytes));
+        var pass = new CollectionPass(cutoff, report, new ManifestReferenceReader(_blobs, _registryOptions.Value.MaxManifestBytes));
         foreach (var repository in await ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
         {
             await CollectRepositoryAsync(repository, pass, cancellationToken).ConfigureAwait(false);
         }
 
-        var candidates = stored.Values
-            .Where(e => pass.IsOld(e.Digest) && !pass.StillLinked.Contains(e.Digest))
+        var candidates = stored
+            .Where(e => e.CommittedAt < cutoff && !pass.StillLinked.Contains(e.Digest))
             .OrderBy(e => e.Digest)
             .ToList();
         if (dryRun)
@@ -114,30 +117,30 @@ public sealed partial class GarbageCollector
             return report;
         }
 
-        if (candidates.Count == 0 && report.Links.Count == 0 && pass.DeletedManifests.Count == 0)
-        {
-            return report;
-        }
-
-        var inUse = await RecheckAsync(pass, cancellationToken).ConfigureAwait(false);
         var removals = new List<(BlobEntry Blob, IBlobRemoval Removal)>();
-        foreach (var candidate in candidates.Where(c => !inUse.Contains(c.Digest)))
+        try
         {
-            if (await _blobs.BeginRemoveAsync(candidate.Digest, cancellationToken).ConfigureAwait(false) is { } removal)
+            foreach (var candidate in candidates)
             {
-                removals.Add((candidate, removal));
+                if (await _blobs.BeginRemoveAsync(candidate.Digest, cancellationToken).ConfigureAwait(false) is { } removal)
+                {
+                    removals.Add((candidate, removal));
+                }
             }
         }
+        finally
+        {
+            await FinishRemovalsAsync(report, removals, cancellationToken).ConfigureAwait(false);
+        }
 
-        await FinishRemovalsAsync(pass, removals, cancellationToken).ConfigureAwait(false);
         return report;
     }
 
-    // The blobs are out of sight now; a mount or re-upload that linked one since the re-check shows in one more look,
-    // and the blob is put back. A push that links afterwards finds its blob gone (pushes check after linking) and
-    // fails or uploads instead, so no answered push loses its blob. Whatever is still undecided when this fails is
-    // put back.
-    private async Task FinishRemovalsAsync(CollectionPass pass, List<(BlobEntry Blob, IBlobRemoval Removal)> removals, CancellationToken cancellationToken)
+    // The blobs are out of sight now; a mount or re-upload that linked one since the repositories were read shows in
+    // one more look at the links, and the blob is put back. A push that links afterwards finds its blob gone (pushes
+    // check after linking) and fails or uploads instead, so no answered push loses its blob. Whatever is still
+    // undecided when this fails is put back.
+    private async Task FinishRemovalsAsync(GcReport report, List<(BlobEntry Blob, IBlobRemoval Removal)> removals, CancellationToken cancellationToken)
     {
         if (removals.Count == 0)
         {
@@ -147,11 +150,11 @@ public sealed partial class GarbageCollector
         var decided = 0;
         try
         {
-            var inUse = await RecheckAsync(pass, cancellationToken).ConfigureAwait(false);
+            var linked = await ListLinkedBlobsAsync(cancellationToken).ConfigureAwait(false);
             for (; decided < removals.Count; decided++)
             {
                 var (blob, removal) = removals[decided];
-                if (inUse.Contains(blob.Digest))
+                if (linked.Contains(blob.Digest))
                 {
                     await removal.UndoAsync(cancellationToken).ConfigureAwait(false);
                     Log.KeptLinked(_logger, blob.Digest);
@@ -159,7 +162,7 @@ public sealed partial class GarbageCollector
                 else
                 {
                     await removal.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                    pass.Report.Blobs.Add(blob);
+                    report.Blobs.Add(blob);
                 }
             }
         }
@@ -188,41 +191,49 @@ public sealed partial class GarbageCollector
 
         var manifests = (await _metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.Digest);
         var roots = tags.Where(t => !dropped.Contains(t.Name)).Select(t => t.Digest)
-            .Concat(manifests.Keys.Where(d => !options.DeleteUntaggedManifests || !pass.IsOld(d)));
+            .Concat(options.DeleteUntaggedManifests ? [] : manifests.Keys);
         var marked = await MarkAsync(repository, manifests, roots, pass.Reader, cancellationToken).ConfigureAwait(false);
 
-        foreach (var record in manifests.Values.Where(m => !marked.Manifests.Contains(m.Digest)).OrderBy(m => m.Digest))
+        var unmarked = manifests.Keys.Where(d => !marked.Manifests.Contains(d)).Order().ToList();
+        if (report.DryRun)
         {
-            if (report.DryRun)
-            {
-                report.Manifests.Add(new RepositoryDigest(repository, record.Digest));
-            }
-            else if (!await IsTaggedAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false)
-                && await _metadata.DeleteManifestAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false))
-            {
-                if (await IsTaggedAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false))
-                {
-                    // A push tagged it while it was being deleted: put it back for the tag (the re-check keeps its blobs).
-                    await _metadata.PutManifestAsync(repository, record, tag: null, cancellationToken).ConfigureAwait(false);
-                    Log.Restored(_logger, repository, record.Digest);
-                    continue;
-                }
-
-                report.Manifests.Add(new RepositoryDigest(repository, record.Digest));
-                pass.DeletedManifests[new RepositoryDigest(repository, record.Digest)] = record;
-            }
+            report.Manifests.AddRange(unmarked.Select(d => new RepositoryDigest(repository, d)));
+        }
+        else
+        {
+            await DeleteManifestsAsync(repository, unmarked, pass, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var link in (await _metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false)).Order())
+        foreach (var link in (await _metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false)).OrderBy(l => l.Digest))
         {
-            var keep = !marked.Complete || marked.Blobs.Contains(link) || marked.Manifests.Contains(link) || !pass.IsOld(link);
-            if (keep)
+            var keep = !marked.Complete || marked.Blobs.Contains(link.Digest) || marked.Manifests.Contains(link.Digest) || link.LinkedAt >= pass.Cutoff;
+            if (keep || !(report.DryRun || await _metadata.UnlinkUnusedBlobAsync(repository, link.Digest, pass.Cutoff, cancellationToken).ConfigureAwait(false)))
             {
-                pass.StillLinked.Add(link);
+                pass.StillLinked.Add(link.Digest);
             }
-            else if (report.DryRun || await _metadata.UnlinkBlobAsync(repository, link, cancellationToken).ConfigureAwait(false))
+            else
             {
-                report.Links.Add(new RepositoryDigest(repository, link));
+                report.Links.Add(new RepositoryDigest(repository, link.Digest));
+            }
+        }
+    }
+
+    // An index is deleted before its children can be (the store refuses to delete a manifest another one references),
+    // so the unmarked manifests are tried again while a round deletes any.
+    private async Task DeleteManifestsAsync(string repository, List<Digest> unmarked, CollectionPass pass, CancellationToken cancellationToken)
+    {
+        var deletedAny = true;
+        while (deletedAny && unmarked.Count > 0)
+        {
+            deletedAny = false;
+            foreach (var digest in unmarked.ToList())
+            {
+                if (await _metadata.DeleteUnusedManifestAsync(repository, digest, pass.Cutoff, cancellationToken).ConfigureAwait(false))
+                {
+                    unmarked.Remove(digest);
+                    pass.Report.Manifests.Add(new RepositoryDigest(repository, digest));
+                    deletedAny = true;
+                }
             }
         }
     }
@@ -262,58 +273,19 @@ public sealed partial class GarbageCollector
         return marked;
     }
 
-    // Reads every repository again, right before blobs are deleted: whatever a manifest references now is in use, and
-    // links or child manifests this run removed but a manifest pushed meanwhile needs are put back.
-    private async Task<HashSet<Digest>> RecheckAsync(CollectionPass pass, CancellationToken cancellationToken)
+    private async Task<HashSet<Digest>> ListLinkedBlobsAsync(CancellationToken cancellationToken)
     {
-        var inUse = new HashSet<Digest>();
-        var unlinked = pass.Report.Links.ToHashSet();
+        var linked = new HashSet<Digest>();
         foreach (var repository in await ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
         {
-            var links = (await _metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false)).ToHashSet();
-            inUse.UnionWith(links);
-            var pending = new Stack<ManifestRecord>(await _metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false));
-            var seen = new HashSet<Digest>();
-            while (pending.TryPop(out var record))
+            foreach (var link in await _metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false))
             {
-                if (!seen.Add(record.Digest))
-                {
-                    continue;
-                }
-
-                inUse.Add(record.Digest);
-                var references = await pass.Reader.ReadAsync(record, cancellationToken).ConfigureAwait(false);
-                var needed = (references?.Blobs ?? []).Append(record.Digest);
-                foreach (var blob in needed)
-                {
-                    inUse.Add(blob);
-                    if (!links.Contains(blob) && unlinked.Remove(new RepositoryDigest(repository, blob)))
-                    {
-                        await _metadata.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false);
-                        pass.Report.Links.Remove(new RepositoryDigest(repository, blob));
-                        Log.Restored(_logger, repository, blob);
-                    }
-                }
-
-                foreach (var child in references?.Children ?? [])
-                {
-                    inUse.Add(child);
-                    if (pass.DeletedManifests.Remove(new RepositoryDigest(repository, child), out var childRecord))
-                    {
-                        await _metadata.PutManifestAsync(repository, childRecord, tag: null, cancellationToken).ConfigureAwait(false);
-                        pass.Report.Manifests.Remove(new RepositoryDigest(repository, child));
-                        pending.Push(childRecord);
-                        Log.Restored(_logger, repository, child);
-                    }
-                }
+                linked.Add(link.Digest);
             }
         }
 
-        return inUse;
+        return linked;
     }
-
-    private async ValueTask<bool> IsTaggedAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        (await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false)).Any(t => t.Digest == digest);
 
     private async Task<List<string>> ListRepositoriesAsync(CancellationToken cancellationToken)
     {
@@ -343,18 +315,17 @@ public sealed partial class GarbageCollector
         public bool Complete { get; set; } = true;
     }
 
-    private sealed class CollectionPass(Dictionary<Digest, BlobEntry> stored, DateTimeOffset cutoff, GcReport report, ManifestReferenceReader reader)
+    private sealed class CollectionPass(DateTimeOffset cutoff, GcReport report, ManifestReferenceReader reader)
     {
         public GcReport Report { get; } = report;
 
         public ManifestReferenceReader Reader { get; } = reader;
 
+        /// <summary>Links and pushes before this are outside the grace period.</summary>
+        public DateTimeOffset Cutoff { get; } = cutoff;
+
+        /// <summary>Blobs some repository still links after its pass: never deleted by this collection.</summary>
         public HashSet<Digest> StillLinked { get; } = [];
-
-        public Dictionary<RepositoryDigest, ManifestRecord> DeletedManifests { get; } = [];
-
-        /// <summary>True for a blob that was in the store when the collection started and is older than the grace period.</summary>
-        public bool IsOld(Digest digest) => stored.TryGetValue(digest, out var entry) && entry.CommittedAt < cutoff;
     }
 
     private static partial class Log
@@ -367,9 +338,6 @@ public sealed partial class GarbageCollector
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Manifest {Digest} in {Repository} cannot be read; the repository's blob links are all kept")]
         public static partial void UnreadableManifest(ILogger logger, string repository, Digest digest);
-
-        [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Kept {Digest} in {Repository}: a manifest pushed during the collection uses it")]
-        public static partial void Restored(ILogger logger, string repository, Digest digest);
 
         [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Kept blob {Digest}: a push linked it during the collection")]
         public static partial void KeptLinked(ILogger logger, Digest digest);

@@ -72,23 +72,29 @@ public sealed class ManifestOperations
         }
 
         var digest = parsedReference.IsDigest ? parsedReference.Digest : manifest.Digest;
-        if (parsedReference.TagName is { } tag && await RefuseMovingImmutableTagAsync(repository, tag, digest, cancellationToken).ConfigureAwait(false) is { } denied)
-        {
-            return denied;
-        }
-
         var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations)
         {
             ReferencedSize = await ManifestSummary.ReferencedSizeAsync(_metadata, repository, manifest, cancellationToken).ConfigureAwait(false),
             Platforms = ManifestSummary.Platforms(manifest),
         };
         await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
-        await _metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
-        await _metadata.PutManifestAsync(repository, record, parsedReference.TagName, cancellationToken).ConfigureAwait(false);
-
-        if (await WithdrawIfCollectedAsync(repository, manifest, digest, parsedReference.TagName, cancellationToken).ConfigureAwait(false) is { } vanished)
+        var tag = parsedReference.TagName;
+        var stored = await _metadata.PutManifestAsync(
+            repository, record, ReferencesOf(manifest), tag, tag is not null && _immutableTags.Matches(tag), cancellationToken).ConfigureAwait(false);
+        switch (stored.Status)
         {
-            return vanished;
+            case ManifestPutStatus.MissingReference:
+                // A garbage collection unlinked it after the check above; the put saw that in its transaction.
+                return RegistryError.ManifestBlobUnknown(stored.Missing);
+            case ManifestPutStatus.TagImmutable:
+                return RegistryError.Denied($"tag '{tag}' is immutable");
+        }
+
+        // The manifest's own bytes may have been stored long ago, unlinked, and collected between the put above and
+        // its link: now that it is linked no collection removes it, so write it back if it went.
+        if (await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
         }
 
         _cache.Add(digest, body.ToArray());
@@ -227,43 +233,9 @@ public sealed class ManifestOperations
             _ => (default, RegistryError.ManifestUnknown(reference)),
         };
 
-    // A garbage collection may have unlinked a referenced blob between the first check and the link: look again now
-    // that the manifest is visible to it, and withdraw the manifest (and its tag) rather than leave one with missing blobs.
-    private async ValueTask<RegistryError?> WithdrawIfCollectedAsync(string repository, Manifest manifest, Digest digest, string? tag, CancellationToken cancellationToken)
-    {
-        var vanished = await FindMissingReferenceAsync(repository, manifest, cancellationToken).ConfigureAwait(false);
-        if (vanished is null
-            && (await _metadata.GetManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is null
-                || !await _metadata.IsBlobLinkedAsync(repository, digest, cancellationToken).ConfigureAwait(false)
-                || await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null))
-        {
-            vanished = RegistryError.ManifestBlobUnknown(digest);
-        }
-
-        if (vanished is null)
-        {
-            return null;
-        }
-
-        await _metadata.DeleteManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false);
-        if (tag is not null && await _metadata.ResolveTagAsync(repository, tag, cancellationToken).ConfigureAwait(false) == digest)
-        {
-            await _metadata.DeleteTagAsync(repository, tag, cancellationToken).ConfigureAwait(false);
-        }
-
-        return vanished;
-    }
-
-    private async ValueTask<RegistryError?> RefuseMovingImmutableTagAsync(string repository, string tag, Digest digest, CancellationToken cancellationToken)
-    {
-        if (_immutableTags.IsEmpty || !_immutableTags.Matches(tag))
-        {
-            return null;
-        }
-
-        var current = await _metadata.ResolveTagAsync(repository, tag, cancellationToken).ConfigureAwait(false);
-        return current is null || current.Value == digest ? null : RegistryError.Denied($"tag '{tag}' is immutable");
-    }
+    private static ManifestReferences ReferencesOf(Manifest manifest) => new(
+        [.. manifest.References.Where(r => r.Kind is ReferenceKind.Config or ReferenceKind.Layer).Select(r => r.Descriptor.Digest).Distinct()],
+        [.. manifest.References.Where(r => r.Kind == ReferenceKind.Manifest).Select(r => r.Descriptor.Digest).Distinct()]);
 
     private async ValueTask<RegistryError?> RefuseDeletingImmutableTagAsync(string repository, ManifestReference reference, CancellationToken cancellationToken)
     {

@@ -134,20 +134,18 @@ public sealed class UploadOperations
             return RegistryError.DigestInvalid($"the uploaded content is {actual.Value}, not {expected}");
         }
 
-        switch (await _uploads.CommitAsync(session.Id, expected, cancellationToken).ConfigureAwait(false))
+        // Linked before the bytes are committed: a collection deletes a blob only if, after taking it out of sight, it
+        // still finds no link. So either it sees this link and puts its blob back, or it took the blob away before
+        // the commit below, which then finds no blob and moves this upload's copy in. Whichever way, the blob is there.
+        await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);
+        switch (await _uploads.CommitAsync(session.Id, expected, session.Length, cancellationToken).ConfigureAwait(false))
         {
             case UploadCommitStatus.Busy:
                 return RegistryError.UploadInvalid("another request is writing to this upload");
+            case UploadCommitStatus.LengthMismatch:
+                return RegistryError.UploadInvalid("another request wrote to this upload while it was being finished");
             case UploadCommitStatus.Unknown:
                 return RegistryError.UploadUnknown();
-        }
-
-        await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);
-        if (await _blobs.GetSizeAsync(expected, cancellationToken).ConfigureAwait(false) is null)
-        {
-            // The blob was stored already, so this upload's copy was not kept, and garbage collection removed the
-            // stored one meanwhile (it looks for new links only before it removes): the client pushes again.
-            return RegistryError.UploadInvalid("the registry removed this blob while the upload finished; push it again");
         }
 
         _metrics?.UploadCompleted(_time.GetUtcNow() - session.StartedAt);

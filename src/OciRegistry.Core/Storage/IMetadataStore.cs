@@ -6,13 +6,17 @@ namespace OciRegistry.Core.Storage;
 /// Per-repository metadata: which blobs and manifests a repository has, its tags, and the referrers of each subject.
 /// </summary>
 /// <remarks>
-/// Names and tags passed in have been validated by the caller. Listings are in ordinal (lexical) order and take a
+/// <para>Names and tags passed in have been validated by the caller. Listings are in ordinal (lexical) order and take a
 /// start-after cursor: <c>after</c> excluded, at most <c>limit</c> items. A repository exists while it has any
-/// manifest, tag or blob link.
+/// manifest, tag or blob link.</para>
+/// <para>Every write is atomic with respect to every other (a transaction, or one lock in memory) and durable once it
+/// returns. The conditional writes (<see cref="PutManifestAsync"/>, <see cref="UnlinkUnusedBlobAsync"/>,
+/// <see cref="DeleteUnusedManifestAsync"/>) check and change in the same transaction: that is what keeps a push and
+/// a garbage collection, in any process, from leaving a manifest whose blobs are gone.</para>
 /// </remarks>
 public interface IMetadataStore
 {
-    /// <summary>Links a committed blob to a repository (idempotent).</summary>
+    /// <summary>Links a committed blob to a repository, or refreshes the link's <see cref="BlobLink.LinkedAt"/> (idempotent).</summary>
     ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>True when the blob is linked to the repository.</summary>
@@ -22,10 +26,19 @@ public interface IMetadataStore
     ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Links a manifest (whose bytes are already in the blob store) to a repository, records it as a referrer of its
-    /// subject, and, when <paramref name="tag"/> is given, points the tag at it — all or nothing.
+    /// Unlinks a blob only when nothing in the repository needs it: it was linked before <paramref name="linkedBefore"/>,
+    /// no manifest of the repository references it and no manifest of the repository is stored under it. Check and
+    /// unlink are one transaction (garbage collection). False when it was kept or not linked.
     /// </summary>
-    ValueTask PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken = default);
+    ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a manifest (whose bytes are already in the blob store) in a repository, all or nothing, in one
+    /// transaction: checks that every reference is in the repository and, when <paramref name="tagIsImmutable"/>, that
+    /// <paramref name="tag"/> does not point at another manifest; then links the manifest's own blob, records the
+    /// manifest with its references (and as a referrer of its subject) and points the tag at it.
+    /// </summary>
+    ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default);
 
     /// <summary>The manifest linked to the repository under <paramref name="digest"/>, or <c>null</c>.</summary>
     ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
@@ -35,6 +48,13 @@ public interface IMetadataStore
 
     /// <summary>Unlinks a manifest, removes every tag pointing at it and its referrer entry; false when it was not linked.</summary>
     ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a manifest only when nothing in the repository needs it: it was pushed before
+    /// <paramref name="pushedBefore"/>, no tag points at it and no other manifest of the repository references it.
+    /// Check and delete are one transaction (garbage collection). False when it was kept or not there.
+    /// </summary>
+    ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a tag (the manifest stays); false when there was no such tag.</summary>
     ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default);
@@ -48,8 +68,8 @@ public interface IMetadataStore
     /// <summary>Every manifest linked to the repository (for garbage collection).</summary>
     ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default);
 
-    /// <summary>Every blob linked to the repository (for garbage collection).</summary>
-    ValueTask<IReadOnlyList<Digest>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default);
+    /// <summary>Every blob linked to the repository, with when it was last linked (for garbage collection).</summary>
+    ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default);
 
     /// <summary>The manifests in the repository whose subject is <paramref name="subject"/>, in digest order.</summary>
     ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default);

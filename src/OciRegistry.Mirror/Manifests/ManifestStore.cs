@@ -28,8 +28,9 @@ internal sealed class ManifestStore(IBlobStore blobs, IMetadataStore metadata)
 
         var record = new ManifestRecord(digest, manifest.MediaType, bytes.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations);
         await blobs.PutAsync(digest, bytes, cancellationToken).ConfigureAwait(false);
-        await metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
-        await metadata.PutManifestAsync(repository, record, tag, cancellationToken).ConfigureAwait(false);
+
+        // No references to check: a mirror stores a manifest before the blobs it names, each fetched on first request.
+        await metadata.PutManifestAsync(repository, record, ManifestReferences.None, tag, cancellationToken: cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -41,7 +42,7 @@ internal sealed class ManifestStore(IBlobStore blobs, IMetadataStore metadata)
             return false;
         }
 
-        await metadata.PutManifestAsync(repository, record, tag, cancellationToken).ConfigureAwait(false);
+        await metadata.PutManifestAsync(repository, record, ManifestReferences.None, tag, cancellationToken: cancellationToken).ConfigureAwait(false);
         return true;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.Sqlite;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,8 +9,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FileSystemStorageBuilderExtensions
 {
     /// <summary>
-    /// Stores blobs, uploads and metadata under <see cref="FileSystemStorageOptions.RootPath"/> (see LAYOUT.md),
-    /// replacing the default in-memory storage. The path is validated when the host starts.
+    /// Stores blobs and uploads under <see cref="FileSystemStorageOptions.RootPath"/> (see LAYOUT.md) and the metadata
+    /// in a SQLite database there (<c>metadata.db</c>, <see cref="SqliteMetadataStore"/>), replacing the default
+    /// in-memory storage. The path is validated when the host starts.
     /// </summary>
     public static IOciRegistryBuilder AddFileSystemStorage(this IOciRegistryBuilder builder, Action<FileSystemStorageOptions> configure)
     {
@@ -23,6 +25,7 @@ public static class FileSystemStorageBuilderExtensions
         return builder.UseStorage(
             sp => sp.GetRequiredService<FileSystemBlobStore>(),
             sp => new FileSystemUploadStore(sp.GetRequiredService<FileSystemBlobStore>(), sp.GetService<TimeProvider>()),
-            sp => new FileSystemMetadataStore(sp.GetRequiredService<IOptions<FileSystemStorageOptions>>().Value));
+            sp => new SqliteMetadataStore(
+                sp.GetRequiredService<FileSystemBlobStore>().Layout.MetadataDatabase, sp.GetService<TimeProvider>()));
     }
 }

@@ -3,6 +3,7 @@ using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Digests;
 using OciRegistry.Mirror;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.Sqlite;
 using OciRegistry.Testing;
 
 namespace OciRegistry.AspNetCore.Tests.Architecture;
@@ -13,7 +14,8 @@ public sealed class LayeringTests
     public static TheoryData<string, string[]> AllowedReferences => new()
     {
         { "OciRegistry.Core", [] },
-        { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core"] },
+        { "OciRegistry.Storage.Sqlite", ["OciRegistry.Core"] },
+        { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core", "OciRegistry.Storage.Sqlite"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
         { "OciRegistry.AspNetCore.Ui", ["OciRegistry.Core", "OciRegistry.AspNetCore"] },
         { "OciRegistry.Mirror", ["OciRegistry.Core"] },
@@ -32,6 +34,7 @@ public sealed class LayeringTests
     [Theory]
     [InlineData("OciRegistry.Core")]
     [InlineData("OciRegistry.Storage.FileSystem")]
+    [InlineData("OciRegistry.Storage.Sqlite")]
     [InlineData("OciRegistry.Mirror")]
     public void ProtocolAgnosticLayers_DoNotReferenceAspNetCore(string assemblyName)
     {
@@ -44,6 +47,7 @@ public sealed class LayeringTests
     {
         typeof(Digest).Assembly,
         typeof(FileSystemBlobStore).Assembly,
+        typeof(SqliteMetadataStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
         typeof(OciRegistry.AspNetCore.Ui.OciRegistryUiOptions).Assembly,
         typeof(InProcessRegistry).Assembly,

@@ -8,7 +8,7 @@ public sealed class ConcurrentCollectionTests
     public Task PushesRacingCollections_NeverLeaveAManifestWithMissingBlobs_InMemory()
     {
         var blobs = new InMemoryBlobStore();
-        var registry = new MaintenanceRegistry(blobs, new InMemoryUploadStore(blobs), new YieldingMetadataStore(new InMemoryMetadataStore()), TimeProvider.System);
+        var registry = new MaintenanceRegistry(blobs, new InMemoryUploadStore(blobs), InterceptedMetadataStore.Yielding(new InMemoryMetadataStore()), TimeProvider.System);
         return ConcurrentCollectionScenario.RunAsync(registry, pushers: 4, rounds: 80);
     }
 }

@@ -1,5 +1,6 @@
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
+using OciRegistry.Core.Tests.Maintenance;
 
 namespace OciRegistry.Storage.Tests.Contracts;
 
@@ -15,13 +16,16 @@ public abstract class MetadataStoreContract
 
     protected MetadataStoreContract()
     {
-        _store = new Lazy<IMetadataStore>(CreateStore);
+        _store = new Lazy<IMetadataStore>(() => CreateStore(Clock));
     }
+
+    /// <summary>The clock the store stamps links, pushes and tags with.</summary>
+    private ManualClock Clock { get; } = new();
 
     private IMetadataStore Store => _store.Value;
 
-    /// <summary>A new, empty store.</summary>
-    protected abstract IMetadataStore CreateStore();
+    /// <summary>A new, empty store stamping times from <paramref name="time"/>.</summary>
+    protected abstract IMetadataStore CreateStore(TimeProvider time);
 
     [Fact]
     public async Task UnknownRepository_HasNothing()
@@ -46,7 +50,7 @@ public abstract class MetadataStoreContract
 
         Assert.True(await Store.IsBlobLinkedAsync(Repository, Layer));
         Assert.False(await Store.IsBlobLinkedAsync("other", Layer));
-        Assert.Equal([Layer], await Store.ListBlobLinksAsync(Repository));
+        Assert.Equal([Layer], (await Store.ListBlobLinksAsync(Repository)).Select(l => l.Digest));
         Assert.True(await Store.RepositoryExistsAsync(Repository));
 
         Assert.True(await Store.UnlinkBlobAsync(Repository, Layer));
@@ -61,7 +65,7 @@ public abstract class MetadataStoreContract
         var subject = Manifest("subject");
         var manifest = Manifest("signature", subject.Digest, "application/vnd.example.sig", new Dictionary<string, string> { ["org.example"] = "yes" });
 
-        await Store.PutManifestAsync(Repository, manifest, "v1");
+        await Store.PutManifestAsync(Repository, manifest, ManifestReferences.None, "v1");
 
         var stored = await Store.GetManifestAsync(Repository, manifest.Digest);
         AssertSame(manifest, stored);
@@ -74,13 +78,12 @@ public abstract class MetadataStoreContract
     public async Task PutManifest_KeepsSummary_AndStampsPushTime()
     {
         var index = Manifest("index") with { ReferencedSize = 4242, Platforms = ["linux/amd64", "linux/arm64/v8"] };
-        var before = DateTimeOffset.UtcNow;
 
-        await Store.PutManifestAsync(Repository, index, "multi");
+        await Store.PutManifestAsync(Repository, index, ManifestReferences.None, "multi");
 
         var stored = await Store.GetManifestAsync(Repository, index.Digest);
         AssertSame(index, stored);
-        Assert.InRange(stored!.PushedAt!.Value, before, DateTimeOffset.UtcNow);
+        Assert.Equal(Clock.Now, stored!.PushedAt);
         AssertSame(index, Assert.Single(await Store.ListManifestsAsync(Repository)));
     }
 
@@ -89,7 +92,7 @@ public abstract class MetadataStoreContract
     {
         var manifest = Manifest("one");
 
-        await Store.PutManifestAsync(Repository, manifest, tag: null);
+        await Store.PutManifestAsync(Repository, manifest, ManifestReferences.None, tag: null);
 
         Assert.NotNull(await Store.GetManifestAsync(Repository, manifest.Digest));
         Assert.Empty(await Store.ListTagsAsync(Repository, null, 10));
@@ -100,9 +103,9 @@ public abstract class MetadataStoreContract
     {
         var first = Manifest("first");
         var second = Manifest("second");
-        await Store.PutManifestAsync(Repository, first, "latest");
+        await Store.PutManifestAsync(Repository, first, ManifestReferences.None, "latest");
 
-        await Store.PutManifestAsync(Repository, second, "latest");
+        await Store.PutManifestAsync(Repository, second, ManifestReferences.None, "latest");
 
         Assert.Equal(second.Digest, await Store.ResolveTagAsync(Repository, "latest"));
         Assert.NotNull(await Store.GetManifestAsync(Repository, first.Digest));
@@ -115,10 +118,10 @@ public abstract class MetadataStoreContract
         var subject = Manifest("subject");
         var referrer = Manifest("referrer", subject.Digest);
         var other = Manifest("other");
-        await Store.PutManifestAsync(Repository, subject, "s");
-        await Store.PutManifestAsync(Repository, referrer, "r1");
-        await Store.PutManifestAsync(Repository, referrer, "r2");
-        await Store.PutManifestAsync(Repository, other, "o");
+        await Store.PutManifestAsync(Repository, subject, ManifestReferences.None, "s");
+        await Store.PutManifestAsync(Repository, referrer, ManifestReferences.None, "r1");
+        await Store.PutManifestAsync(Repository, referrer, ManifestReferences.None, "r2");
+        await Store.PutManifestAsync(Repository, other, ManifestReferences.None, "o");
 
         Assert.True(await Store.DeleteManifestAsync(Repository, referrer.Digest));
 
@@ -138,7 +141,7 @@ public abstract class MetadataStoreContract
     public async Task DeleteTag_RemovesOnlyTheTag()
     {
         var manifest = Manifest("one");
-        await Store.PutManifestAsync(Repository, manifest, "latest");
+        await Store.PutManifestAsync(Repository, manifest, ManifestReferences.None, "latest");
 
         Assert.True(await Store.DeleteTagAsync(Repository, "latest"));
 
@@ -154,14 +157,14 @@ public abstract class MetadataStoreContract
         var referrers = Enumerable.Range(0, 5)
             .Select(i => Manifest($"referrer {i}", subject.Digest, $"application/vnd.example.{i}", new Dictionary<string, string> { ["i"] = $"{i}" }))
             .ToList();
-        await Store.PutManifestAsync(Repository, subject, "latest");
+        await Store.PutManifestAsync(Repository, subject, ManifestReferences.None, "latest");
         foreach (var referrer in referrers)
         {
-            await Store.PutManifestAsync(Repository, referrer, tag: null);
+            await Store.PutManifestAsync(Repository, referrer, ManifestReferences.None, tag: null);
         }
 
-        await Store.PutManifestAsync(Repository, Manifest("unrelated", Manifest("other subject").Digest), tag: null);
-        await Store.PutManifestAsync("other", Manifest("elsewhere", subject.Digest), tag: null);
+        await Store.PutManifestAsync(Repository, Manifest("unrelated", Manifest("other subject").Digest), ManifestReferences.None, tag: null);
+        await Store.PutManifestAsync("other", Manifest("elsewhere", subject.Digest), ManifestReferences.None, tag: null);
 
         var listed = await Store.ListReferrersAsync(Repository, subject.Digest);
 
@@ -177,9 +180,9 @@ public abstract class MetadataStoreContract
     {
         var first = Manifest("first");
         var second = Manifest("second");
-        await Store.PutManifestAsync(Repository, first, "a");
-        await Store.PutManifestAsync(Repository, first, "b");
-        await Store.PutManifestAsync(Repository, second, "c");
+        await Store.PutManifestAsync(Repository, first, ManifestReferences.None, "a");
+        await Store.PutManifestAsync(Repository, first, ManifestReferences.None, "b");
+        await Store.PutManifestAsync(Repository, second, ManifestReferences.None, "c");
 
         var tags = await Store.GetTagsAsync(Repository);
 
@@ -191,12 +194,129 @@ public abstract class MetadataStoreContract
     [Fact]
     public async Task Tags_RecordWhenTheyWereLastSet()
     {
-        var before = DateTimeOffset.UtcNow.AddSeconds(-2);
-        await Store.PutManifestAsync(Repository, Manifest("first"), "moving");
+        await Store.PutManifestAsync(Repository, Manifest("first"), ManifestReferences.None, "moving");
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        await Store.PutManifestAsync(Repository, Manifest("second"), ManifestReferences.None, "moving");
 
         var set = Assert.Single(await Store.GetTagsAsync(Repository));
 
-        Assert.InRange(set.UpdatedAt, before, DateTimeOffset.UtcNow.AddSeconds(2));
+        Assert.Equal(Clock.Now, set.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task Relinking_RefreshesWhenTheBlobWasLinked()
+    {
+        await Store.LinkBlobAsync(Repository, Layer);
+        Clock.Advance(TimeSpan.FromHours(2));
+
+        await Store.LinkBlobAsync(Repository, Layer);
+
+        Assert.Equal(new BlobLink(Layer, Clock.Now), Assert.Single(await Store.ListBlobLinksAsync(Repository)));
+    }
+
+    [Fact]
+    public async Task UnlinkUnusedBlob_KeepsYoungLinks_AndBlobsAManifestNeeds()
+    {
+        var config = TestContent.DigestOf("config");
+        var manifest = Manifest("image");
+        await Store.LinkBlobAsync(Repository, Layer);
+        await Store.LinkBlobAsync(Repository, config);
+        await Store.PutManifestAsync(Repository, manifest, new ManifestReferences([config], []), tag: null);
+        var cutoff = Clock.Now;
+        Assert.False(await Store.UnlinkUnusedBlobAsync(Repository, Layer, linkedBefore: cutoff)); // linked at the cutoff
+        Clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.False(await Store.UnlinkUnusedBlobAsync(Repository, config, Clock.Now));
+        Assert.False(await Store.UnlinkUnusedBlobAsync(Repository, manifest.Digest, Clock.Now));
+        Assert.True(await Store.UnlinkUnusedBlobAsync(Repository, Layer, Clock.Now));
+        Assert.False(await Store.UnlinkUnusedBlobAsync(Repository, Layer, Clock.Now));
+
+        Assert.True(await Store.DeleteManifestAsync(Repository, manifest.Digest));
+        Assert.True(await Store.UnlinkUnusedBlobAsync(Repository, config, Clock.Now));
+    }
+
+    [Fact]
+    public async Task PutManifest_WithAReferenceNotInTheRepository_StoresNothing()
+    {
+        var child = Manifest("child");
+        await Store.LinkBlobAsync("other", Layer);
+
+        var blobMissing = await Store.PutManifestAsync(Repository, Manifest("image"), new ManifestReferences([Layer], []), "latest");
+        var childMissing = await Store.PutManifestAsync(Repository, Manifest("index"), new ManifestReferences([], [child.Digest]), "latest");
+
+        Assert.Equal(new ManifestPutResult(ManifestPutStatus.MissingReference, Layer), blobMissing);
+        Assert.Equal(new ManifestPutResult(ManifestPutStatus.MissingReference, child.Digest), childMissing);
+        Assert.False(await Store.RepositoryExistsAsync(Repository));
+    }
+
+    [Fact]
+    public async Task ImmutableTag_IsNotMoved_ButMayBePutAgainOnTheSameManifest()
+    {
+        var first = Manifest("first");
+        await Store.PutManifestAsync(Repository, first, ManifestReferences.None, "v1", tagIsImmutable: true);
+
+        var moved = await Store.PutManifestAsync(Repository, Manifest("second"), ManifestReferences.None, "v1", tagIsImmutable: true);
+        var again = await Store.PutManifestAsync(Repository, first, ManifestReferences.None, "v1", tagIsImmutable: true);
+
+        Assert.Equal(ManifestPutStatus.TagImmutable, moved.Status);
+        Assert.True(again.Stored);
+        Assert.Equal(first.Digest, await Store.ResolveTagAsync(Repository, "v1"));
+        Assert.Null(await Store.GetManifestAsync(Repository, Manifest("second").Digest));
+    }
+
+    [Fact]
+    public async Task DeleteUnusedManifest_KeepsTaggedYoungAndChildManifests()
+    {
+        var child = Manifest("child");
+        var index = Manifest("index");
+        var tagged = Manifest("tagged");
+        await Store.PutManifestAsync(Repository, child, ManifestReferences.None, tag: null);
+        await Store.PutManifestAsync(Repository, index, new ManifestReferences([], [child.Digest]), tag: null);
+        await Store.PutManifestAsync(Repository, tagged, ManifestReferences.None, "latest");
+        Assert.False(await Store.DeleteUnusedManifestAsync(Repository, index.Digest, pushedBefore: Clock.Now));
+        Clock.Advance(TimeSpan.FromHours(2));
+
+        Assert.False(await Store.DeleteUnusedManifestAsync(Repository, tagged.Digest, Clock.Now));
+        Assert.False(await Store.DeleteUnusedManifestAsync(Repository, child.Digest, Clock.Now));
+        Assert.True(await Store.DeleteUnusedManifestAsync(Repository, index.Digest, Clock.Now));
+        Assert.True(await Store.DeleteUnusedManifestAsync(Repository, child.Digest, Clock.Now));
+        Assert.Equal([tagged.Digest], (await Store.ListManifestsAsync(Repository)).Select(m => m.Digest));
+    }
+
+    [Fact]
+    public async Task TagPut_RacingManifestDelete_NeverLeavesATagOnNothing()
+    {
+        var manifests = Enumerable.Range(0, 200).Select(i => Manifest($"other {i}")).ToList();
+        foreach (var other in manifests)
+        {
+            await Store.PutManifestAsync(Repository, other, ManifestReferences.None, $"tag-{other.Size}-{other.Digest.EncodedString[..8]}");
+        }
+
+        var raced = Manifest("raced");
+        for (var round = 0; round < 30; round++)
+        {
+            await Store.PutManifestAsync(Repository, raced, ManifestReferences.None, tag: null);
+            var put = Task.Run(async () => await Store.PutManifestAsync(Repository, raced, ManifestReferences.None, "latest"));
+            var delete = Task.Run(async () => await Store.DeleteManifestAsync(Repository, raced.Digest));
+            await Task.WhenAll(put, delete);
+
+            if (await Store.ResolveTagAsync(Repository, "latest") is { } tagged)
+            {
+                Assert.NotNull(await Store.GetManifestAsync(Repository, tagged));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RacingPushes_OfAnImmutableTag_LeaveItOnTheOneThatWon()
+    {
+        var candidates = Enumerable.Range(0, 8).Select(i => Manifest($"candidate {i}")).ToList();
+
+        var results = await Task.WhenAll(candidates.Select(candidate => Task.Run(async () =>
+            await Store.PutManifestAsync(Repository, candidate, ManifestReferences.None, "release", tagIsImmutable: true))));
+
+        var winner = Assert.Single(candidates.Zip(results), c => c.Second.Stored).First;
+        Assert.Equal(winner.Digest, await Store.ResolveTagAsync(Repository, "release"));
     }
 
     [Theory]
@@ -213,7 +333,7 @@ public abstract class MetadataStoreContract
         var manifest = Manifest("one");
         foreach (var tag in new[] { "v1.1", "latest", "_x", "V2", "v1.0" })
         {
-            await Store.PutManifestAsync(Repository, manifest, tag);
+            await Store.PutManifestAsync(Repository, manifest, ManifestReferences.None, tag);
         }
 
         var page = await Store.ListTagsAsync(Repository, after, limit);
@@ -244,7 +364,7 @@ public abstract class MetadataStoreContract
     public async Task NestedRepositories_AreIndependent()
     {
         var manifest = Manifest("nested");
-        await Store.PutManifestAsync("a/b/c", manifest, "latest");
+        await Store.PutManifestAsync("a/b/c", manifest, ManifestReferences.None, "latest");
 
         Assert.False(await Store.RepositoryExistsAsync("a"));
         Assert.False(await Store.RepositoryExistsAsync("a/b"));
@@ -252,18 +372,20 @@ public abstract class MetadataStoreContract
         Assert.Null(await Store.ResolveTagAsync("a/b", "latest"));
         Assert.Equal(["a/b/c"], await Store.ListRepositoriesAsync(null, 10));
 
-        await Store.PutManifestAsync("a/b", Manifest("parent"), "parent");
+        await Store.PutManifestAsync("a/b", Manifest("parent"), ManifestReferences.None, "parent");
         Assert.Equal(["latest"], await Store.ListTagsAsync("a/b/c", null, 10));
         Assert.Equal(["parent"], await Store.ListTagsAsync("a/b", null, 10));
     }
 
     [Fact]
-    public async Task Repository_StopsExisting_WhenItsLastManifestIsDeleted()
+    public async Task Repository_StopsExisting_WhenItsLastManifestAndLinkAreDeleted()
     {
         var manifest = Manifest("only");
-        await Store.PutManifestAsync(Repository, manifest, "latest");
+        await Store.PutManifestAsync(Repository, manifest, ManifestReferences.None, "latest");
 
         await Store.DeleteManifestAsync(Repository, manifest.Digest);
+        Assert.True(await Store.RepositoryExistsAsync(Repository)); // the manifest's own blob stays linked
+        await Store.UnlinkBlobAsync(Repository, manifest.Digest);
 
         Assert.False(await Store.RepositoryExistsAsync(Repository));
         Assert.Empty(await Store.ListRepositoriesAsync(null, 10));

@@ -1,6 +1,7 @@
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.Sqlite;
 
 namespace OciRegistry.Storage.Tests.FileSystem;
 
@@ -40,7 +41,7 @@ public sealed class ConcurrencyTests : IDisposable
                 await writer!.WriteAsync(TestContent.Segmented(content, segmentLength: 64 * 1024));
             }
 
-            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest));
+            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
         })));
 
         await AssertSingleIntactBlobAsync(digest, content);
@@ -55,12 +56,13 @@ public sealed class ConcurrencyTests : IDisposable
             .ToList();
 
         await Task.WhenAll(manifests.Select(manifest => Task.Run(async () =>
-            await new FileSystemMetadataStore(_root.Options).PutManifestAsync("library/alpine", manifest, "latest"))));
+            await new SqliteMetadataStore(Database).PutManifestAsync("library/alpine", manifest, ManifestReferences.None, "latest"))));
 
-        var tagged = await new FileSystemMetadataStore(_root.Options).ResolveTagAsync("library/alpine", "latest");
+        var tagged = await new SqliteMetadataStore(Database).ResolveTagAsync("library/alpine", "latest");
         Assert.Contains(manifests, manifest => manifest.Digest == tagged);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.Path, "tmp")));
     }
+
+    private string Database => Path.Combine(_root.Path, "metadata.db");
 
     private async Task AssertSingleIntactBlobAsync(Digest digest, byte[] content)
     {

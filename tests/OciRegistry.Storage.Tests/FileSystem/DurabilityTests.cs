@@ -1,5 +1,6 @@
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.Sqlite;
 
 namespace OciRegistry.Storage.Tests.FileSystem;
 
@@ -42,8 +43,8 @@ public sealed class DurabilityTests : IDisposable
         var duplicate = await TestContent.UploadAsync(uploads, Repository, content);
         var cancelled = await TestContent.UploadAsync(uploads, Repository, content);
 
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(committed, digest));
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(committed, digest, content.Length));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest, content.Length));
         Assert.True(await uploads.DeleteAsync(cancelled));
 
         await _root.AssertTmpEmptiesAsync();
@@ -125,7 +126,7 @@ public sealed class DurabilityTests : IDisposable
         {
             var blobs = new FileSystemBlobStore(_root.Options);
             var uploads = new FileSystemUploadStore(blobs);
-            var metadata = new FileSystemMetadataStore(_root.Options);
+            var metadata = new SqliteMetadataStore(Path.Combine(_root.Path, "metadata.db"));
             await blobs.PutAsync(digest, content);
             sessionId = (await uploads.CreateAsync(Repository)).Id;
             var (_, writer) = await uploads.OpenWriterAsync(sessionId, 0);
@@ -135,13 +136,13 @@ public sealed class DurabilityTests : IDisposable
             }
 
             await metadata.LinkBlobAsync(Repository, digest);
-            await metadata.PutManifestAsync(Repository, subject, "latest");
-            await metadata.PutManifestAsync(Repository, referrer, tag: null);
+            await metadata.PutManifestAsync(Repository, subject, ManifestReferences.None, "latest");
+            await metadata.PutManifestAsync(Repository, referrer, ManifestReferences.None, tag: null);
         }
 
         var reopenedBlobs = new FileSystemBlobStore(_root.Options);
         var reopenedUploads = new FileSystemUploadStore(reopenedBlobs);
-        var reopenedMetadata = new FileSystemMetadataStore(_root.Options);
+        var reopenedMetadata = new SqliteMetadataStore(Path.Combine(_root.Path, "metadata.db"));
 
         Assert.Equal(content.Length, await reopenedBlobs.GetSizeAsync(digest));
         Assert.Equal(123, (await reopenedUploads.GetAsync(sessionId))!.Length);

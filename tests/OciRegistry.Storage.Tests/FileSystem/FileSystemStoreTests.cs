@@ -1,5 +1,6 @@
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.Sqlite;
 using OciRegistry.Storage.Tests.Contracts;
 
 namespace OciRegistry.Storage.Tests.FileSystem;
@@ -26,11 +27,11 @@ public sealed class FileSystemUploadStoreTests : UploadStoreContract, IDisposabl
     }
 }
 
-public sealed class FileSystemMetadataStoreTests : MetadataStoreContract, IDisposable
+public sealed class SqliteMetadataStoreTests : MetadataStoreContract, IDisposable
 {
     private readonly TemporaryRoot _root = new();
 
     public void Dispose() => _root.Dispose();
 
-    protected override IMetadataStore CreateStore() => new FileSystemMetadataStore(_root.Options);
+    protected override IMetadataStore CreateStore(TimeProvider time) => new SqliteMetadataStore(Path.Combine(_root.Path, "metadata.db"), time);
 }

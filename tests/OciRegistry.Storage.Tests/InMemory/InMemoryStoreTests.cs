@@ -20,5 +20,5 @@ public sealed class InMemoryUploadStoreTests : UploadStoreContract
 
 public sealed class InMemoryMetadataStoreTests : MetadataStoreContract
 {
-    protected override IMetadataStore CreateStore() => new InMemoryMetadataStore();
+    protected override IMetadataStore CreateStore(TimeProvider time) => new InMemoryMetadataStore(time);
 }

@@ -1,6 +1,7 @@
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Tests.Maintenance;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.Sqlite;
 
 namespace OciRegistry.Storage.Tests.Maintenance;
 
@@ -12,7 +13,7 @@ internal sealed class FileSystemRegistryFolder : IDisposable
         Root = Directory.CreateTempSubdirectory("oci-maintenance-").FullName;
         var options = new FileSystemStorageOptions { RootPath = Root };
         var blobs = new FileSystemBlobStore(options);
-        Registry = new MaintenanceRegistry(blobs, new FileSystemUploadStore(blobs), new FileSystemMetadataStore(options), TimeProvider.System);
+        Registry = new MaintenanceRegistry(blobs, new FileSystemUploadStore(blobs), new SqliteMetadataStore(Path.Combine(Root, "metadata.db")), TimeProvider.System);
     }
 
     public string Root { get; }

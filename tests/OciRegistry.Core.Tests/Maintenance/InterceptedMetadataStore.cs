@@ -4,98 +4,114 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Core.Tests.Maintenance;
 
 /// <summary>
-/// Wraps a metadata store so every call first yields the thread: with in-memory stores, which complete synchronously,
-/// this lets concurrent pushes and collections interleave between any two store calls, as a real backend's I/O does.
+/// Wraps a metadata store so every call first runs <paramref name="before"/> with the method's name: yield the thread
+/// (in-memory stores complete synchronously; yielding lets concurrent pushes and collections interleave between any
+/// two store calls, as a real backend's I/O does), or throw to stop a caller at an exact step, as a kill would.
 /// </summary>
-internal sealed class YieldingMetadataStore(IMetadataStore inner) : IMetadataStore
+internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string, ValueTask> before) : IMetadataStore
 {
+    /// <summary>Every call yields the thread first.</summary>
+    public static InterceptedMetadataStore Yielding(IMetadataStore inner) => new(inner, static async _ => await Task.Yield());
+
     public async ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(LinkBlobAsync));
         await inner.LinkBlobAsync(repository, digest, cancellationToken);
     }
 
     public async ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(IsBlobLinkedAsync));
         return await inner.IsBlobLinkedAsync(repository, digest, cancellationToken);
     }
 
     public async ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(UnlinkBlobAsync));
         return await inner.UnlinkBlobAsync(repository, digest, cancellationToken);
     }
 
-    public async ValueTask PutManifestAsync(string repository, ManifestRecord manifest, string? tag, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
-        await inner.PutManifestAsync(repository, manifest, tag, cancellationToken);
+        await before(nameof(UnlinkUnusedBlobAsync));
+        return await inner.UnlinkUnusedBlobAsync(repository, digest, linkedBefore, cancellationToken);
+    }
+
+    public async ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(PutManifestAsync));
+        return await inner.PutManifestAsync(repository, manifest, references, tag, tagIsImmutable, cancellationToken);
     }
 
     public async ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(GetManifestAsync));
         return await inner.GetManifestAsync(repository, digest, cancellationToken);
     }
 
     public async ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(ResolveTagAsync));
         return await inner.ResolveTagAsync(repository, tag, cancellationToken);
     }
 
     public async ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(DeleteManifestAsync));
         return await inner.DeleteManifestAsync(repository, digest, cancellationToken);
+    }
+
+    public async ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(DeleteUnusedManifestAsync));
+        return await inner.DeleteUnusedManifestAsync(repository, digest, pushedBefore, cancellationToken);
     }
 
     public async ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(DeleteTagAsync));
         return await inner.DeleteTagAsync(repository, tag, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(ListTagsAsync));
         return await inner.ListTagsAsync(repository, after, limit, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(GetTagsAsync));
         return await inner.GetTagsAsync(repository, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(ListManifestsAsync));
         return await inner.ListManifestsAsync(repository, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<Digest>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(ListBlobLinksAsync));
         return await inner.ListBlobLinksAsync(repository, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(ListReferrersAsync));
         return await inner.ListReferrersAsync(repository, subject, cancellationToken);
     }
 
     public async ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(RepositoryExistsAsync));
         return await inner.RepositoryExistsAsync(repository, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
-        await Task.Yield();
+        await before(nameof(ListRepositoriesAsync));
         return await inner.ListRepositoriesAsync(after, limit, cancellationToken);
     }
 }
