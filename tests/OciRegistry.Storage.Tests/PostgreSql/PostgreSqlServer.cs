@@ -67,6 +67,14 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         return dataSource;
     }
 
+    /// <summary>Drops a database of this server, closing every connection to it (a database that went away).</summary>
+    public async Task DropDatabaseAsync(NpgsqlDataSource database)
+    {
+        var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
+        await using var drop = _admin!.CreateCommand($"DROP DATABASE {name} WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The connection string of a database of this server (its Unix socket folder as the host).</summary>
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = _folder, Username = "postgres", Database = database }.ConnectionString;
