@@ -2,6 +2,7 @@ using System.Reflection;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Digests;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.PostgreSql;
 using OciRegistry.Storage.Sqlite;
 using OciRegistry.Testing;
 
@@ -15,6 +16,7 @@ public sealed class LayeringTests
         { "OciRegistry.Core", [] },
         { "OciRegistry.Storage.Sqlite", ["OciRegistry.Core"] },
         { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core", "OciRegistry.Storage.Sqlite"] },
+        { "OciRegistry.Storage.PostgreSql", ["OciRegistry.Core"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
         { "OciRegistry.Testing", ["OciRegistry.Core", "OciRegistry.AspNetCore", "OciRegistry.Storage.FileSystem"] },
     };
@@ -32,6 +34,7 @@ public sealed class LayeringTests
     [InlineData("OciRegistry.Core")]
     [InlineData("OciRegistry.Storage.FileSystem")]
     [InlineData("OciRegistry.Storage.Sqlite")]
+    [InlineData("OciRegistry.Storage.PostgreSql")]
     public void ProtocolAgnosticLayers_DoNotReferenceAspNetCore(string assemblyName)
     {
         var references = Load(assemblyName).GetReferencedAssemblies().Select(a => a.Name ?? "");
@@ -44,6 +47,7 @@ public sealed class LayeringTests
         typeof(Digest).Assembly,
         typeof(FileSystemBlobStore).Assembly,
         typeof(SqliteMetadataStore).Assembly,
+        typeof(PostgreSqlMetadataStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
         typeof(InProcessRegistry).Assembly,
     }.Single(a => a.GetName().Name == name);
