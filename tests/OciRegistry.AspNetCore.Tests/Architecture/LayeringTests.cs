@@ -3,6 +3,7 @@ using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Digests;
 using OciRegistry.Mirror;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.PostgreSql;
 using OciRegistry.Storage.Sqlite;
 using OciRegistry.Testing;
 
@@ -16,6 +17,7 @@ public sealed class LayeringTests
         { "OciRegistry.Core", [] },
         { "OciRegistry.Storage.Sqlite", ["OciRegistry.Core"] },
         { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core", "OciRegistry.Storage.Sqlite"] },
+        { "OciRegistry.Storage.PostgreSql", ["OciRegistry.Core"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
         { "OciRegistry.AspNetCore.Ui", ["OciRegistry.Core", "OciRegistry.AspNetCore"] },
         { "OciRegistry.Mirror", ["OciRegistry.Core"] },
@@ -36,6 +38,7 @@ public sealed class LayeringTests
     [InlineData("OciRegistry.Storage.FileSystem")]
     [InlineData("OciRegistry.Storage.Sqlite")]
     [InlineData("OciRegistry.Mirror")]
+    [InlineData("OciRegistry.Storage.PostgreSql")]
     public void ProtocolAgnosticLayers_DoNotReferenceAspNetCore(string assemblyName)
     {
         var references = Load(assemblyName).GetReferencedAssemblies().Select(a => a.Name ?? "");
@@ -48,6 +51,7 @@ public sealed class LayeringTests
         typeof(Digest).Assembly,
         typeof(FileSystemBlobStore).Assembly,
         typeof(SqliteMetadataStore).Assembly,
+        typeof(PostgreSqlMetadataStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
         typeof(OciRegistry.AspNetCore.Ui.OciRegistryUiOptions).Assembly,
         typeof(InProcessRegistry).Assembly,

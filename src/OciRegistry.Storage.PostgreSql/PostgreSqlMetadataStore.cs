@@ -1,0 +1,403 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.Storage;
+
+namespace OciRegistry.Storage.PostgreSql;
+
+/// <summary>
+/// An <see cref="IMetadataStore"/> in a PostgreSQL database that several registry instances share: the SQLite store's
+/// relational model (see <see cref="PostgreSqlSchema"/>), so a push through one instance is seen by every other at once.
+/// </summary>
+/// <remarks>
+/// <para>Every write is one transaction that first takes its repository's advisory lock, so the conditional writes
+/// (<see cref="PutManifestAsync"/> checking references and an immutable tag, the collector's
+/// <see cref="UnlinkUnusedBlobAsync"/> and <see cref="DeleteUnusedManifestAsync"/>) check and change with no other
+/// writer of that repository in between, on any instance; writers of different repositories do not wait for each
+/// other. Reads take no lock. Foreign keys back this up: a tag or a reference cannot outlive its manifest.</para>
+/// <para>Durable on return as PostgreSQL's commit is (<c>synchronous_commit</c>, on by default). Listings are keyset
+/// pages over the primary keys (<c>text COLLATE "C"</c>: ordinal order), so a page costs the same whatever the
+/// cursor and however many tags or repositories there are.</para>
+/// </remarks>
+/// <param name="dataSource">The database (pooled connections); its schema must be at <see cref="PostgreSqlSchema.Version"/>.</param>
+/// <param name="time">Stamps links, pushes and tags; the system clock when omitted.</param>
+public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null) : IMetadataStore
+{
+    private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations FROM manifests";
+
+    private const string Link = """
+        INSERT INTO blob_links (repository, digest, linked_at) VALUES ($1, $2, $3)
+        ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at
+        """;
+
+    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <inheritdoc />
+    public async ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        await WriteAsync(repository, cancellationToken, batch => Add(batch, Link, repository, digest.ToString(), Now()), _ => true).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        ExistsAsync("SELECT 1 FROM blob_links WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString());
+
+    /// <inheritdoc />
+    public ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            repository,
+            cancellationToken,
+            batch => Add(batch, "DELETE FROM blob_links WHERE repository = $1 AND digest = $2", repository, digest.ToString()),
+            batch => batch.BatchCommands[^1].RecordsAffected > 0);
+
+    /// <inheritdoc />
+    public ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            repository,
+            cancellationToken,
+            batch => Add(
+                batch,
+                """
+                DELETE FROM blob_links
+                WHERE repository = $1 AND digest = $2 AND linked_at < $3
+                  AND NOT EXISTS (SELECT 1 FROM manifests WHERE repository = $1 AND digest = $2)
+                  AND NOT EXISTS (SELECT 1 FROM manifest_references WHERE repository = $1 AND digest = $2)
+                """,
+                repository,
+                digest.ToString(),
+                linkedBefore.ToUniversalTime()),
+            batch => batch.BatchCommands[^1].RecordsAffected > 0);
+
+    /// <inheritdoc />
+    public async ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(references);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var refused = await CheckPutAsync(connection, transaction, repository, manifest.Digest, references, tagIsImmutable ? tag : null, cancellationToken).ConfigureAwait(false);
+                if (refused is { } result)
+                {
+                    return result;
+                }
+
+                var batch = new NpgsqlBatch(connection, transaction);
+                await using (batch.ConfigureAwait(false))
+                {
+                    var now = Now();
+                    var digest = manifest.Digest.ToString();
+                    Add(batch, Link, repository, digest, now);
+                    Add(
+                        batch,
+                        """
+                        INSERT INTO manifests (repository, digest, media_type, size, subject, artifact_type, annotations, pushed_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        ON CONFLICT (repository, digest) DO UPDATE SET pushed_at = excluded.pushed_at
+                        """,
+                        repository,
+                        digest,
+                        manifest.MediaType,
+                        manifest.Size,
+                        Text(manifest.Subject?.ToString()),
+                        Text(manifest.ArtifactType),
+                        new NpgsqlParameter
+                        {
+                            NpgsqlDbType = NpgsqlDbType.Jsonb,
+                            Value = manifest.Annotations is null
+                                ? DBNull.Value
+                                : JsonSerializer.Serialize(manifest.Annotations, PostgreSqlJsonContext.Default.IReadOnlyDictionaryStringString),
+                        },
+                        now);
+                    Add(
+                        batch,
+                        """
+                        INSERT INTO manifest_references (repository, manifest, digest, is_manifest)
+                        SELECT $1, $2, reference, is_manifest FROM unnest($3::text[], $4::boolean[]) AS r (reference, is_manifest)
+                        ON CONFLICT DO NOTHING
+                        """,
+                        repository,
+                        digest,
+                        references.Blobs.Concat(references.Manifests).Select(d => d.ToString()).ToArray(),
+                        references.Blobs.Select(_ => false).Concat(references.Manifests.Select(_ => true)).ToArray());
+                    if (tag is not null)
+                    {
+                        Add(
+                            batch,
+                            """
+                            INSERT INTO tags (repository, name, digest, updated_at) VALUES ($1, $2, $3, $4)
+                            ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at
+                            """,
+                            repository,
+                            tag,
+                            digest,
+                            now);
+                    }
+
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ManifestPutResult(ManifestPutStatus.Stored);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        (await ReadManifestsAsync($"{SelectManifest} WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString()).ConfigureAwait(false))
+            .FirstOrDefault();
+
+    /// <inheritdoc />
+    public async ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    {
+        var command = Command("SELECT digest FROM tags WHERE repository = $1 AND name = $2", repository, tag);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string digest ? Digest.Parse(digest) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            repository,
+            cancellationToken,
+            batch => Add(batch, "DELETE FROM manifests WHERE repository = $1 AND digest = $2", repository, digest.ToString()),
+            batch => batch.BatchCommands[^1].RecordsAffected > 0);
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            repository,
+            cancellationToken,
+            batch => Add(
+                batch,
+                """
+                DELETE FROM manifests
+                WHERE repository = $1 AND digest = $2 AND pushed_at < $3
+                  AND NOT EXISTS (SELECT 1 FROM tags WHERE repository = $1 AND digest = $2)
+                  AND NOT EXISTS (SELECT 1 FROM manifest_references WHERE repository = $1 AND digest = $2 AND is_manifest)
+                """,
+                repository,
+                digest.ToString(),
+                pushedBefore.ToUniversalTime()),
+            batch => batch.BatchCommands[^1].RecordsAffected > 0);
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            repository,
+            cancellationToken,
+            batch => Add(batch, "DELETE FROM tags WHERE repository = $1 AND name = $2", repository, tag),
+            batch => batch.BatchCommands[^1].RecordsAffected > 0);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return ReadAsync(
+            "SELECT name FROM tags WHERE repository = $1 AND name > $2 ORDER BY name LIMIT $3",
+            reader => reader.GetString(0),
+            cancellationToken,
+            repository,
+            after ?? string.Empty,
+            limit);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            "SELECT name, digest, updated_at FROM tags WHERE repository = $1 ORDER BY name",
+            reader => new TagEntry(reader.GetString(0), Digest.Parse(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)),
+            cancellationToken,
+            repository);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default) =>
+        ReadManifestsAsync($"{SelectManifest} WHERE repository = $1 ORDER BY digest", cancellationToken, repository);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            "SELECT digest, linked_at FROM blob_links WHERE repository = $1 ORDER BY digest",
+            reader => new BlobLink(Digest.Parse(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1)),
+            cancellationToken,
+            repository);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default) =>
+        ReadManifestsAsync($"{SelectManifest} WHERE repository = $1 AND subject = $2 ORDER BY digest", cancellationToken, repository, subject.ToString());
+
+    /// <inheritdoc />
+    public ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default) =>
+        ExistsAsync(
+            """
+            SELECT 1 WHERE EXISTS (SELECT 1 FROM blob_links WHERE repository = $1)
+                        OR EXISTS (SELECT 1 FROM manifests WHERE repository = $1)
+                        OR EXISTS (SELECT 1 FROM tags WHERE repository = $1)
+            """,
+            cancellationToken,
+            repository);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A loose index scan: each step finds the next name after the previous one in each table's primary key (three
+    /// index probes), so a page of the catalog costs its length, not the number of links, manifests or tags.
+    /// </remarks>
+    public ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return ReadAsync(
+            """
+            WITH RECURSIVE names (name) AS (
+                SELECT least(
+                    (SELECT min(repository) FROM blob_links WHERE repository > $1),
+                    (SELECT min(repository) FROM manifests WHERE repository > $1),
+                    (SELECT min(repository) FROM tags WHERE repository > $1))
+                UNION ALL
+                SELECT least(
+                    (SELECT min(repository) FROM blob_links WHERE repository > names.name),
+                    (SELECT min(repository) FROM manifests WHERE repository > names.name),
+                    (SELECT min(repository) FROM tags WHERE repository > names.name))
+                FROM names WHERE names.name IS NOT NULL)
+            SELECT name FROM names WHERE name IS NOT NULL LIMIT $2
+            """,
+            reader => reader.GetString(0),
+            cancellationToken,
+            after ?? string.Empty,
+            limit);
+    }
+
+    private DateTimeOffset Now() => _time.GetUtcNow().ToUniversalTime();
+
+    private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    // The checks of a put, in its transaction after the repository's lock: the first reference the repository lacks
+    // (blobs first, each list in its order), then whether an immutable tag points elsewhere. Null when the put may go on.
+    private static async Task<ManifestPutResult?> CheckPutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string repository, Digest digest, ManifestReferences references, string? immutableTag, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            Add(batch, AdvisoryLocks.Repository, repository);
+            Add(
+                batch,
+                """
+                SELECT reference FROM unnest($2::text[], $3::boolean[]) WITH ORDINALITY AS r (reference, is_manifest, position)
+                WHERE NOT CASE WHEN is_manifest
+                    THEN EXISTS (SELECT 1 FROM manifests WHERE repository = $1 AND digest = reference)
+                    ELSE EXISTS (SELECT 1 FROM blob_links WHERE repository = $1 AND digest = reference) END
+                ORDER BY position LIMIT 1
+                """,
+                repository,
+                references.Blobs.Concat(references.Manifests).Select(d => d.ToString()).ToArray(),
+                references.Blobs.Select(_ => false).Concat(references.Manifests.Select(_ => true)).ToArray());
+            Add(batch, "SELECT digest FROM tags WHERE repository = $1 AND name = $2", repository, immutableTag ?? string.Empty);
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return new ManifestPutResult(ManifestPutStatus.MissingReference, Digest.Parse(reader.GetString(0)));
+                }
+
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                return immutableTag is not null && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetString(0) != digest.ToString()
+                    ? new ManifestPutResult(ManifestPutStatus.TagImmutable)
+                    : null;
+            }
+        }
+    }
+
+    // One transaction under the repository's lock: the commands `write` adds, then `result` of the executed batch.
+    private async ValueTask<T> WriteAsync<T>(string repository, CancellationToken cancellationToken, Action<NpgsqlBatch> write, Func<NpgsqlBatch, T> result)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var batch = new NpgsqlBatch(connection, transaction);
+                await using (batch.ConfigureAwait(false))
+                {
+                    Add(batch, AdvisoryLocks.Repository, repository);
+                    write(batch);
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return result(batch);
+                }
+            }
+        }
+    }
+
+    private async ValueTask<bool> ExistsAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        var command = Command(sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+    }
+
+    private ValueTask<IReadOnlyList<ManifestRecord>> ReadManifestsAsync(string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        ReadAsync(
+            sql,
+            reader => new ManifestRecord(
+                Digest.Parse(reader.GetString(0)),
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), PostgreSqlJsonContext.Default.IReadOnlyDictionaryStringString)),
+            cancellationToken,
+            parameters);
+
+    private async ValueTask<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken, params object[] parameters)
+    {
+        var command = Command(sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var rows = new List<T>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(row(reader));
+                }
+
+                return rows;
+            }
+        }
+    }
+
+    // A command on a pooled connection of its own: one statement, no transaction.
+    private NpgsqlCommand Command(string sql, params object[] parameters)
+    {
+        var command = _dataSource.CreateCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    // Positional parameters $1, $2…; a value already an NpgsqlParameter (a typed null, jsonb) is added as it is.
+    private static void Add(NpgsqlBatch batch, string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        }
+
+        batch.BatchCommands.Add(command);
+    }
+}

@@ -1,0 +1,65 @@
+namespace OciRegistry.Storage.PostgreSql;
+
+/// <summary>
+/// The schema's versions, oldest first: each one a script run once, in one transaction with its row in
+/// <c>schema_migrations</c>. A released script is never edited; a change of the model is a new version.
+/// </summary>
+/// <remarks>
+/// The relational model is the SQLite store's (<c>blob_links</c>, <c>manifests</c>, <c>manifest_references</c>,
+/// <c>tags</c>), typed for PostgreSQL: names and digests are <c>text COLLATE "C"</c> so that every index orders them
+/// ordinally, as the listings' keyset cursors need; times are <c>timestamptz</c>; annotations are <c>jsonb</c>; and
+/// foreign keys make the database itself refuse a tag or a reference on a manifest that is gone.
+/// </remarks>
+internal static class PostgreSqlMigrations
+{
+    /// <summary>The scripts by version; the last one is the version this binary writes.</summary>
+    public static readonly IReadOnlyList<string> Scripts =
+    [
+        // 1: the model of the embedded store.
+        """
+        CREATE TABLE blob_links (
+            repository text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL,
+            linked_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, digest)
+        );
+        CREATE INDEX blob_links_by_digest ON blob_links (digest);
+
+        CREATE TABLE manifests (
+            repository text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL,
+            media_type text NOT NULL,
+            size bigint NOT NULL,
+            subject text COLLATE "C",
+            artifact_type text,
+            annotations jsonb,
+            pushed_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, digest)
+        );
+        CREATE INDEX manifests_by_subject ON manifests (repository, subject, digest) WHERE subject IS NOT NULL;
+
+        CREATE TABLE manifest_references (
+            repository text COLLATE "C" NOT NULL,
+            manifest text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL,
+            is_manifest boolean NOT NULL,
+            PRIMARY KEY (repository, manifest, digest),
+            FOREIGN KEY (repository, manifest) REFERENCES manifests ON DELETE CASCADE
+        );
+        CREATE INDEX manifest_references_by_digest ON manifest_references (repository, digest);
+
+        CREATE TABLE tags (
+            repository text COLLATE "C" NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL,
+            updated_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, name),
+            FOREIGN KEY (repository, digest) REFERENCES manifests ON DELETE CASCADE
+        );
+        CREATE INDEX tags_by_digest ON tags (repository, digest);
+        """,
+    ];
+
+    /// <summary>The schema version this binary reads and writes.</summary>
+    public static int Latest => Scripts.Count;
+}

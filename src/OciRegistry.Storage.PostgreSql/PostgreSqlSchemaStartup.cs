@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace OciRegistry.Storage.PostgreSql;
+
+/// <summary>
+/// Runs before the server takes requests: migrates the schema or checks that it is current, so an instance never
+/// serves from a schema it does not know (a failure stops the host with the reason).
+/// </summary>
+internal sealed class PostgreSqlSchemaStartup(PostgreSqlMetadataDataSource database, IOptions<PostgreSqlMetadataOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.Value.MigrateOnStartup
+            ? PostgreSqlSchema.MigrateAsync(database.DataSource, cancellationToken)
+            : PostgreSqlSchema.EnsureCurrentAsync(database.DataSource, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The registry's own data source (one pool per host), kept apart from any NpgsqlDataSource the host registers.</summary>
+internal sealed class PostgreSqlMetadataDataSource(IOptions<PostgreSqlMetadataOptions> options) : IAsyncDisposable
+{
+    public NpgsqlDataSource DataSource { get; } = new NpgsqlDataSourceBuilder(options.Value.ConnectionString).Build();
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}
