@@ -251,7 +251,8 @@ public sealed class SqliteMetadataStore : IMetadataStore
 
     private static DateTimeOffset FromMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 
-    private SqliteConnection Open()
+    /// <summary>Opens a pooled connection that syncs every commit.</summary>
+    internal SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();

@@ -3,12 +3,13 @@ using System.Text;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.InMemory;
 using OciRegistry.Core.Maintenance;
+using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Core.Tests.Maintenance;
 
 /// <summary>
-/// The collector hides blobs before it deletes them and looks at the repositories once more; pushes check their
-/// blob after linking it. Each test puts a push's step at the exact moment of the race.
+/// The collector hides blobs before it deletes them and looks at the links once more; mounts check their blob after
+/// linking it, uploads link before they commit. Each test puts a push's step at the exact moment of the race.
 /// </summary>
 public sealed class CollectionRaceTests
 {
@@ -71,16 +72,33 @@ public sealed class CollectionRaceTests
     }
 
     [Fact]
-    public async Task AReupload_WhoseStoredCopyTheCollectorHidesRightAfterTheLink_Fails_SoTheClientPushesAgain()
+    public async Task AReupload_WhoseStoredCopyTheCollectorHidesJustBeforeTheLinkAndThenDeletes_KeepsTheUploadedCopy()
     {
-        var (registry, blobs) = NewRegistry();
-        var layer = await registry.PushBlobAsync("app", "layer");
-        blobs.BeforeSizeCheck = async digest => await blobs.Inner.BeginRemoveAsync(digest);
+        var blobs = new InMemoryBlobStore(_clock);
+        var layer = MaintenanceRegistry.DigestOf("layer");
+        var armed = false;
+        IBlobRemoval? removal = null;
+        var metadata = new InterceptedMetadataStore(new InMemoryMetadataStore(_clock), async method =>
+        {
+            if (armed && method == nameof(IMetadataStore.LinkBlobAsync))
+            {
+                armed = false;
+                removal = await blobs.BeginRemoveAsync(layer); // the collector hides the stored copy right then
+            }
+        });
+        var registry = new MaintenanceRegistry(blobs, new InMemoryUploadStore(blobs, _clock), metadata, _clock);
+        await registry.PushBlobAsync("app", "layer");
+        armed = true;
 
         var pushed = await registry.Uploads.PushAsync("other", layer.ToString(), PipeReader.Create(new MemoryStream(Encoding.UTF8.GetBytes("layer"))));
+        await removal!.CompleteAsync(); // and deletes it, as if its look at the links came before the push's link
 
-        Assert.False(pushed.IsSuccess);
-        Assert.Equal(RegistryErrorCode.BlobUploadInvalid, pushed.Error?.Code);
+        Assert.True(pushed.IsSuccess);
+        var content = await registry.BlobOperations.OpenAsync("other", layer.ToString());
+        await using (content.Value)
+        {
+            Assert.Equal("layer", Encoding.UTF8.GetString((await content.Value.ReadAllBytesAsync())!));
+        }
     }
 
     private (MaintenanceRegistry Registry, HookedBlobStore Blobs) NewRegistry()
