@@ -119,7 +119,7 @@ public sealed class AzureBlobStore : IBlobStore
     /// <inheritdoc />
     public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var item in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, AzureBlobNames.BlobPrefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = AzureBlobNames.BlobPrefix }, cancellationToken).ConfigureAwait(false))
         {
             if (!item.Metadata.ContainsKey(AzureBlobNames.RemovingMetadata) && AzureBlobNames.TryParseBlob(item.Name, out var digest))
             {

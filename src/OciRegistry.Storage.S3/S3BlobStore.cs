@@ -49,22 +49,26 @@ public sealed class S3BlobStore : IBlobStore
     /// <inheritdoc />
     /// <remarks>
     /// When the key is taken, a copy being collected is put back, and a copy of another length (bytes that do not hash
-    /// to the key, which can only be damage) is replaced.
+    /// to the key, which can only be damage) is overwritten. That overwrite is unconditional: Ceph's gateway answers
+    /// 412 to every <c>If-Match</c> carrying the quoted ETag S3 hands out, and any copy a racing instance writes
+    /// meanwhile holds the same verified bytes.
     /// </remarks>
     public async ValueTask PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var key = S3Names.Blob(digest);
-        while (!await TryPutAsync(key, content, ifMatch: null, cancellationToken).ConfigureAwait(false))
+        while (!await TryPutAsync(key, content, onlyIfAbsent: true, cancellationToken).ConfigureAwait(false))
         {
             if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is not { } existing)
             {
                 continue;
             }
 
-            if (existing.ContentLength == content.Length || await TryPutAsync(key, content, existing.ETag, cancellationToken).ConfigureAwait(false))
+            if (existing.ContentLength != content.Length)
             {
-                break;
+                await TryPutAsync(key, content, onlyIfAbsent: false, cancellationToken).ConfigureAwait(false);
             }
+
+            break;
         }
 
         await DeleteObjectAsync(S3Names.Removing(digest), cancellationToken).ConfigureAwait(false);
@@ -86,7 +90,7 @@ public sealed class S3BlobStore : IBlobStore
     public async ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default)
     {
         if (await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false) is null
-            || !await TryPutAsync(S3Names.Removing(digest), ReadOnlyMemory<byte>.Empty, ifMatch: null, cancellationToken).ConfigureAwait(false))
+            || !await TryPutAsync(S3Names.Removing(digest), ReadOnlyMemory<byte>.Empty, onlyIfAbsent: true, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -143,7 +147,8 @@ public sealed class S3BlobStore : IBlobStore
         return response.ResponseStream;
     }
 
-    private async Task<bool> TryPutAsync(string key, ReadOnlyMemory<byte> content, string? ifMatch, CancellationToken cancellationToken)
+    /// <summary>Stores <paramref name="content"/> at <paramref name="key"/>; false when <paramref name="onlyIfAbsent"/> and the key is taken.</summary>
+    private async Task<bool> TryPutAsync(string key, ReadOnlyMemory<byte> content, bool onlyIfAbsent, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
@@ -151,22 +156,14 @@ public sealed class S3BlobStore : IBlobStore
             Key = key,
             InputStream = new MemoryStream(content.ToArray(), writable: false),
             AutoCloseStream = true,
+            IfNoneMatch = onlyIfAbsent ? "*" : null,
         };
-        if (ifMatch is null)
-        {
-            request.IfNoneMatch = "*";
-        }
-        else
-        {
-            request.IfMatch = ifMatch;
-        }
-
         try
         {
             await _s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
         {
             return false;
         }

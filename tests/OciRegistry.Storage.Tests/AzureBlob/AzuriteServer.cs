@@ -20,10 +20,10 @@ public sealed partial class AzuriteServer : IAsyncLifetime
     /// <summary>The connection string of the emulator's development account.</summary>
     public string ConnectionString { get; private set; } = string.Empty;
 
-    /// <summary>A new, empty container.</summary>
-    public BlobContainerClient CreateContainer()
+    /// <summary>A new, empty container, reached through a client made with <paramref name="options"/>.</summary>
+    public BlobContainerClient CreateContainer(BlobClientOptions? options = null)
     {
-        var container = new BlobServiceClient(ConnectionString).GetBlobContainerClient("test-" + Guid.NewGuid().ToString("N"));
+        var container = new BlobServiceClient(ConnectionString, options).GetBlobContainerClient("test-" + Guid.NewGuid().ToString("N"));
         container.Create();
         return container;
     }
