@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.ObjectStorage;
@@ -126,6 +127,19 @@ public sealed class AzureBlobStore : IBlobStore
                 yield return new BlobEntry(digest, item.Properties.ContentLength ?? 0, item.Properties.CreatedOn ?? item.Properties.LastModified ?? default);
             }
         }
+    }
+
+    /// <summary>
+    /// A read-only SAS URL of the blob that expires after <paramref name="lifetime"/>, for a client to fetch the bytes
+    /// from the store itself; null when the blob is absent or the container client cannot sign (it was not made with
+    /// the account key).
+    /// </summary>
+    internal async ValueTask<Uri?> GetDownloadUriAsync(Digest digest, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var blob = BlobOf(digest);
+        return blob.CanGenerateSasUri && await GetVisibleAsync(blob, cancellationToken).ConfigureAwait(false) is not null
+            ? blob.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.Add(lifetime))
+            : null;
     }
 
     internal BlobClient BlobOf(Digest digest) => _container.GetBlobClient(AzureBlobNames.Blob(digest));

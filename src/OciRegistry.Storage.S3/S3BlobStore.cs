@@ -119,6 +119,30 @@ public sealed class S3BlobStore : IBlobStore
         }
     }
 
+    /// <summary>
+    /// A presigned GET URL of the blob that expires after <paramref name="lifetime"/>, for a client to fetch the bytes
+    /// from the store itself; null when the blob is absent.
+    /// </summary>
+    internal async ValueTask<Uri?> GetDownloadUriAsync(Digest digest, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        if (await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var request = new GetPreSignedUrlRequest
+        {
+            BucketName = _bucket,
+            Key = S3Names.Blob(digest),
+            Verb = HttpVerb.GET,
+            Expires = DateTime.UtcNow.Add(lifetime),
+            // The SDK signs https URLs unless told otherwise; an endpoint configured as http (a gateway on the local
+            // network) must be reached the way it was configured.
+            Protocol = _s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
+        };
+        return new Uri(await _s3.GetPreSignedURLAsync(request).ConfigureAwait(false));
+    }
+
     private async Task<GetObjectMetadataResponse?> GetVisibleAsync(Digest digest, CancellationToken cancellationToken)
     {
         var blob = HeadAsync(S3Names.Blob(digest), cancellationToken);

@@ -91,6 +91,28 @@ public sealed class AzureBlobStoreBehaviourTests(AzuriteServer azurite)
         Assert.Empty(await container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }).Where(b => b.Metadata.Count > 0).ToListAsync());
     }
 
+    [Fact]
+    public async Task DownloadUri_ServesTheBlob_WholeAndByRange_WithoutCredentials()
+    {
+        var store = new AzureBlobStore(azurite.CreateContainer());
+        var content = TestContent.Bytes(10_000, seed: 6);
+        var digest = TestContent.DigestOf(content);
+        await store.PutAsync(digest, content);
+
+        var uri = await store.GetDownloadUriAsync(digest, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        using var http = new HttpClient();
+        Assert.Equal(content, await http.GetByteArrayAsync(uri));
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, uri) { Headers = { Range = new(100, 199) } };
+        using var response = await http.SendAsync(ranged);
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(content[100..200], await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task DownloadUri_IsNull_ForAMissingBlob() =>
+        Assert.Null(await new AzureBlobStore(azurite.CreateContainer()).GetDownloadUriAsync(TestContent.DigestOf("missing"), TimeSpan.FromMinutes(5), CancellationToken.None));
+
     private sealed class RequestCounter : HttpPipelineSynchronousPolicy
     {
         private int _gets;

@@ -52,4 +52,26 @@ public sealed class S3BlobStoreBehaviourTests(CephS3Server s3)
         await using var blob = await store.OpenAsync(digest);
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
     }
+
+    [Fact]
+    public async Task DownloadUri_ServesTheBlob_WholeAndByRange_WithoutCredentials()
+    {
+        var store = new S3BlobStore(s3.Client, s3.CreateBucket());
+        var content = TestContent.Bytes(10_000, seed: 6);
+        var digest = TestContent.DigestOf(content);
+        await store.PutAsync(digest, content);
+
+        var uri = await store.GetDownloadUriAsync(digest, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        using var http = new HttpClient();
+        Assert.Equal(content, await http.GetByteArrayAsync(uri));
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, uri) { Headers = { Range = new(100, 199) } };
+        using var response = await http.SendAsync(ranged);
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(content[100..200], await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task DownloadUri_IsNull_ForAMissingBlob() =>
+        Assert.Null(await new S3BlobStore(s3.Client, s3.CreateBucket()).GetDownloadUriAsync(TestContent.DigestOf("missing"), TimeSpan.FromMinutes(5), CancellationToken.None));
 }
