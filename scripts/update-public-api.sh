@@ -3,7 +3,7 @@
 # new, removes what RS0017 reports as gone. Review the diff: it is the API change. Usage: scripts/update-public-api.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for project in OciRegistry.Core OciRegistry.Storage.FileSystem OciRegistry.AspNetCore OciRegistry.Testing OciRegistry.Testing.Xunit OciRegistry.Server; do
+for project in OciRegistry.Core OciRegistry.Storage.FileSystem OciRegistry.Storage.AzureBlob OciRegistry.Storage.S3 OciRegistry.AspNetCore OciRegistry.Testing OciRegistry.Testing.Xunit OciRegistry.Server; do
   dir="$root/src/$project"
   log="$(dotnet build "$dir" -nologo 2>&1 || true)"
   added="$(grep -oE "RS0016: Symbol '.*' is not part of the declared public API" <<<"$log" | sed -E "s/^RS0016: Symbol '(.*)' is not part of the declared public API$/\1/" | sort -u || true)"
