@@ -67,6 +67,14 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>Renames <paramref name="source"/> over <paramref name="target"/> (which exists) and syncs its folder; always true.</summary>
+    public static bool Replace(string source, string target)
+    {
+        File.Move(source, target, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(target)!);
+        return true;
+    }
+
     /// <summary>Creates an empty marker file when it is missing.</summary>
     public static void Touch(string path)
     {

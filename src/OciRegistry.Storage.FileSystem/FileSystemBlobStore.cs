@@ -82,8 +82,11 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    /// <summary>Whether the blob is stored.</summary>
-    internal bool Contains(Digest digest) => File.Exists(Layout.Blob(digest));
+    /// <summary>The stored blob's length, or null when it is not stored.</summary>
+    internal long? SizeOf(Digest digest) => new FileInfo(Layout.Blob(digest)) is { Exists: true } file ? file.Length : null;
+
+    /// <summary>Moves a finished upload's file over a stored copy of <paramref name="digest"/> that is not its content.</summary>
+    internal bool Replace(string sourcePath, Digest digest) => AtomicFile.Replace(sourcePath, Layout.Blob(digest));
 
     /// <summary>
     /// Moves a finished upload's file into place as <paramref name="digest"/>; false, leaving the file where it is,

@@ -113,7 +113,7 @@ public sealed class FileSystemUploadStore : IUploadStore
         ValueTask.FromResult<IBlobContent?>(FileSystemLayout.IsUploadId(id) ? FileBlobContent.TryOpen(_layout.UploadData(id)) : null);
 
     /// <inheritdoc />
-    public ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, long length, CancellationToken cancellationToken = default)
     {
         if (!FileSystemLayout.IsUploadId(id))
         {
@@ -130,18 +130,31 @@ public sealed class FileSystemUploadStore : IUploadStore
         var moved = false;
         try
         {
+            // Checked under the session's lock, which every writer holds: the length cannot change before the end.
+            if (new FileInfo(_layout.UploadData(id)) is not { Exists: true } data)
+            {
+                return ValueTask.FromResult(UploadCommitStatus.Unknown);
+            }
+
+            if (data.Length != length)
+            {
+                return ValueTask.FromResult(UploadCommitStatus.LengthMismatch);
+            }
+
             ended = EndSession(id);
             if (ended is null)
             {
                 return ValueTask.FromResult(UploadCommitStatus.Unknown);
             }
 
-            // A blob that is already stored keeps its file: the upload's copy is neither flushed nor moved.
-            var data = Path.Combine(ended, DataFileName);
-            if (!_blobs.Contains(digest))
+            // A blob already stored with this length keeps its file: the upload's copy is neither flushed nor moved.
+            // One of another length is not the content of its digest (a disk error, an old bug): this copy replaces it.
+            var endedData = Path.Combine(ended, DataFileName);
+            var stored = _blobs.SizeOf(digest);
+            if (stored != length)
             {
-                FlushToDisk(data);
-                moved = _blobs.TryCommit(data, digest);
+                FlushToDisk(endedData);
+                moved = stored is null ? _blobs.TryCommit(endedData, digest) : _blobs.Replace(endedData, digest);
             }
         }
         finally

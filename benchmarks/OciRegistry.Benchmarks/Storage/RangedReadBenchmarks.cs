@@ -54,7 +54,7 @@ public class RangedReadBenchmarks
         }
 
         _digest = hasher.Finish();
-        await uploads.CommitAsync(session.Id, _digest);
+        await uploads.CommitAsync(session.Id, _digest, BlobLength);
         _content = (await _store.OpenAsync(_digest))!;
         _handle = File.OpenHandle(Path.Combine(_root, "blobs", "sha256", _digest.EncodedString[..2], _digest.EncodedString));
         _offsets = [.. Enumerable.Range(0, OffsetCount).Select(_ => random.NextInt64(0, BlobLength - SliceLength))];

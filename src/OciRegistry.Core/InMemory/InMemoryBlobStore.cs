@@ -62,8 +62,12 @@ public sealed class InMemoryBlobStore : IBlobStore
     }
 
     /// <summary>Adds a blob made of <paramref name="chunks"/> unless the digest is already stored (then the first one stays).</summary>
-    internal void Commit(Digest digest, IReadOnlyList<byte[]> chunks) =>
-        _blobs.TryAdd(digest, new StoredBlob(new ChunkedContent(chunks), _timeProvider.GetUtcNow()));
+    /// <summary>Stores the chunks as <paramref name="digest"/> unless a copy of the same length is there (one of another length is corrupt: replaced).</summary>
+    internal void Commit(Digest digest, IReadOnlyList<byte[]> chunks)
+    {
+        var blob = new StoredBlob(new ChunkedContent(chunks), _timeProvider.GetUtcNow());
+        _blobs.AddOrUpdate(digest, blob, (_, existing) => existing.Content.Length == blob.Content.Length ? existing : blob);
+    }
 
     private sealed record StoredBlob(ChunkedContent Content, DateTimeOffset CommittedAt);
 

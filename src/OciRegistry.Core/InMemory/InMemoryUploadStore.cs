@@ -80,7 +80,7 @@ public sealed class InMemoryUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    public ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, long length, CancellationToken cancellationToken = default)
     {
         if (!_sessions.TryGetValue(id, out var session))
         {
@@ -97,6 +97,11 @@ public sealed class InMemoryUploadStore : IUploadStore
             if (session.HasWriter)
             {
                 return ValueTask.FromResult(UploadCommitStatus.Busy);
+            }
+
+            if (session.Length != length)
+            {
+                return ValueTask.FromResult(UploadCommitStatus.LengthMismatch);
             }
 
             session.Ended = true;

@@ -138,10 +138,12 @@ public sealed class UploadOperations
         // still finds no link. So either it sees this link and puts its blob back, or it took the blob away before
         // the commit below, which then finds no blob and moves this upload's copy in. Whichever way, the blob is there.
         await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);
-        switch (await _uploads.CommitAsync(session.Id, expected, cancellationToken).ConfigureAwait(false))
+        switch (await _uploads.CommitAsync(session.Id, expected, session.Length, cancellationToken).ConfigureAwait(false))
         {
             case UploadCommitStatus.Busy:
                 return RegistryError.UploadInvalid("another request is writing to this upload");
+            case UploadCommitStatus.LengthMismatch:
+                return RegistryError.UploadInvalid("another request wrote to this upload while it was being finished");
             case UploadCommitStatus.Unknown:
                 return RegistryError.UploadUnknown();
         }

@@ -28,11 +28,13 @@ public interface IUploadStore
 
     /// <summary>
     /// Makes the session's bytes durable, moves them into the blob store as <paramref name="digest"/> atomically and
-    /// ends the session.
-    /// The caller has verified the digest. When the blob already exists the bytes are dropped and the session ends.
-    /// A session with an open writer is left as it is (<see cref="UploadCommitStatus.Busy"/>).
+    /// ends the session — only when it holds exactly <paramref name="length"/> bytes, the bytes whose digest the
+    /// caller verified (<see cref="UploadCommitStatus.LengthMismatch"/> otherwise, nothing changed): what is committed
+    /// under a digest is exactly what was hashed, whatever another request on the session did meanwhile.
+    /// When a blob of that digest and length already exists the bytes are dropped and the session ends; one of another
+    /// length (a corrupt copy) is replaced. A session with an open writer is left as it is (<see cref="UploadCommitStatus.Busy"/>).
     /// </summary>
-    ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, long length, CancellationToken cancellationToken = default);
 
     /// <summary>Ends the session and discards its bytes; returns false when it did not exist.</summary>
     ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);

@@ -11,4 +11,7 @@ public enum UploadCommitStatus
 
     /// <summary>A writer is appending to the session right now; nothing changed.</summary>
     Busy,
+
+    /// <summary>The session does not hold exactly the bytes whose digest was verified; nothing changed.</summary>
+    LengthMismatch,
 }

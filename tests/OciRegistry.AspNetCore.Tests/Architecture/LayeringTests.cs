@@ -2,6 +2,7 @@ using System.Reflection;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Digests;
 using OciRegistry.Storage.FileSystem;
+using OciRegistry.Storage.Sqlite;
 using OciRegistry.Testing;
 
 namespace OciRegistry.AspNetCore.Tests.Architecture;
@@ -12,7 +13,8 @@ public sealed class LayeringTests
     public static TheoryData<string, string[]> AllowedReferences => new()
     {
         { "OciRegistry.Core", [] },
-        { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core"] },
+        { "OciRegistry.Storage.Sqlite", ["OciRegistry.Core"] },
+        { "OciRegistry.Storage.FileSystem", ["OciRegistry.Core", "OciRegistry.Storage.Sqlite"] },
         { "OciRegistry.AspNetCore", ["OciRegistry.Core"] },
         { "OciRegistry.Testing", ["OciRegistry.Core", "OciRegistry.AspNetCore", "OciRegistry.Storage.FileSystem"] },
     };
@@ -29,6 +31,7 @@ public sealed class LayeringTests
     [Theory]
     [InlineData("OciRegistry.Core")]
     [InlineData("OciRegistry.Storage.FileSystem")]
+    [InlineData("OciRegistry.Storage.Sqlite")]
     public void ProtocolAgnosticLayers_DoNotReferenceAspNetCore(string assemblyName)
     {
         var references = Load(assemblyName).GetReferencedAssemblies().Select(a => a.Name ?? "");
@@ -40,6 +43,7 @@ public sealed class LayeringTests
     {
         typeof(Digest).Assembly,
         typeof(FileSystemBlobStore).Assembly,
+        typeof(SqliteMetadataStore).Assembly,
         typeof(IRegistryAuthorizer).Assembly,
         typeof(InProcessRegistry).Assembly,
     }.Single(a => a.GetName().Name == name);

@@ -51,7 +51,7 @@ public abstract class UploadStoreContract
         Assert.Null(await Uploads.GetAsync(id));
         Assert.Equal(UploadWriteStatus.Unknown, (await Uploads.OpenWriterAsync(id, 0)).Status);
         Assert.Null(await Uploads.OpenReadAsync(id));
-        Assert.Equal(UploadCommitStatus.Unknown, await Uploads.CommitAsync(id, TestContent.DigestOf("x")));
+        Assert.Equal(UploadCommitStatus.Unknown, await Uploads.CommitAsync(id, TestContent.DigestOf("x"), 1));
         Assert.False(await Uploads.DeleteAsync(id));
     }
 
@@ -138,10 +138,10 @@ public abstract class UploadStoreContract
         await WriteAsync(session.Id, 0, content.AsMemory(0, 70_000));
         await WriteAsync(session.Id, 70_000, content.AsMemory(70_000));
 
-        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest, content.Length));
 
         Assert.Null(await Uploads.GetAsync(session.Id));
-        Assert.Equal(UploadCommitStatus.Unknown, await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Unknown, await Uploads.CommitAsync(session.Id, digest, content.Length));
         Assert.Equal(content.Length, await Blobs.GetSizeAsync(digest));
         await using var blob = await Blobs.OpenAsync(digest);
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
@@ -155,7 +155,7 @@ public abstract class UploadStoreContract
         var digest = TestContent.DigestOf([]);
         var session = await Uploads.CreateAsync(Repository);
 
-        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest, 0));
 
         Assert.Equal(0, await Blobs.GetSizeAsync(digest));
     }
@@ -169,7 +169,7 @@ public abstract class UploadStoreContract
         var session = await Uploads.CreateAsync(Repository);
         await WriteAsync(session.Id, 0, content);
 
-        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest, content.Length));
 
         Assert.Null(await Uploads.GetAsync(session.Id));
         await using var blob = await Blobs.OpenAsync(digest);
@@ -184,7 +184,7 @@ public abstract class UploadStoreContract
         var (_, writer) = await Uploads.OpenWriterAsync(session.Id, 0);
         await using (writer)
         {
-            Assert.Equal(UploadCommitStatus.Busy, await Uploads.CommitAsync(session.Id, TestContent.DigestOf([])));
+            Assert.Equal(UploadCommitStatus.Busy, await Uploads.CommitAsync(session.Id, TestContent.DigestOf([]), 0));
         }
 
         Assert.NotNull(await Uploads.GetAsync(session.Id));
@@ -245,8 +245,38 @@ public abstract class UploadStoreContract
         }
 
         var digest = TestContent.DigestOf(content);
-        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest, content.Length));
         return (digest, content);
+    }
+
+    [Fact]
+    public async Task Commit_AfterAnotherWriterAppended_IsALengthMismatch_AndStoresNothing()
+    {
+        var hashed = TestContent.Bytes(3_000, seed: 7);
+        var digest = TestContent.DigestOf(hashed);
+        var session = await Uploads.CreateAsync(Repository);
+        await WriteAsync(session.Id, 0, hashed);
+        await WriteAsync(session.Id, hashed.Length, TestContent.Bytes(500, seed: 8)); // a stale writer's append
+
+        Assert.Equal(UploadCommitStatus.LengthMismatch, await Uploads.CommitAsync(session.Id, digest, hashed.Length));
+
+        Assert.Null(await Blobs.GetSizeAsync(digest));
+        Assert.Equal(hashed.Length + 500, (await Uploads.GetAsync(session.Id))!.Length);
+    }
+
+    [Fact]
+    public async Task Commit_OverAStoredCopyOfAnotherLength_ReplacesIt()
+    {
+        var content = TestContent.Bytes(2_000, seed: 9);
+        var digest = TestContent.DigestOf(content);
+        await Blobs.PutAsync(digest, content.AsMemory(0, 1_500)); // a corrupt copy: not the content of its digest
+        var session = await Uploads.CreateAsync(Repository);
+        await WriteAsync(session.Id, 0, content);
+
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest, content.Length));
+
+        await using var blob = await Blobs.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
     }
 
     private async Task WriteAsync(string id, long offset, ReadOnlyMemory<byte> content)

@@ -41,7 +41,7 @@ public sealed class ConcurrencyTests : IDisposable
                 await writer!.WriteAsync(TestContent.Segmented(content, segmentLength: 64 * 1024));
             }
 
-            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest));
+            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
         })));
 
         await AssertSingleIntactBlobAsync(digest, content);

@@ -43,8 +43,8 @@ public sealed class DurabilityTests : IDisposable
         var duplicate = await TestContent.UploadAsync(uploads, Repository, content);
         var cancelled = await TestContent.UploadAsync(uploads, Repository, content);
 
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(committed, digest));
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(committed, digest, content.Length));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest, content.Length));
         Assert.True(await uploads.DeleteAsync(cancelled));
 
         await _root.AssertTmpEmptiesAsync();

@@ -17,7 +17,7 @@ public sealed class SpareSessionFolderTests : IDisposable
     {
         var uploads = NewStore();
         var first = await UploadAsync(uploads, "library/first", TestContent.Bytes(2_000, seed: 1));
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
         Assert.Single(Directory.EnumerateDirectories(SpareDirectory));
 
         var second = await UploadAsync(uploads, "library/second", TestContent.Bytes(3_000, seed: 2));
@@ -27,7 +27,7 @@ public sealed class SpareSessionFolderTests : IDisposable
         var session = await uploads.GetAsync(second.Id);
         Assert.Equal("library/second", session!.Repository);
         Assert.Equal(3_000, session.Length);
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(second.Id, second.Digest));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(second.Id, second.Digest, second.Content.Length));
         var blobs = new FileSystemBlobStore(_root.Options);
         foreach (var (digest, content) in new[] { (first.Digest, first.Content), (second.Digest, second.Content) })
         {
@@ -45,12 +45,12 @@ public sealed class SpareSessionFolderTests : IDisposable
         var uploads = NewStore();
         var content = TestContent.Bytes(1_000, seed: 3);
         var original = await UploadAsync(uploads, "library/a", content);
-        await uploads.CommitAsync(original.Id, original.Digest);
+        await uploads.CommitAsync(original.Id, original.Digest, original.Content.Length);
         var spares = Directory.EnumerateDirectories(SpareDirectory).ToList();
 
         var duplicate = await UploadAsync(uploads, "library/b", content);
         var cancelled = await UploadAsync(uploads, "library/c", content);
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate.Id, duplicate.Digest));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate.Id, duplicate.Digest, duplicate.Content.Length));
         Assert.True(await uploads.DeleteAsync(cancelled.Id));
 
         await _root.AssertTmpEmptiesAsync();
@@ -69,7 +69,7 @@ public sealed class SpareSessionFolderTests : IDisposable
 
         foreach (var session in sessions)
         {
-            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, session.Digest));
+            Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, session.Digest, session.Content.Length));
         }
 
         Assert.Equal(SpareSessionFolders.MaxKept, Directory.EnumerateDirectories(SpareDirectory).Count());
@@ -81,7 +81,7 @@ public sealed class SpareSessionFolderTests : IDisposable
     {
         var writer = NewStore();
         var committed = await UploadAsync(writer, "library/a", TestContent.Bytes(500, seed: 4));
-        await writer.CommitAsync(committed.Id, committed.Digest);
+        await writer.CommitAsync(committed.Id, committed.Digest, committed.Content.Length);
         var stores = Enumerable.Range(0, 8).Select(_ => NewStore()).Append(writer).ToList(); // all know the one spare
 
         var created = await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.CreateAsync("library/race"))));
