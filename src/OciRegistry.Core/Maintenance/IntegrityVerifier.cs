@@ -8,7 +8,8 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Core.Maintenance;
 
 /// <summary>
-/// Re-hashes every stored blob and checks that every manifest's own bytes, config, layers and child manifests exist.
+/// Re-hashes every stored blob and checks what clients rely on: every tag resolves to a manifest, every manifest's own
+/// bytes, config, layers (stored and linked to its repository) and child manifests exist, every linked blob is stored.
 /// With quarantine on, a blob whose bytes do not match its digest is deleted, so it is served as unknown (and can be
 /// pushed again) instead of as wrong bytes.
 /// </summary>
@@ -74,6 +75,8 @@ public sealed partial class IntegrityVerifier
                 {
                     await CheckManifestAsync(repository, record, reader, report, cancellationToken).ConfigureAwait(false);
                 }
+
+                await CheckTagsAndLinksAsync(repository, report, cancellationToken).ConfigureAwait(false);
             }
 
             if (repositories.Count < 1000)
@@ -82,6 +85,28 @@ public sealed partial class IntegrityVerifier
             }
 
             after = repositories[^1];
+        }
+    }
+
+    // Every tag resolves to a stored manifest, every linked blob is stored.
+    private async Task CheckTagsAndLinksAsync(string repository, IntegrityReport report, CancellationToken cancellationToken)
+    {
+        foreach (var tag in await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false))
+        {
+            if (await _metadata.GetManifestAsync(repository, tag.Digest, cancellationToken).ConfigureAwait(false) is null)
+            {
+                Log.Missing(_logger, repository, tag.Digest, tag.Digest);
+                report.Missing.Add(new MissingReference(repository, tag.Digest, tag.Digest));
+            }
+        }
+
+        foreach (var link in await _metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false))
+        {
+            if (await _blobs.GetSizeAsync(link.Digest, cancellationToken).ConfigureAwait(false) is null)
+            {
+                Log.Missing(_logger, repository, link.Digest, link.Digest);
+                report.Missing.Add(new MissingReference(repository, link.Digest, link.Digest));
+            }
         }
     }
 
@@ -98,7 +123,8 @@ public sealed partial class IntegrityVerifier
 
         foreach (var blob in references.Blobs)
         {
-            if (await _blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) is null)
+            if (await _blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) is null
+                || !await _metadata.IsBlobLinkedAsync(repository, blob, cancellationToken).ConfigureAwait(false))
             {
                 Report(new MissingReference(repository, record.Digest, blob));
             }

@@ -2,8 +2,12 @@ using OciRegistry.Core.Digests;
 
 namespace OciRegistry.Core.Maintenance;
 
-/// <summary>A manifest of a repository that references content the registry cannot serve.</summary>
+/// <summary>
+/// Something a client relies on that the registry cannot serve: a manifest's own bytes, config, layer (not stored, or
+/// not linked to the repository) or child manifest; a tag's manifest (then <paramref name="Manifest"/> and
+/// <paramref name="Missing"/> are both the tag's target); or a linked blob that is not stored (both the blob).
+/// </summary>
 /// <param name="Repository">The repository.</param>
-/// <param name="Manifest">The manifest's digest.</param>
-/// <param name="Missing">The digest that cannot be served: the manifest's own bytes, a config, a layer or a child manifest.</param>
+/// <param name="Manifest">The manifest's digest (or the tag's target, or the linked blob).</param>
+/// <param name="Missing">The digest that cannot be served.</param>
 public readonly record struct MissingReference(string Repository, Digest Manifest, Digest Missing);

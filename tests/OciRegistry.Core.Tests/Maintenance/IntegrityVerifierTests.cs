@@ -35,7 +35,25 @@ public sealed class IntegrityVerifierTests
         Assert.Equal([new CorruptBlob(claimed, DigestOf("what the bytes are"), 18, Quarantined: false)], found.CorruptBlobs);
         Assert.Equal([new CorruptBlob(claimed, DigestOf("what the bytes are"), 18, Quarantined: true)], quarantined.CorruptBlobs);
         Assert.Equal(RegistryErrorCode.BlobUnknown, (await _registry.BlobOperations.OpenAsync("app", claimed.ToString())).Error?.Code);
+        Assert.Equal([new MissingReference("app", claimed, claimed)], (await _registry.Verifier.VerifyAsync()).MissingReferences);
+        await _registry.PushBlobAsync("app", "what the digest says"); // the genuine push repairs it
         Assert.True((await _registry.Verifier.VerifyAsync()).IsHealthy);
+    }
+
+    [Fact]
+    public async Task Finds_LinksToBlobsThatAreNotStored()
+    {
+        var image = await _registry.PushImageAsync("app", "v1", "config", "layer");
+        var stray = DigestOf("never stored");
+        await _registry.Metadata.LinkBlobAsync("app", stray);
+        await _registry.Blobs.DeleteAsync(DigestOf("layer"));
+
+        var report = await _registry.Verifier.VerifyAsync();
+
+        Assert.Contains(new MissingReference("app", stray, stray), report.MissingReferences);
+        Assert.Contains(new MissingReference("app", DigestOf("layer"), DigestOf("layer")), report.MissingReferences);
+        Assert.Contains(new MissingReference("app", image, DigestOf("layer")), report.MissingReferences);
+        Assert.False(report.IsHealthy);
     }
 
     [Fact]
@@ -48,7 +66,9 @@ public sealed class IntegrityVerifierTests
 
         var report = await _registry.Verifier.VerifyAsync();
 
-        Assert.Equal([new MissingReference("app", index, child)], report.MissingReferences);
+        Assert.Equal(
+            [new MissingReference("app", index, child), new MissingReference("app", DigestOf("layer"), DigestOf("layer"))],
+            report.MissingReferences);
         Assert.Empty(report.CorruptBlobs);
     }
 

@@ -37,7 +37,7 @@ public sealed class FileSystemIntegrityTests : IDisposable
         var report = await registry.Verifier.VerifyAsync(quarantine: true);
 
         Assert.True(Assert.Single(report.CorruptBlobs).Quarantined);
-        Assert.Equal([new MissingReference("app", manifest, layer)], report.MissingReferences);
+        Assert.Equal([new MissingReference("app", manifest, layer), new MissingReference("app", layer, layer)], report.MissingReferences);
         var get = await registry.BlobOperations.OpenAsync("app", layer.ToString());
         Assert.Equal(RegistryErrorCode.BlobUnknown, get.Error?.Code);
         Assert.True((await registry.Verifier.VerifyAsync()).CorruptBlobs.Count == 0);
