@@ -1,0 +1,130 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using OciRegistry.Storage.AzureBlob;
+
+namespace OciRegistry.Storage.Tests.AzureBlob;
+
+/// <summary>What the Azure store does beyond the blob contract, against Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobStoreBehaviourTests(AzuriteServer azurite)
+{
+    private const int MiB = 1024 * 1024;
+
+    [Fact]
+    public async Task AWholeReadInBufferSizedPieces_CostsTwoRequests_AndARangedReadOne()
+    {
+        var requests = new RequestCounter();
+        var options = new BlobClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var store = new AzureBlobStore(azurite.CreateContainer(options));
+        var content = TestContent.Bytes(5 * MiB, seed: 1);
+        var digest = TestContent.DigestOf(content);
+        await store.PutAsync(digest, content);
+
+        await using (var blob = await store.OpenAsync(digest))
+        {
+            var before = requests.Gets;
+            var read = new byte[content.Length];
+            for (var offset = 0; offset < content.Length; offset += MiB)
+            {
+                Assert.Equal(MiB, await blob!.ReadAsync(offset, read.AsMemory(offset, MiB)));
+            }
+
+            Assert.Equal(content, read);
+            Assert.Equal(2, requests.Gets - before);
+        }
+
+        await using (var blob = await store.OpenAsync(digest))
+        {
+            var before = requests.Gets;
+            Assert.Equal(content.AsSpan(3 * MiB, MiB).ToArray(), await TestContent.ReadAsync(blob!, 3 * MiB, MiB));
+            Assert.Equal(1, requests.Gets - before);
+        }
+    }
+
+    [Fact]
+    public async Task Put_OverACopyOfAnotherLength_ReplacesIt()
+    {
+        var container = azurite.CreateContainer();
+        var store = new AzureBlobStore(container);
+        var content = TestContent.Bytes(1_000, seed: 2);
+        var digest = TestContent.DigestOf(content);
+        await container.GetBlobClient("blobs/" + digest).UploadAsync(BinaryData.FromBytes(content.AsMemory(0, 999)));
+
+        await store.PutAsync(digest, content);
+
+        await using var blob = await store.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    [Fact]
+    public async Task Put_OfAStoredDigest_LeavesTheStoredObjectUntouched()
+    {
+        var container = azurite.CreateContainer();
+        var store = new AzureBlobStore(container);
+        var content = TestContent.Bytes(1_000, seed: 3);
+        var digest = TestContent.DigestOf(content);
+        await store.PutAsync(digest, content);
+        var stored = (await container.GetBlobClient("blobs/" + digest).GetPropertiesAsync()).Value.ETag;
+
+        await store.PutAsync(digest, content);
+
+        Assert.Equal(stored, (await container.GetBlobClient("blobs/" + digest).GetPropertiesAsync()).Value.ETag);
+    }
+
+    [Fact]
+    public async Task TwoInstancesStoringOneDigestAtOnce_LeaveOneIntactBlob()
+    {
+        var container = azurite.CreateContainer();
+        var content = TestContent.Bytes(2 * MiB, seed: 4);
+        var digest = TestContent.DigestOf(content);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () => await new AzureBlobStore(container).PutAsync(digest, content))));
+
+        var store = new AzureBlobStore(container);
+        Assert.Single(await store.ListAsync().ToListAsync());
+        await using var blob = await store.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        Assert.Empty(await container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata }).Where(b => b.Metadata.Count > 0).ToListAsync());
+    }
+
+    [Fact]
+    public async Task DownloadUri_ServesTheBlob_WholeAndByRange_WithoutCredentials()
+    {
+        var store = new AzureBlobStore(azurite.CreateContainer());
+        var content = TestContent.Bytes(10_000, seed: 6);
+        var digest = TestContent.DigestOf(content);
+        await store.PutAsync(digest, content);
+
+        var uri = await store.GetDownloadUriAsync(digest, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        using var http = new HttpClient();
+        Assert.Equal(content, await http.GetByteArrayAsync(uri));
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, uri) { Headers = { Range = new(100, 199) } };
+        using var response = await http.SendAsync(ranged);
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(content[100..200], await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task DownloadUri_IsNull_ForAMissingBlob() =>
+        Assert.Null(await new AzureBlobStore(azurite.CreateContainer()).GetDownloadUriAsync(TestContent.DigestOf("missing"), TimeSpan.FromMinutes(5), CancellationToken.None));
+
+    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
+    {
+        private int _gets;
+
+        public int Gets => Volatile.Read(ref _gets);
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Get)
+            {
+                Interlocked.Increment(ref _gets);
+            }
+        }
+    }
+}
