@@ -24,7 +24,7 @@ namespace OciRegistry.Storage.PostgreSql;
 /// <param name="time">Stamps links, pushes and tags; the system clock when omitted.</param>
 public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null) : IMetadataStore
 {
-    private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations FROM manifests";
+    private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 
     private const string Link = """
         INSERT INTO blob_links (repository, digest, linked_at) VALUES ($1, $2, $3)
@@ -94,8 +94,8 @@ public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimePro
                     Add(
                         batch,
                         """
-                        INSERT INTO manifests (repository, digest, media_type, size, subject, artifact_type, annotations, pushed_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        INSERT INTO manifests (repository, digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                         ON CONFLICT (repository, digest) DO UPDATE SET pushed_at = excluded.pushed_at
                         """,
                         repository,
@@ -111,6 +111,8 @@ public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimePro
                                 ? DBNull.Value
                                 : JsonSerializer.Serialize(manifest.Annotations, PostgreSqlJsonContext.Default.IReadOnlyDictionaryStringString),
                         },
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)manifest.ReferencedSize ?? DBNull.Value },
+                        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = (object?)manifest.Platforms?.ToArray() ?? DBNull.Value },
                         now);
                     Add(
                         batch,
@@ -354,7 +356,12 @@ public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimePro
                 reader.GetInt64(2),
                 reader.IsDBNull(3) ? null : Digest.Parse(reader.GetString(3)),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), PostgreSqlJsonContext.Default.IReadOnlyDictionaryStringString)),
+                reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), PostgreSqlJsonContext.Default.IReadOnlyDictionaryStringString))
+            {
+                ReferencedSize = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                Platforms = reader.IsDBNull(7) ? null : reader.GetFieldValue<string[]>(7),
+                PushedAt = reader.GetFieldValue<DateTimeOffset>(8),
+            },
             cancellationToken,
             parameters);
 

@@ -33,6 +33,8 @@ internal static class PostgreSqlMigrations
             subject text COLLATE "C",
             artifact_type text,
             annotations jsonb,
+            referenced_size bigint,
+            platforms text[],
             pushed_at timestamptz NOT NULL,
             PRIMARY KEY (repository, digest)
         );
