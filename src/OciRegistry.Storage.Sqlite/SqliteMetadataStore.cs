@@ -16,7 +16,7 @@ namespace OciRegistry.Storage.Sqlite;
 /// <para>Durable on return: the journal is a write-ahead log and <c>synchronous=FULL</c> syncs it at every commit, so
 /// an acknowledged write survives a power cut. Readers never wait for writers (WAL).</para>
 /// </remarks>
-public sealed class SqliteMetadataStore : IMetadataStore
+public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -37,6 +37,16 @@ public sealed class SqliteMetadataStore : IMetadataStore
         }.ToString();
         using var connection = Open();
         Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create);
+    }
+
+    /// <summary>
+    /// Closes the pooled connections of this database, so its files are released when the host stops (a pool outlives
+    /// its store otherwise, keeping the folder's file system busy).
+    /// </summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     /// <inheritdoc />

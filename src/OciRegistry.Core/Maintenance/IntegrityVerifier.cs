@@ -57,12 +57,12 @@ public sealed partial class IntegrityVerifier
             }
         }
 
-        await CheckReferencesAsync(report, cancellationToken).ConfigureAwait(false);
+        await CheckReferencesAsync(report, [.. report.Corrupt.Where(c => c.Quarantined).Select(c => c.Digest)], cancellationToken).ConfigureAwait(false);
         Log.Finished(_logger, report.BlobsChecked, report.BytesChecked, report.Corrupt.Count, report.Missing.Count);
         return report;
     }
 
-    private async Task CheckReferencesAsync(IntegrityReport report, CancellationToken cancellationToken)
+    private async Task CheckReferencesAsync(IntegrityReport report, HashSet<Digest> quarantined, CancellationToken cancellationToken)
     {
         var reader = new ManifestReferenceReader(_blobs, _options.Value.MaxManifestBytes);
         string? after = null;
@@ -76,7 +76,7 @@ public sealed partial class IntegrityVerifier
                     await CheckManifestAsync(repository, record, reader, report, cancellationToken).ConfigureAwait(false);
                 }
 
-                await CheckTagsAndLinksAsync(repository, report, cancellationToken).ConfigureAwait(false);
+                await CheckTagsAndLinksAsync(repository, report, quarantined, cancellationToken).ConfigureAwait(false);
             }
 
             if (repositories.Count < 1000)
@@ -88,8 +88,9 @@ public sealed partial class IntegrityVerifier
         }
     }
 
-    // Every tag resolves to a stored manifest, every linked blob is stored.
-    private async Task CheckTagsAndLinksAsync(string repository, IntegrityReport report, CancellationToken cancellationToken)
+    // Every tag resolves to a stored manifest, every linked blob is stored. A link to a blob this run quarantined goes
+    // with the blob, so the repository asks clients for it again instead of pointing at nothing.
+    private async Task CheckTagsAndLinksAsync(string repository, IntegrityReport report, HashSet<Digest> quarantined, CancellationToken cancellationToken)
     {
         foreach (var tag in await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false))
         {
@@ -102,7 +103,16 @@ public sealed partial class IntegrityVerifier
 
         foreach (var link in await _metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false))
         {
-            if (await _blobs.GetSizeAsync(link.Digest, cancellationToken).ConfigureAwait(false) is null)
+            if (await _blobs.GetSizeAsync(link.Digest, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            if (quarantined.Contains(link.Digest))
+            {
+                await _metadata.UnlinkBlobAsync(repository, link.Digest, cancellationToken).ConfigureAwait(false);
+            }
+            else
             {
                 Log.Missing(_logger, repository, link.Digest, link.Digest);
                 report.Missing.Add(new MissingReference(repository, link.Digest, link.Digest));

@@ -234,7 +234,7 @@ public sealed class ManifestOperations
         };
 
     private static ManifestReferences ReferencesOf(Manifest manifest) => new(
-        [.. manifest.References.Where(r => r.Kind is ReferenceKind.Config or ReferenceKind.Layer).Select(r => r.Descriptor.Digest).Distinct()],
+        [.. manifest.References.Where(r => r.Kind is ReferenceKind.Config || (r.Kind is ReferenceKind.Layer && !r.Descriptor.IsNonDistributable)).Select(r => r.Descriptor.Digest).Distinct()],
         [.. manifest.References.Where(r => r.Kind == ReferenceKind.Manifest).Select(r => r.Descriptor.Digest).Distinct()]);
 
     private async ValueTask<RegistryError?> RefuseDeletingImmutableTagAsync(string repository, ManifestReference reference, CancellationToken cancellationToken)
