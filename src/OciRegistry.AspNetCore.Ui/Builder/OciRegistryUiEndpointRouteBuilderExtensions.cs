@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.AspNetCore.Ui;
 using OciRegistry.AspNetCore.Ui.Endpoints;
 
@@ -28,12 +29,14 @@ public static class OciRegistryUiEndpointRouteBuilderExtensions
         var ui = endpoints.ServiceProvider.GetService<UiEndpoints>()
             ?? throw new InvalidOperationException("Call services.AddOciRegistryUi() before app.MapOciRegistryUi().");
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<OciRegistryUiOptions>>();
+        var authorizer = endpoints.ServiceProvider.GetRequiredService<IRegistryAuthorizer>();
         var group = endpoints.MapGroup(prefix);
         group.WithMetadata(new UiRoutes.UiPrefix(prefix));
         group.AddEndpointFilter(async (invocation, next) =>
         {
             var context = invocation.HttpContext;
             await AuthenticateAsync(context, options.Value.AuthenticationScheme).ConfigureAwait(false);
+            await IdentifyAsync(context, authorizer).ConfigureAwait(false);
             AddSecurityHeaders(context.Response.Headers);
             return await next(invocation).ConfigureAwait(false);
         });
@@ -58,6 +61,18 @@ public static class OciRegistryUiEndpointRouteBuilderExtensions
             return context.Response.Body.WriteAsync(UiAssets.Css).AsTask();
         });
         return group.WithDisplayName("OCI registry UI");
+    }
+
+    // The registry's authorizers identify the caller on their first question (Basic credentials, a bearer token) and
+    // then set context.User, which the pages read before they authorize anything: the frame's signed-in name, and the
+    // antiforgery tokens, which are bound to the user. Without settling it first, a form rendered after authorization
+    // carried a token for the user while its POST was validated before authorization, as anonymous, and was refused
+    // as expired. The answer is ignored here; every page and action still authorizes what it does.
+    private static async Task IdentifyAsync(HttpContext context, IRegistryAuthorizer authorizer)
+    {
+        var retryAfter = context.Response.Headers.RetryAfter;
+        await authorizer.AuthorizeAsync(context, RegistryResource.Catalog).ConfigureAwait(false);
+        context.Response.Headers.RetryAfter = retryAfter;
     }
 
     // A scheme of the interface's own (the login form's cookie) is read here, for its endpoints only: the registry API
