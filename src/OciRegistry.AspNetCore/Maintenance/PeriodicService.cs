@@ -4,7 +4,8 @@ namespace OciRegistry.AspNetCore.Maintenance;
 
 /// <summary>
 /// Runs a maintenance job every <see cref="Interval"/> while the host serves (never, when it is null), on the host's
-/// <see cref="TimeProvider"/>; a failed run is reported and the next one comes at the next interval.
+/// <see cref="TimeProvider"/>; a failed run is reported and the next one comes at the next interval. Cancellation of the stopping token ends
+/// the loop quietly.
 /// </summary>
 internal abstract class PeriodicService(TimeProvider time) : BackgroundService
 {
@@ -22,16 +23,24 @@ internal abstract class PeriodicService(TimeProvider time) : BackgroundService
         }
 
         using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    ReportFailure(e);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                ReportFailure(e);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping (or being disposed without a stop, as after a failed start): not an error, so end
+            // quietly instead of handing the host a canceled task to log as a crashed background service.
         }
     }
 }
