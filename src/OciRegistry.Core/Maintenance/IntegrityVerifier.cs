@@ -88,8 +88,8 @@ public sealed partial class IntegrityVerifier
         }
     }
 
-    // Every tag resolves to a stored manifest, every linked blob is stored. A link to a blob this run quarantined goes
-    // with the blob, so the repository asks clients for it again instead of pointing at nothing.
+    // Every tag resolves to a stored manifest, every linked blob is stored. A link to a blob this run quarantined is
+    // reported, then goes with the blob, so the repository asks clients for it again instead of pointing at nothing.
     private async Task CheckTagsAndLinksAsync(string repository, IntegrityReport report, HashSet<Digest> quarantined, CancellationToken cancellationToken)
     {
         foreach (var tag in await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false))
@@ -108,14 +108,11 @@ public sealed partial class IntegrityVerifier
                 continue;
             }
 
+            Log.Missing(_logger, repository, link.Digest, link.Digest);
+            report.Missing.Add(new MissingReference(repository, link.Digest, link.Digest));
             if (quarantined.Contains(link.Digest))
             {
                 await _metadata.UnlinkBlobAsync(repository, link.Digest, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                Log.Missing(_logger, repository, link.Digest, link.Digest);
-                report.Missing.Add(new MissingReference(repository, link.Digest, link.Digest));
             }
         }
     }

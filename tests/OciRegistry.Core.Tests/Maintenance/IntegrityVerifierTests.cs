@@ -35,8 +35,11 @@ public sealed class IntegrityVerifierTests
         Assert.Equal([new CorruptBlob(claimed, DigestOf("what the bytes are"), 18, Quarantined: false)], found.CorruptBlobs);
         Assert.Equal([new CorruptBlob(claimed, DigestOf("what the bytes are"), 18, Quarantined: true)], quarantined.CorruptBlobs);
         Assert.Equal(RegistryErrorCode.BlobUnknown, (await _registry.BlobOperations.OpenAsync("app", claimed.ToString())).Error?.Code);
-        Assert.Equal([new MissingReference("app", claimed, claimed)], (await _registry.Verifier.VerifyAsync()).MissingReferences);
-        await _registry.PushBlobAsync("app", "what the digest says"); // the genuine push repairs it
+        Assert.Equal([new MissingReference("app", claimed, claimed)], quarantined.MissingReferences); // its link went with it
+        Assert.False(await _registry.Metadata.IsBlobLinkedAsync("app", claimed));
+        Assert.True((await _registry.Verifier.VerifyAsync()).IsHealthy);
+        await _registry.PushBlobAsync("app", "what the digest says"); // the genuine push brings it back
+        Assert.True((await _registry.BlobOperations.OpenAsync("app", claimed.ToString())).IsSuccess);
         Assert.True((await _registry.Verifier.VerifyAsync()).IsHealthy);
     }
 
