@@ -38,6 +38,9 @@ internal static class StorageFull
     public static Task WriteAsync(HttpContext context)
     {
         RetryAfterHeader.Set(context.Response, TimeSpan.FromSeconds(RetryAfterSeconds));
+        // The rest of the body was not read and the server ends the connection after answering: saying so keeps the
+        // client from sending its next request on a connection that is about to close.
+        context.Response.Headers.Connection = "close";
         return ErrorResponses.WriteAsync(
             context,
             RegistryError.UploadInvalid("the registry's storage is full; nothing was stored, push again later"),
