@@ -84,9 +84,10 @@ internal sealed partial class MirrorSource(
         }
 
         // Another repository holds these bytes already (same digest, same content): link them here instead of fetching.
-        if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null)
+        // A link is refused while a collector deletes those bytes; then they are fetched again.
+        if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null
+            && await metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false))
         {
-            await metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false);
             if (await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false) is { } stored)
             {
                 return stored;

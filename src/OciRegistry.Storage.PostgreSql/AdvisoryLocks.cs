@@ -15,4 +15,11 @@ internal static class AdvisoryLocks
     /// blob's unlink) check and change with no other writer of that repository in between, on any instance.
     /// </summary>
     public const string Repository = "SELECT pg_advisory_xact_lock(1330794835, hashtext($1))";
+
+    /// <summary>
+    /// Held by a transaction that marks a blob as being deleted or links it (<c>$1</c> is the digest, hashed): the mark
+    /// checks every repository's links, so it and a link in any repository must not interleave. Taken after the
+    /// repository's lock, never before one, so the two never deadlock.
+    /// </summary>
+    public const string Blob = "SELECT pg_advisory_xact_lock(1330794836, hashtext($1))";
 }

@@ -22,7 +22,7 @@ namespace OciRegistry.Storage.PostgreSql;
 /// </remarks>
 /// <param name="dataSource">The database (pooled connections); its schema must be at <see cref="PostgreSqlSchema.Version"/>.</param>
 /// <param name="time">Stamps links, pushes and tags; the system clock when omitted.</param>
-public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null) : IMetadataStore
+public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null) : IMetadataStore
 {
     private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 
@@ -35,8 +35,17 @@ public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimePro
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc />
-    public async ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
-        await WriteAsync(repository, cancellationToken, batch => Add(batch, Link, repository, digest.ToString(), Now()), _ => true).ConfigureAwait(false);
+    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            repository,
+            cancellationToken,
+            batch =>
+            {
+                var now = Now();
+                AddDeletionCheck(batch, digest.ToString(), now);
+                Add(batch, LinkUnlessDeleting, repository, digest.ToString(), now);
+            },
+            batch => batch.BatchCommands[^1].RecordsAffected > 0);
 
     /// <inheritdoc />
     public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
@@ -79,7 +88,8 @@ public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimePro
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var refused = await CheckPutAsync(connection, transaction, repository, manifest.Digest, references, tagIsImmutable ? tag : null, cancellationToken).ConfigureAwait(false);
+                var refused = await CheckPutAsync(connection, transaction, repository, manifest.Digest, references, tagIsImmutable ? tag : null, cancellationToken).ConfigureAwait(false)
+                    ?? await CheckNotDeletingAsync(connection, transaction, manifest.Digest, cancellationToken).ConfigureAwait(false);
                 if (refused is { } result)
                 {
                     return result;

@@ -60,6 +60,20 @@ internal static class PostgreSqlMigrations
         );
         CREATE INDEX tags_by_digest ON tags (repository, digest);
         """,
+
+        // 2: the collection state: the one collector lease, and the blobs whose bytes a collector is deleting.
+        """
+        CREATE TABLE collector_lease (
+            id integer PRIMARY KEY CHECK (id = 1),
+            holder text NOT NULL,
+            expires_at timestamptz NOT NULL
+        );
+
+        CREATE TABLE blob_deletions (
+            digest text COLLATE "C" PRIMARY KEY,
+            since timestamptz NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this binary reads and writes.</summary>

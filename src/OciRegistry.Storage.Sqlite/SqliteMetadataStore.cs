@@ -16,7 +16,7 @@ namespace OciRegistry.Storage.Sqlite;
 /// <para>Durable on return: the journal is a write-ahead log and <c>synchronous=FULL</c> syncs it at every commit, so
 /// an acknowledged write survives a power cut. Readers never wait for writers (WAL).</para>
 /// </remarks>
-public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
+public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -36,7 +36,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
-        Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create);
+        Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create + SqliteSchema.CreateCollectionState);
     }
 
     /// <summary>
@@ -50,15 +50,18 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
-    {
-        Write((connection, transaction) =>
+    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Write((connection, transaction) =>
         {
-            Link(connection, transaction, repository, digest, Now());
+            var now = Now();
+            if (IsBeingDeleted(connection, transaction, digest, now))
+            {
+                return false;
+            }
+
+            Link(connection, transaction, repository, digest, now);
             return true;
-        });
-        return ValueTask.CompletedTask;
-    }
+        }));
 
     /// <inheritdoc />
     public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
@@ -114,6 +117,11 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             }
 
             var now = Now();
+            if (IsBeingDeleted(connection, transaction, manifest.Digest, now))
+            {
+                return new ManifestPutResult(ManifestPutStatus.BlobDeleting);
+            }
+
             Link(connection, transaction, repository, manifest.Digest, now);
             InsertManifest(connection, transaction, repository, manifest, references, now);
             if (tag is not null)
@@ -387,7 +395,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         return values;
     }
 
-    private static bool Exists(SqliteConnection connection, SqliteTransaction? transaction, string sql, string repository, Digest digest, params (string Name, object? Value)[] parameters)
+    private static bool Exists(SqliteConnection connection, SqliteTransaction? transaction, string sql, string? repository, Digest digest, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, repository, digest, parameters);
         return command.ExecuteScalar() is not null;

@@ -4,7 +4,7 @@ namespace OciRegistry.Storage.Sqlite;
 /// The relational model of a registry's metadata: the same tables the PostgreSQL store uses. Times are Unix
 /// milliseconds; digests and names are text compared byte for byte (ordinal, as the listings need).
 /// </summary>
-internal static class SqliteSchema
+internal static partial class SqliteSchema
 {
     /// <summary>Creates what is missing; safe to run on every open.</summary>
     public const string Create = """

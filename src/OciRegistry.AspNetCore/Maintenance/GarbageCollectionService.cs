@@ -16,8 +16,18 @@ internal sealed partial class GarbageCollectionService(
 {
     protected override TimeSpan? Interval => options.Value.Interval;
 
-    protected override async Task RunOnceAsync(CancellationToken cancellationToken) =>
-        await collector.CollectAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await collector.CollectAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CollectionInProgressException busy)
+        {
+            // Another instance (or an `oci-registry gc`) is collecting the same storage: nothing to do this time.
+            Log.CollectionSkipped(logger, busy.Message);
+        }
+    }
 
     protected override void ReportFailure(Exception exception) => Log.CollectionFailed(logger, exception);
 
@@ -25,5 +35,8 @@ internal sealed partial class GarbageCollectionService(
     {
         [LoggerMessage(EventId = 120, Level = LogLevel.Error, Message = "Scheduled garbage collection failed; the next run is at the next interval")]
         public static partial void CollectionFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Scheduled garbage collection skipped: {Reason}")]
+        public static partial void CollectionSkipped(ILogger logger, string reason);
     }
 }

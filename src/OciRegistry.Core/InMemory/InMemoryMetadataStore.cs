@@ -7,7 +7,7 @@ namespace OciRegistry.Core.InMemory;
 /// An <see cref="IMetadataStore"/> that keeps repositories in memory, for tests and fixtures. Thread-safe: one lock
 /// guards everything, so every operation, the conditional ones included, is all or nothing.
 /// </summary>
-public sealed class InMemoryMetadataStore : IMetadataStore
+public sealed partial class InMemoryMetadataStore : IMetadataStore
 {
     private readonly Dictionary<string, RepositoryMetadata> _repositories = new(StringComparer.Ordinal);
 
@@ -23,14 +23,19 @@ public sealed class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
+            if (IsBeingDeleted(digest))
+            {
+                return ValueTask.FromResult(false);
+            }
+
             GetOrAdd(repository).BlobLinks[digest] = _time.GetUtcNow();
         }
 
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(true);
     }
 
     /// <inheritdoc />
@@ -85,6 +90,11 @@ public sealed class InMemoryMetadataStore : IMetadataStore
                 && existing.Tags.TryGetValue(tag, out var current) && current.Digest != manifest.Digest)
             {
                 return ValueTask.FromResult(new ManifestPutResult(ManifestPutStatus.TagImmutable));
+            }
+
+            if (IsBeingDeleted(manifest.Digest))
+            {
+                return ValueTask.FromResult(new ManifestPutResult(ManifestPutStatus.BlobDeleting));
             }
 
             var now = _time.GetUtcNow();

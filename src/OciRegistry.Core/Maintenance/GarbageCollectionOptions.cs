@@ -26,6 +26,12 @@ public sealed class GarbageCollectionOptions
     /// </summary>
     public bool DeleteUntaggedManifests { get; set; }
 
+    /// <summary>
+    /// How long the collector lease lasts without renewal. A collection renews it as it goes (every quarter of this);
+    /// when the collector is killed, the next collection can start once this has passed. Default 2 minutes.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Retention rules: tags beyond the newest N of a pattern are deleted before marking.</summary>
     public IList<RetentionRule> Retention { get; } = [];
 
@@ -40,6 +46,11 @@ public sealed class GarbageCollectionOptions
         if (GracePeriod < TimeSpan.Zero)
         {
             yield return $"OciRegistry:Gc:{nameof(GracePeriod)} must not be negative (was {GracePeriod}).";
+        }
+
+        if (LeaseDuration <= TimeSpan.Zero)
+        {
+            yield return $"OciRegistry:Gc:{nameof(LeaseDuration)} must be positive (was {LeaseDuration}).";
         }
 
         for (var i = 0; i < Retention.Count; i++)

@@ -27,9 +27,12 @@ namespace OciRegistry.Core.Maintenance;
 /// undone later, so a collection killed at any point leaves the metadata consistent.
 /// </para>
 /// <para>
-/// Blobs no repository links are hidden (<see cref="IBlobStore.BeginRemoveAsync"/>), the links read once more, then
-/// deleted or put back: a mount or re-upload that linked one in between keeps it. The file store puts back a hidden
-/// blob a kill left behind when it next opens.
+/// Bytes go last, fenced by the metadata store: each blob no repository links is marked as being deleted
+/// (<see cref="IMetadataStore.BeginBlobDeletionAsync"/>, refused if a push linked it meanwhile), its bytes deleted, and
+/// the mark removed. While the mark stands no push or mount can link the digest, on any instance; a collection killed
+/// between the steps leaves the mark, and the next collection finishes the deletion (or, when none runs, the next
+/// push rolls it back). One collection runs at a time: it holds the collector lease in the metadata store, renewed
+/// as it goes.
 /// </para>
 /// </remarks>
 public sealed partial class GarbageCollector
@@ -42,7 +45,6 @@ public sealed partial class GarbageCollector
     private readonly TimeProvider _time;
     private readonly ILogger<GarbageCollector> _logger;
     private readonly RegistryMetrics? _metrics;
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     /// <summary>Creates a collector over the given stores.</summary>
     public GarbageCollector(
@@ -66,31 +68,38 @@ public sealed partial class GarbageCollector
     }
 
     /// <summary>
-    /// Collects garbage, or with <paramref name="dryRun"/> only reports what would be deleted. Collections in the same
-    /// process run one at a time.
+    /// Collects garbage, or with <paramref name="dryRun"/> only reports what would be deleted. A collection holds the
+    /// collector lease in the metadata store, so one runs at a time across processes and instances sharing it; a dry
+    /// run deletes nothing and takes no lease.
     /// </summary>
+    /// <exception cref="CollectionInProgressException">Another collection holds the lease, or took it over from this one.</exception>
     public async Task<GcReport> CollectAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {
-        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var lease = dryRun ? null : await CollectorLease.AcquireAsync(_metadata, _options.Value.LeaseDuration, _time, cancellationToken).ConfigureAwait(false);
         try
         {
             Log.Started(_logger, dryRun);
-            var report = await CollectExclusiveAsync(dryRun, cancellationToken).ConfigureAwait(false);
+            var report = await CollectExclusiveAsync(lease, cancellationToken).ConfigureAwait(false);
             Log.Finished(_logger, dryRun, report.DeletedTags.Count, report.DeletedManifests.Count, report.UnlinkedBlobs.Count, report.DeletedBlobs.Count, report.BytesFreed, report.ExpiredUploads);
             _metrics?.GarbageCollected(dryRun, report.BytesFreed);
             return report;
         }
         finally
         {
-            _oneAtATime.Release();
+            if (lease is not null)
+            {
+                await lease.ReleaseAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task<GcReport> CollectExclusiveAsync(bool dryRun, CancellationToken cancellationToken)
+    // With no lease, a dry run.
+    private async Task<GcReport> CollectExclusiveAsync(CollectorLease? lease, CancellationToken cancellationToken)
     {
-        var report = new GcReport(dryRun);
-        if (!dryRun)
+        var report = new GcReport(dryRun: lease is null);
+        if (lease is not null)
         {
+            await ResumeDeletionsAsync(lease, report, cancellationToken).ConfigureAwait(false);
             report.ExpiredUploads = await _uploads.PurgeExpiredAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -104,6 +113,11 @@ public sealed partial class GarbageCollector
         var pass = new CollectionPass(cutoff, report, new ManifestReferenceReader(_blobs, _registryOptions.Value.MaxManifestBytes));
         foreach (var repository in await ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (lease is not null)
+            {
+                await lease.RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await CollectRepositoryAsync(repository, pass, cancellationToken).ConfigureAwait(false);
         }
 
@@ -111,68 +125,53 @@ public sealed partial class GarbageCollector
             .Where(e => e.CommittedAt < cutoff && !pass.StillLinked.Contains(e.Digest))
             .OrderBy(e => e.Digest)
             .ToList();
-        if (dryRun)
+        if (lease is null)
         {
             report.Blobs.AddRange(candidates);
             return report;
         }
 
-        var removals = new List<(BlobEntry Blob, IBlobRemoval Removal)>();
-        try
+        foreach (var candidate in candidates)
         {
-            foreach (var candidate in candidates)
+            await lease.RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
+            if (await _metadata.BeginBlobDeletionAsync(candidate.Digest, cancellationToken).ConfigureAwait(false))
             {
-                if (await _blobs.BeginRemoveAsync(candidate.Digest, cancellationToken).ConfigureAwait(false) is { } removal)
-                {
-                    removals.Add((candidate, removal));
-                }
+                await DeleteMarkedAsync(candidate.Digest, cancellationToken).ConfigureAwait(false);
+                report.Blobs.Add(candidate);
             }
-        }
-        finally
-        {
-            await FinishRemovalsAsync(report, removals, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                Log.KeptLinked(_logger, candidate.Digest);
+            }
         }
 
         return report;
     }
 
-    // The blobs are out of sight now; a mount or re-upload that linked one since the repositories were read shows in
-    // one more look at the links, and the blob is put back. A push that links afterwards finds its blob gone (pushes
-    // check after linking) and fails or uploads instead, so no answered push loses its blob. Whatever is still
-    // undecided when this fails is put back.
-    private async Task FinishRemovalsAsync(GcReport report, List<(BlobEntry Blob, IBlobRemoval Removal)> removals, CancellationToken cancellationToken)
+    // Marks a collection killed before it ended them: no repository could link those blobs since (links are refused
+    // while a lease is live, and this collection holds it), so their bytes go now.
+    private async Task ResumeDeletionsAsync(CollectorLease lease, GcReport report, CancellationToken cancellationToken)
     {
-        if (removals.Count == 0)
+        foreach (var digest in await _metadata.ListBlobDeletionsAsync(cancellationToken).ConfigureAwait(false))
         {
-            return;
-        }
+            await lease.RenewIfDueAsync(cancellationToken).ConfigureAwait(false);
+            var size = await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false);
+            await DeleteMarkedAsync(digest, cancellationToken).ConfigureAwait(false);
+            if (size is { } bytes)
+            {
+                report.Blobs.Add(new BlobEntry(digest, bytes, _time.GetUtcNow()));
+            }
 
-        var decided = 0;
-        try
-        {
-            var linked = await ListLinkedBlobsAsync(cancellationToken).ConfigureAwait(false);
-            for (; decided < removals.Count; decided++)
-            {
-                var (blob, removal) = removals[decided];
-                if (linked.Contains(blob.Digest))
-                {
-                    await removal.UndoAsync(cancellationToken).ConfigureAwait(false);
-                    Log.KeptLinked(_logger, blob.Digest);
-                }
-                else
-                {
-                    await removal.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                    report.Blobs.Add(blob);
-                }
-            }
+            Log.ResumedDeletion(_logger, digest);
         }
-        finally
-        {
-            for (; decided < removals.Count; decided++)
-            {
-                await removals[decided].Removal.UndoAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
+    }
+
+    // The blob is marked in the metadata store: no repository links it and none can until the mark is gone, so its
+    // bytes can go. A kill between the two steps leaves the mark for the next collection to resume.
+    private async Task DeleteMarkedAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        await _blobs.DeleteAsync(digest, cancellationToken).ConfigureAwait(false);
+        await _metadata.EndBlobDeletionAsync(digest, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CollectRepositoryAsync(string repository, CollectionPass pass, CancellationToken cancellationToken)
@@ -273,20 +272,6 @@ public sealed partial class GarbageCollector
         return marked;
     }
 
-    private async Task<HashSet<Digest>> ListLinkedBlobsAsync(CancellationToken cancellationToken)
-    {
-        var linked = new HashSet<Digest>();
-        foreach (var repository in await ListRepositoriesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var link in await _metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false))
-            {
-                linked.Add(link.Digest);
-            }
-        }
-
-        return linked;
-    }
-
     private async Task<List<string>> ListRepositoriesAsync(CancellationToken cancellationToken)
     {
         const int PageSize = 1000;
@@ -341,5 +326,8 @@ public sealed partial class GarbageCollector
 
         [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Kept blob {Digest}: a push linked it during the collection")]
         public static partial void KeptLinked(ILogger logger, Digest digest);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Finished deleting blob {Digest}, which an interrupted collection had begun to delete")]
+        public static partial void ResumedDeletion(ILogger logger, Digest digest);
     }
 }

@@ -79,8 +79,12 @@ public sealed class ManifestOperations
         };
         await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
         var tag = parsedReference.TagName;
-        var stored = await _metadata.PutManifestAsync(
-            repository, record, ReferencesOf(manifest), tag, tag is not null && _immutableTags.Matches(tag), cancellationToken).ConfigureAwait(false);
+        var references = ReferencesOf(manifest);
+        var stored = await DeletionWait.RetryAsync(
+            () => _metadata.PutManifestAsync(repository, record, references, tag, tag is not null && _immutableTags.Matches(tag), cancellationToken),
+            put => put.Status == ManifestPutStatus.BlobDeleting,
+            TimeProvider.System,
+            cancellationToken).ConfigureAwait(false);
         switch (stored.Status)
         {
             case ManifestPutStatus.MissingReference:
@@ -88,10 +92,13 @@ public sealed class ManifestOperations
                 return RegistryError.ManifestBlobUnknown(stored.Missing);
             case ManifestPutStatus.TagImmutable:
                 return RegistryError.Denied($"tag '{tag}' is immutable");
+            case ManifestPutStatus.BlobDeleting:
+                return RegistryError.ManifestInvalid("the registry is deleting an old copy of this manifest's bytes; push it again");
         }
 
         // The manifest's own bytes may have been stored long ago, unlinked, and collected between the put above and
-        // its link: now that it is linked no collection removes it, so write it back if it went.
+        // its link (the link waited for the deletion to end): now that it is linked no collection removes it, so write
+        // it back if it went.
         if (await _blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is null)
         {
             await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);

@@ -134,10 +134,15 @@ public sealed class UploadOperations
             return RegistryError.DigestInvalid($"the uploaded content is {actual.Value}, not {expected}");
         }
 
-        // Linked before the bytes are committed: a collection deletes a blob only if, after taking it out of sight, it
-        // still finds no link. So either it sees this link and puts its blob back, or it took the blob away before
-        // the commit below, which then finds no blob and moves this upload's copy in. Whichever way, the blob is there.
-        await _metadata.LinkBlobAsync(repository, expected, cancellationToken).ConfigureAwait(false);
+        // Linked before the bytes are committed: a collector deletes a blob's bytes only after marking it, in the
+        // metadata store, as unlinked everywhere and being deleted. So either this link lands first (the collector
+        // keeps the blob), or the link waits until the deletion has ended and the commit below, finding no blob,
+        // moves this upload's copy in. Whichever way, the blob is there.
+        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(repository, expected, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
+        {
+            return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
+        }
+
         switch (await _uploads.CommitAsync(session.Id, expected, session.Length, cancellationToken).ConfigureAwait(false))
         {
             case UploadCommitStatus.Busy:
@@ -221,10 +226,10 @@ public sealed class UploadOperations
             return false;
         }
 
-        await _metadata.LinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false);
-
-        // Garbage collection may have taken the blob out of sight after the check above; then the client uploads it.
-        return await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is not null;
+        // Refused while a collector deletes the bytes; once linked, no collection deletes them, but one may have
+        // deleted them between the check above and the link. Either way the client uploads instead.
+        return await _metadata.LinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false)
+            && await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Cancels the session and discards what it received.</summary>

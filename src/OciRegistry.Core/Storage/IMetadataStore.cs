@@ -14,10 +14,14 @@ namespace OciRegistry.Core.Storage;
 /// <see cref="DeleteUnusedManifestAsync"/>) check and change in the same transaction: that is what keeps a push and
 /// a garbage collection, in any process, from leaving a manifest whose blobs are gone.</para>
 /// </remarks>
-public interface IMetadataStore
+public partial interface IMetadataStore
 {
-    /// <summary>Links a committed blob to a repository, or refreshes the link's <see cref="BlobLink.LinkedAt"/> (idempotent).</summary>
-    ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Links a committed blob to a repository, or refreshes the link's <see cref="BlobLink.LinkedAt"/> (idempotent).
+    /// False, changing nothing, while a collector deletes the blob's bytes (<see cref="BeginBlobDeletionAsync"/>): the
+    /// caller waits for the deletion to end, then links and stores the bytes again.
+    /// </summary>
+    ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>True when the blob is linked to the repository.</summary>
     ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default);

@@ -22,4 +22,10 @@ public enum ManifestPutStatus
 
     /// <summary>The tag is immutable and points at another manifest.</summary>
     TagImmutable,
+
+    /// <summary>
+    /// A collector is deleting the bytes stored under the manifest's digest (<see cref="IMetadataStore.BeginBlobDeletionAsync"/>):
+    /// retry once the deletion has ended, storing the bytes again.
+    /// </summary>
+    BlobDeleting,
 }

@@ -5,7 +5,8 @@ namespace OciRegistry.Server.Commands;
 
 /// <summary>
 /// <c>oci-registry gc [--apply]</c>: one garbage collection over the configured storage. A dry run (report only)
-/// unless <c>--apply</c> is given, so neither a typo nor <c>--help</c> can delete anything. Safe while serving.
+/// unless <c>--apply</c> is given, so neither a typo nor <c>--help</c> can delete anything. Safe while serving. Exits
+/// <see cref="ExitCodes.CollectionRunning"/> when another collection holds the collector lease.
 /// </summary>
 internal static class GcCommand
 {
@@ -38,7 +39,18 @@ internal static class GcCommand
 
         await using (app.ConfigureAwait(false))
         {
-            var report = await app.Services.GetRequiredService<GarbageCollector>().CollectAsync(dryRun, cancellationToken).ConfigureAwait(false);
+            GcReport report;
+            try
+            {
+                report = await app.Services.GetRequiredService<GarbageCollector>().CollectAsync(dryRun, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CollectionInProgressException busy)
+            {
+                await console.Error.WriteLineAsync(
+                    $"{busy.Message} Nothing was deleted; run gc again when it has finished (a collection that was killed holds its lease until OciRegistry:Gc:LeaseDuration has passed).").ConfigureAwait(false);
+                return ExitCodes.CollectionRunning;
+            }
+
             await WriteAsync(report, console.Output).ConfigureAwait(false);
         }
 

@@ -1,15 +1,18 @@
 using System.IO.Pipelines;
 using System.Text;
+using OciRegistry.Core.Digests;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.InMemory;
 using OciRegistry.Core.Maintenance;
+using OciRegistry.Core.Operations;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Core.Tests.Maintenance;
 
 /// <summary>
-/// The collector hides blobs before it deletes them and looks at the links once more; mounts check their blob after
-/// linking it, uploads link before they commit. Each test puts a push's step at the exact moment of the race.
+/// The collector marks a blob as being deleted in the metadata store (only when no repository links it), deletes its
+/// bytes, then removes the mark; links are refused while the mark stands. Each test puts a push's step at the exact
+/// moment of the race: just before the mark, or while the bytes are being deleted.
 /// </summary>
 public sealed class CollectionRaceTests
 {
@@ -17,94 +20,153 @@ public sealed class CollectionRaceTests
     private readonly ManualClock _clock = new();
 
     [Fact]
-    public async Task ABlobAMountLinks_WhileTheCollectorHasItHidden_IsPutBack_AndServable()
+    public async Task ABlobAMountLinksJustBeforeTheMark_IsKept_AndServable()
     {
-        var (registry, blobs) = NewRegistry();
-        var layer = await registry.PushBlobAsync("app", "unreferenced layer");
+        MaintenanceRegistry? registry = null;
+        var layer = MaintenanceRegistry.DigestOf("unreferenced layer");
+        var metadata = new InterceptedMetadataStore(new InMemoryMetadataStore(_clock), async method =>
+        {
+            if (method == nameof(IMetadataStore.BeginBlobDeletionAsync))
+            {
+                Assert.True(await registry!.Metadata.LinkBlobAsync("other", layer)); // a mount's link lands right then
+            }
+        });
+        registry = NewRegistry(metadata).Registry;
+        await registry.PushBlobAsync("app", "unreferenced layer");
+        await registry.Metadata.UnlinkBlobAsync("app", layer);
         _clock.Advance(PastGrace);
-        blobs.AfterHide = digest => registry.Metadata.LinkBlobAsync("other", digest); // a mount's link lands right then
 
         var report = await registry.Collector.CollectAsync();
 
         Assert.Empty(report.DeletedBlobs);
         Assert.Equal(layer, Assert.Single(await registry.StoredBlobsAsync()));
         Assert.True((await registry.BlobOperations.StatAsync("other", layer.ToString())).IsSuccess);
+        Assert.Empty(await registry.Metadata.ListBlobDeletionsAsync());
     }
 
     [Fact]
-    public async Task AHiddenBlobNobodyLinked_IsDeleted()
+    public async Task ABlobNobodyLinks_IsMarked_Deleted_AndUnmarked()
     {
         var (registry, blobs) = NewRegistry();
         var layer = await registry.PushBlobAsync("app", "unreferenced layer");
+        await registry.Metadata.UnlinkBlobAsync("app", layer);
         _clock.Advance(PastGrace);
-        var hidden = new List<Core.Digests.Digest>();
-        blobs.AfterHide = digest =>
-        {
-            hidden.Add(digest);
-            return ValueTask.CompletedTask;
-        };
+        var markedWhileDeleting = new List<Digest>();
+        blobs.BeforeDelete = async digest => markedWhileDeleting.AddRange(await registry.Metadata.ListBlobDeletionsAsync());
 
         var report = await registry.Collector.CollectAsync();
 
-        Assert.Equal([layer], hidden);
+        Assert.Equal([layer], markedWhileDeleting);
         Assert.Equal(layer, Assert.Single(report.DeletedBlobs).Digest);
         Assert.Empty(await registry.StoredBlobsAsync());
+        Assert.Empty(await registry.Metadata.ListBlobDeletionsAsync());
     }
 
     [Fact]
-    public async Task AMount_WhoseBlobTheCollectorHidesRightAfterTheLink_IsNotMounted_SoTheClientUploads()
+    public async Task AMount_WhileTheCollectorDeletesTheBytes_IsRefused_SoTheClientUploads()
+    {
+        var (registry, blobs) = NewRegistry(o => o.MountWithoutFrom = true);
+        var layer = await registry.PushBlobAsync("app", "layer");
+        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        _clock.Advance(PastGrace);
+        RegistryResult<bool>? mounted = null;
+        blobs.BeforeDelete = async digest => mounted = await registry.Uploads.MountAsync("other", digest.ToString(), from: null);
+
+        await registry.Collector.CollectAsync();
+
+        Assert.False(mounted!.Value.Value);
+        Assert.False(await registry.Metadata.IsBlobLinkedAsync("other", layer));
+    }
+
+    [Fact]
+    public async Task AReupload_WhileTheCollectorDeletesTheBytes_IsToldToPushAgain_ThenThePushAgainKeepsItsCopy()
     {
         var (registry, blobs) = NewRegistry();
         var layer = await registry.PushBlobAsync("app", "layer");
-        var sizeChecks = 0;
-        blobs.BeforeSizeCheck = async digest =>
-        {
-            if (++sizeChecks == 2)
-            {
-                await blobs.Inner.BeginRemoveAsync(digest); // between the mount's link and its check of the blob
-            }
-        };
+        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        _clock.Advance(PastGrace);
+        RegistryResult<Digest>? during = null;
 
-        var mounted = await registry.Uploads.MountAsync("other", layer.ToString(), "app");
+        // The collector stays inside its deletion for as long as the push waits for it, so the push gives up.
+        blobs.BeforeDelete = async digest => during = await PushAsync(registry, "other", "layer");
 
-        Assert.True(mounted.IsSuccess);
-        Assert.False(mounted.Value);
+        await registry.Collector.CollectAsync();
+        var again = await PushAsync(registry, "other", "layer");
+
+        Assert.Equal(RegistryErrorCode.BlobUploadInvalid, during!.Value.Error?.Code);
+        Assert.True(again.IsSuccess);
+        await AssertServedAsync(registry, "other", "layer");
     }
 
     [Fact]
-    public async Task AReupload_WhoseStoredCopyTheCollectorHidesJustBeforeTheLinkAndThenDeletes_KeepsTheUploadedCopy()
+    public async Task AReupload_StartedWhileTheCollectorDeletesTheBytes_WaitsForTheDeletion_AndKeepsItsCopy()
     {
-        var blobs = new InMemoryBlobStore(_clock);
-        var layer = MaintenanceRegistry.DigestOf("layer");
-        var armed = false;
-        IBlobRemoval? removal = null;
-        var metadata = new InterceptedMetadataStore(new InMemoryMetadataStore(_clock), async method =>
+        var (registry, blobs) = NewRegistry();
+        var layer = await registry.PushBlobAsync("app", "layer");
+        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        _clock.Advance(PastGrace);
+        Task<RegistryResult<Digest>>? push = null;
+        blobs.BeforeDelete = digest =>
         {
-            if (armed && method == nameof(IMetadataStore.LinkBlobAsync))
+            push = Task.Run(async () => await PushAsync(registry, "other", "layer"));
+            return ValueTask.CompletedTask;
+        };
+
+        await registry.Collector.CollectAsync();
+
+        Assert.True((await push!).IsSuccess);
+        await AssertServedAsync(registry, "other", "layer");
+    }
+
+    [Fact]
+    public async Task AManifestPut_WhileTheCollectorDeletesItsBytes_WaitsForTheDeletion_AndWritesThemBack()
+    {
+        var (registry, blobs) = NewRegistry();
+        await registry.PushImageAsync("app", "kept", "config", "layer", "other layer"); // keeps config and layer linked
+        var image = await registry.PushImageAsync("app", "v1", "config", "layer");
+        var bytes = (await registry.Manifests.GetAsync("app", "v1")).Value.Bytes.ToArray();
+        Assert.True(await registry.Metadata.DeleteManifestAsync("app", image));
+        await registry.Metadata.UnlinkBlobAsync("app", image);
+        _clock.Advance(PastGrace);
+        Task<RegistryResult<PushedManifest>>? put = null;
+        blobs.BeforeDelete = digest =>
+        {
+            if (digest == image)
             {
-                armed = false;
-                removal = await blobs.BeginRemoveAsync(layer); // the collector hides the stored copy right then
+                put = Task.Run(async () => await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, bytes));
             }
-        });
-        var registry = new MaintenanceRegistry(blobs, new InMemoryUploadStore(blobs, _clock), metadata, _clock);
-        await registry.PushBlobAsync("app", "layer");
-        armed = true;
 
-        var pushed = await registry.Uploads.PushAsync("other", layer.ToString(), PipeReader.Create(new MemoryStream(Encoding.UTF8.GetBytes("layer"))));
-        await removal!.CompleteAsync(); // and deletes it, as if its look at the links came before the push's link
+            return ValueTask.CompletedTask;
+        };
 
-        Assert.True(pushed.IsSuccess);
-        var content = await registry.BlobOperations.OpenAsync("other", layer.ToString());
-        await using (content.Value)
+        await registry.Collector.CollectAsync();
+
+        Assert.True((await put!).IsSuccess);
+        Assert.True((await registry.Manifests.GetAsync("app", "v1")).IsSuccess);
+        Assert.True((await registry.Verifier.VerifyAsync()).IsHealthy);
+    }
+
+    private static Task<RegistryResult<Digest>> PushAsync(MaintenanceRegistry registry, string repository, string content) =>
+        registry.Uploads.PushAsync(
+            repository, MaintenanceRegistry.DigestOf(content).ToString(), PipeReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(content)))).AsTask();
+
+    private static async Task AssertServedAsync(MaintenanceRegistry registry, string repository, string content)
+    {
+        var served = await registry.BlobOperations.OpenAsync(repository, MaintenanceRegistry.DigestOf(content).ToString());
+        Assert.True(served.IsSuccess, served.Error?.Message);
+        await using (served.Value)
         {
-            Assert.Equal("layer", Encoding.UTF8.GetString((await content.Value.ReadAllBytesAsync())!));
+            Assert.Equal(content, Encoding.UTF8.GetString((await served.Value.ReadAllBytesAsync())!));
         }
     }
 
-    private (MaintenanceRegistry Registry, HookedBlobStore Blobs) NewRegistry()
+    private (MaintenanceRegistry Registry, HookedBlobStore Blobs) NewRegistry(Action<RegistryOptions>? configure = null) =>
+        NewRegistry(new InMemoryMetadataStore(_clock), configure);
+
+    private (MaintenanceRegistry Registry, HookedBlobStore Blobs) NewRegistry(IMetadataStore metadata, Action<RegistryOptions>? configure = null)
     {
         var inner = new InMemoryBlobStore(_clock);
         var blobs = new HookedBlobStore(inner);
-        return (new MaintenanceRegistry(blobs, new InMemoryUploadStore(inner, _clock), new InMemoryMetadataStore(_clock), _clock), blobs);
+        return (new MaintenanceRegistry(blobs, new InMemoryUploadStore(inner, _clock), metadata, _clock, configure), blobs);
     }
 }

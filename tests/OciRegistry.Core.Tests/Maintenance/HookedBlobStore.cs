@@ -5,14 +5,14 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Core.Tests.Maintenance;
 
 /// <summary>
-/// An in-memory blob store that runs test code at the moments races happen: right after a blob is hidden for removal,
-/// and before a size check answers.
+/// An in-memory blob store that runs test code at the moments races happen: while the collector deletes a blob's
+/// bytes (its mark in the metadata store standing), and before a size check answers.
 /// </summary>
 internal sealed class HookedBlobStore(InMemoryBlobStore inner) : IBlobStore
 {
     public InMemoryBlobStore Inner => inner;
 
-    public Func<Digest, ValueTask>? AfterHide { get; set; }
+    public Func<Digest, ValueTask>? BeforeDelete { get; set; }
 
     public Func<Digest, ValueTask>? BeforeSizeCheck { get; set; }
 
@@ -30,18 +30,17 @@ internal sealed class HookedBlobStore(InMemoryBlobStore inner) : IBlobStore
 
     public ValueTask PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) => inner.PutAsync(digest, content, cancellationToken);
 
-    public ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default) => inner.DeleteAsync(digest, cancellationToken);
-
-    public async ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default)
     {
-        var removal = await inner.BeginRemoveAsync(digest, cancellationToken);
-        if (removal is not null && AfterHide is { } hook)
+        if (BeforeDelete is { } hook)
         {
             await hook(digest);
         }
 
-        return removal;
+        return await inner.DeleteAsync(digest, cancellationToken);
     }
+
+    public ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default) => inner.BeginRemoveAsync(digest, cancellationToken);
 
     public IAsyncEnumerable<BlobEntry> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
 }

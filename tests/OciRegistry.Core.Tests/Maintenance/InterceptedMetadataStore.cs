@@ -13,10 +13,40 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
     /// <summary>Every call yields the thread first.</summary>
     public static InterceptedMetadataStore Yielding(IMetadataStore inner) => new(inner, static async _ => await Task.Yield());
 
-    public async ValueTask LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(LinkBlobAsync));
-        await inner.LinkBlobAsync(repository, digest, cancellationToken);
+        return await inner.LinkBlobAsync(repository, digest, cancellationToken);
+    }
+
+    public async ValueTask<bool> TryAcquireCollectorLeaseAsync(string holder, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(TryAcquireCollectorLeaseAsync));
+        return await inner.TryAcquireCollectorLeaseAsync(holder, duration, cancellationToken);
+    }
+
+    public async ValueTask ReleaseCollectorLeaseAsync(string holder, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(ReleaseCollectorLeaseAsync));
+        await inner.ReleaseCollectorLeaseAsync(holder, cancellationToken);
+    }
+
+    public async ValueTask<bool> BeginBlobDeletionAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(BeginBlobDeletionAsync));
+        return await inner.BeginBlobDeletionAsync(digest, cancellationToken);
+    }
+
+    public async ValueTask EndBlobDeletionAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(EndBlobDeletionAsync));
+        await inner.EndBlobDeletionAsync(digest, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<Digest>> ListBlobDeletionsAsync(CancellationToken cancellationToken = default)
+    {
+        await before(nameof(ListBlobDeletionsAsync));
+        return await inner.ListBlobDeletionsAsync(cancellationToken);
     }
 
     public async ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default)

@@ -6,7 +6,8 @@ namespace OciRegistry.Core.Tests.Maintenance;
 
 /// <summary>
 /// A collection killed at any step leaves nothing a stored manifest needs removed: the kill is a fault injected through
-/// the metadata store the collector uses, at an exact call, not a timing.
+/// the metadata store the collector uses, at an exact call and every call after it (a killed process makes no more),
+/// not a timing. The dead collector's lease runs out, and the next collection runs.
 /// </summary>
 public sealed class InterruptedCollectionTests
 {
@@ -14,7 +15,7 @@ public sealed class InterruptedCollectionTests
     private readonly ManualClock _clock = new();
 
     /// <summary>Every call the collector makes to the metadata store in this scenario, and one past its end.</summary>
-    public static TheoryData<int> Steps => [.. Enumerable.Range(1, 9)];
+    public static TheoryData<int> Steps => [.. Enumerable.Range(1, 12)];
 
     [Theory]
     [MemberData(nameof(Steps))]
@@ -38,7 +39,7 @@ public sealed class InterruptedCollectionTests
                 await pusher.PushImageAsync("app", "v1", "config", "layer");
             }
 
-            if (++calls == killAtCall)
+            if (++calls >= killAtCall)
             {
                 throw new OperationCanceledException("killed");
             }
@@ -50,7 +51,7 @@ public sealed class InterruptedCollectionTests
         }
         catch (OperationCanceledException)
         {
-            // killed at that call
+            // killed at that call (its release of the lease, in a finally, is killed too)
         }
 
         if (!pushed)
@@ -58,6 +59,7 @@ public sealed class InterruptedCollectionTests
             await pusher.PushImageAsync("app", "v1", "config", "layer"); // the collection died before the push came
         }
 
+        _clock.Advance(pusher.GcOptions.LeaseDuration); // the dead collector's lease runs out
         await pusher.Collector.CollectAsync(); // the next, complete collection
 
         Assert.True((await pusher.Manifests.GetAsync("app", "v1")).IsSuccess);

@@ -5,7 +5,7 @@ using OciRegistry.Core.Tests.Maintenance;
 namespace OciRegistry.Storage.Tests.Contracts;
 
 /// <summary>What every <see cref="IMetadataStore"/> must do; each backend runs it through a subclass.</summary>
-public abstract class MetadataStoreContract
+public abstract partial class MetadataStoreContract
 {
     private const string Repository = "library/alpine";
     private const string ImageManifest = "application/vnd.oci.image.manifest.v1+json";
@@ -24,7 +24,10 @@ public abstract class MetadataStoreContract
 
     private IMetadataStore Store => _store.Value;
 
-    /// <summary>A new, empty store stamping times from <paramref name="time"/>.</summary>
+    /// <summary>
+    /// A store stamping times from <paramref name="time"/>, empty at the test's first call; each further call in the same test
+    /// opens another instance over the same data (another process or registry instance sharing it).
+    /// </summary>
     protected abstract IMetadataStore CreateStore(TimeProvider time);
 
     [Fact]

@@ -20,5 +20,8 @@ public sealed class InMemoryUploadStoreTests : UploadStoreContract
 
 public sealed class InMemoryMetadataStoreTests : MetadataStoreContract
 {
-    protected override IMetadataStore CreateStore(TimeProvider time) => new InMemoryMetadataStore(time);
+    private InMemoryMetadataStore? _store;
+
+    // In one process, "another instance over the same data" is the same object.
+    protected override IMetadataStore CreateStore(TimeProvider time) => _store ??= new InMemoryMetadataStore(time);
 }
