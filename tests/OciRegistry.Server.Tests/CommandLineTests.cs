@@ -1,3 +1,5 @@
+using OciRegistry.Storage.Sqlite;
+
 namespace OciRegistry.Server.Tests;
 
 /// <summary>
@@ -78,6 +80,23 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, applied.ExitCode);
         Assert.Contains("Freed 321 bytes", applied.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(blob));
+    }
+
+    [Fact]
+    public async Task GcApply_WhileAnotherCollectionHoldsTheLease_SaysSo_WithExitCode3_AndDeletesNothing()
+    {
+        var blob = await _folder.PushOrphanBlobAsync();
+        using (var metadata = new SqliteMetadataStore(Path.Combine(_folder.Storage, "metadata.db")))
+        {
+            Assert.True(await metadata.TryAcquireCollectorLeaseAsync("another instance", TimeSpan.FromHours(1)));
+        }
+
+        var run = await ServerProcess.RunAsync(
+            _folder.Path, null, "gc", "--apply", "--OciRegistry:Storage:RootPath", _folder.Storage, "--OciRegistry:Gc:GracePeriod", "00:00:00");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("Another garbage collection is running", run.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(blob));
     }
 
     [Theory]
