@@ -65,7 +65,7 @@ internal sealed class MaintenanceRuns(GarbageCollector collector, IntegrityVerif
     {
         try
         {
-            var report = await verifier.VerifyAsync(quarantine: false, lifetime.ApplicationStopping).ConfigureAwait(false);
+            var report = await verifier.VerifyAsync(quarantine: false, cancellationToken: lifetime.ApplicationStopping).ConfigureAwait(false);
             LastVerify = (report, time.GetUtcNow());
             VerifyFailure = null;
         }

@@ -11,7 +11,9 @@ namespace OciRegistry.Core.Maintenance;
 /// Re-hashes every stored blob and checks what clients rely on: every tag resolves to a manifest, every manifest's own
 /// bytes, config, layers (stored and linked to its repository) and child manifests exist, every linked blob is stored.
 /// With quarantine on, a blob whose bytes do not match its digest is deleted, so it is served as unknown (and can be
-/// pushed again) instead of as wrong bytes.
+/// pushed again) instead of as wrong bytes. With repair on, what can be put back is: a referenced blob whose bytes are
+/// stored and intact is linked again; a missing manifest (a tag's target, an index's child) whose bytes are stored,
+/// with everything they reference, is stored again; a tag whose manifest cannot be restored is removed.
 /// </summary>
 /// <remarks>Blobs stream through a pooled 1 MiB buffer: memory stays flat whatever the blob sizes.</remarks>
 public sealed partial class IntegrityVerifier
@@ -30,10 +32,13 @@ public sealed partial class IntegrityVerifier
         _logger = logger ?? NullLogger<IntegrityVerifier>.Instance;
     }
 
-    /// <summary>Verifies every blob and every manifest's references; with <paramref name="quarantine"/>, deletes corrupt blobs.</summary>
-    public async Task<IntegrityReport> VerifyAsync(bool quarantine = false, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Verifies every blob and every manifest's references; with <paramref name="quarantine"/>, deletes corrupt blobs;
+    /// with <paramref name="repair"/>, puts back what can be put back.
+    /// </summary>
+    public async Task<IntegrityReport> VerifyAsync(bool quarantine = false, bool repair = false, CancellationToken cancellationToken = default)
     {
-        var report = new IntegrityReport(quarantine);
+        var report = new IntegrityReport(quarantine, repair);
         var entries = new List<BlobEntry>();
         await foreach (var entry in _blobs.ListAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -57,14 +62,16 @@ public sealed partial class IntegrityVerifier
             }
         }
 
-        await CheckReferencesAsync(report, [.. report.Corrupt.Where(c => c.Quarantined).Select(c => c.Digest)], cancellationToken).ConfigureAwait(false);
-        Log.Finished(_logger, report.BlobsChecked, report.BytesChecked, report.Corrupt.Count, report.Missing.Count);
+        await CheckReferencesAsync(report, [.. report.Corrupt.Select(c => c.Digest)], cancellationToken).ConfigureAwait(false);
+        Log.Finished(_logger, report.BlobsChecked, report.BytesChecked, report.Corrupt.Count, report.Missing.Count, report.Missing.Count(m => m.Repair != RepairOutcome.None));
         return report;
     }
 
-    private async Task CheckReferencesAsync(IntegrityReport report, HashSet<Digest> quarantined, CancellationToken cancellationToken)
+    // Corrupt blobs (quarantined or not) are never relinked nor restored from.
+    private async Task CheckReferencesAsync(IntegrityReport report, HashSet<Digest> corrupt, CancellationToken cancellationToken)
     {
         var reader = new ManifestReferenceReader(_blobs, _options.Value.MaxManifestBytes);
+        var repairs = report.Repair ? new Repairs(_blobs, _metadata, _options, corrupt) : null;
         string? after = null;
         while (true)
         {
@@ -73,10 +80,10 @@ public sealed partial class IntegrityVerifier
             {
                 foreach (var record in await _metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false))
                 {
-                    await CheckManifestAsync(repository, record, reader, report, cancellationToken).ConfigureAwait(false);
+                    await CheckManifestAsync(repository, record, reader, report, repairs, cancellationToken).ConfigureAwait(false);
                 }
 
-                await CheckTagsAndLinksAsync(repository, report, quarantined, cancellationToken).ConfigureAwait(false);
+                await CheckTagsAndLinksAsync(repository, report, repairs, cancellationToken).ConfigureAwait(false);
             }
 
             if (repositories.Count < 1000)
@@ -90,14 +97,16 @@ public sealed partial class IntegrityVerifier
 
     // Every tag resolves to a stored manifest, every linked blob is stored. A link to a blob this run quarantined is
     // reported, then goes with the blob, so the repository asks clients for it again instead of pointing at nothing.
-    private async Task CheckTagsAndLinksAsync(string repository, IntegrityReport report, HashSet<Digest> quarantined, CancellationToken cancellationToken)
+    private async Task CheckTagsAndLinksAsync(string repository, IntegrityReport report, Repairs? repairs, CancellationToken cancellationToken)
     {
+        var quarantined = report.Corrupt.Where(c => c.Quarantined).Select(c => c.Digest).ToHashSet();
         foreach (var tag in await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false))
         {
             if (await _metadata.GetManifestAsync(repository, tag.Digest, cancellationToken).ConfigureAwait(false) is null)
             {
                 Log.Missing(_logger, repository, tag.Digest, tag.Digest);
-                report.Missing.Add(new MissingReference(repository, tag.Digest, tag.Digest));
+                var repair = repairs is null ? RepairOutcome.None : await repairs.RestoreOrRemoveTagAsync(repository, tag, cancellationToken).ConfigureAwait(false);
+                report.Missing.Add(new MissingReference(repository, tag.Digest, tag.Digest) { Tag = tag.Name, Repair = repair });
             }
         }
 
@@ -117,7 +126,7 @@ public sealed partial class IntegrityVerifier
         }
     }
 
-    private async Task CheckManifestAsync(string repository, ManifestRecord record, ManifestReferenceReader reader, IntegrityReport report, CancellationToken cancellationToken)
+    private async Task CheckManifestAsync(string repository, ManifestRecord record, ManifestReferenceReader reader, IntegrityReport report, Repairs? repairs, CancellationToken cancellationToken)
     {
         var references = await _blobs.GetSizeAsync(record.Digest, cancellationToken).ConfigureAwait(false) is null
             ? null
@@ -130,10 +139,14 @@ public sealed partial class IntegrityVerifier
 
         foreach (var blob in references.Blobs)
         {
-            if (await _blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) is null
-                || !await _metadata.IsBlobLinkedAsync(repository, blob, cancellationToken).ConfigureAwait(false))
+            if (await _blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) is null)
             {
                 Report(new MissingReference(repository, record.Digest, blob));
+            }
+            else if (!await _metadata.IsBlobLinkedAsync(repository, blob, cancellationToken).ConfigureAwait(false))
+            {
+                var repair = repairs is null ? RepairOutcome.None : await repairs.RelinkAsync(repository, blob, cancellationToken).ConfigureAwait(false);
+                Report(new MissingReference(repository, record.Digest, blob) { Repair = repair });
             }
         }
 
@@ -141,7 +154,8 @@ public sealed partial class IntegrityVerifier
         {
             if (await _metadata.GetManifestAsync(repository, child, cancellationToken).ConfigureAwait(false) is null)
             {
-                Report(new MissingReference(repository, record.Digest, child));
+                var repair = repairs is null ? RepairOutcome.None : await repairs.RestoreManifestAsync(repository, child, tag: null, cancellationToken).ConfigureAwait(false);
+                Report(new MissingReference(repository, record.Digest, child) { Repair = repair });
             }
         }
 
@@ -176,7 +190,7 @@ public sealed partial class IntegrityVerifier
         [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Manifest {Manifest} in {Repository} references {Missing}, which the registry cannot serve")]
         public static partial void Missing(ILogger logger, string repository, Digest manifest, Digest missing);
 
-        [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Verification finished: {Blobs} blobs, {Bytes} bytes, {Corrupt} corrupt, {Missing} missing references")]
-        public static partial void Finished(ILogger logger, int blobs, long bytes, int corrupt, int missing);
+        [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Verification finished: {Blobs} blobs, {Bytes} bytes, {Corrupt} corrupt, {Missing} missing references, {Repaired} repaired")]
+        public static partial void Finished(ILogger logger, int blobs, long bytes, int corrupt, int missing, int repaired);
     }
 }

@@ -4,8 +4,9 @@ using OciRegistry.Core.Maintenance;
 namespace OciRegistry.Server.Commands;
 
 /// <summary>
-/// <c>oci-registry verify [--quarantine]</c>: re-hashes every blob and checks every manifest's references. Exits
-/// <see cref="ExitCodes.Failure"/> when anything is corrupt or missing; refuses a storage path that does not exist.
+/// <c>oci-registry verify [--quarantine] [--repair]</c>: re-hashes every blob and checks every tag, manifest reference and
+/// link; <c>--repair</c> puts back what can be put back. Exits <see cref="ExitCodes.Failure"/> when anything is corrupt,
+/// or missing and not repaired; refuses a storage path that does not exist.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -17,18 +18,24 @@ internal static class VerifyCommand
         };
         var verify = new Command(
             "verify",
-            "Re-hash every blob and check every manifest's references; exit code 1 when anything is corrupt or missing." +
+            "Re-hash every blob and check every tag, manifest reference and link; exit code 1 when anything is corrupt, or missing and not repaired." +
             Environment.NewLine + ConfigurationArguments.HelpText)
         {
             TreatUnmatchedTokensAsErrors = false,
         };
+        var repair = new Option<bool>("--repair")
+        {
+            Description = "Put back what can be: link again a referenced blob whose intact bytes are stored, store again a missing manifest " +
+                "whose bytes are stored, remove a tag whose manifest cannot be restored. What cannot be repaired is reported.",
+        };
         verify.Add(quarantine);
+        verify.Add(repair);
         verify.SetAction((parsed, cancellationToken) =>
-            RunAsync(ConfigurationArguments.Of(parsed), parsed.GetValue(quarantine), parsed.InvocationConfiguration, cancellationToken));
+            RunAsync(ConfigurationArguments.Of(parsed), parsed.GetValue(quarantine), parsed.GetValue(repair), parsed.InvocationConfiguration, cancellationToken));
         return verify;
     }
 
-    private static async Task<int> RunAsync(string[] settings, bool quarantine, InvocationConfiguration console, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] settings, bool quarantine, bool repair, InvocationConfiguration console, CancellationToken cancellationToken)
     {
         if (!RegistryHost.TryBuild(settings, RegistryHost.Purpose.Maintain, console.Error, out var app))
         {
@@ -37,7 +44,7 @@ internal static class VerifyCommand
 
         await using (app.ConfigureAwait(false))
         {
-            var report = await app.Services.GetRequiredService<IntegrityVerifier>().VerifyAsync(quarantine, cancellationToken).ConfigureAwait(false);
+            var report = await app.Services.GetRequiredService<IntegrityVerifier>().VerifyAsync(quarantine, repair, cancellationToken).ConfigureAwait(false);
             await WriteAsync(report, console.Output).ConfigureAwait(false);
             return report.IsHealthy ? ExitCodes.Success : ExitCodes.Failure;
         }
@@ -53,10 +60,21 @@ internal static class VerifyCommand
 
         foreach (var missing in report.MissingReferences)
         {
-            await output.WriteLineAsync($"missing {missing.Missing} referenced by {missing.Repository}@{missing.Manifest}").ConfigureAwait(false);
+            var what = missing.Tag is { } tag
+                ? $"missing manifest {missing.Missing} of tag {missing.Repository}:{tag}"
+                : $"missing {missing.Missing} referenced by {missing.Repository}@{missing.Manifest}";
+            var done = missing.Repair switch
+            {
+                RepairOutcome.Relinked => " (repaired: linked again)",
+                RepairOutcome.RestoredManifest => " (repaired: manifest stored again)",
+                RepairOutcome.RemovedTag => " (repaired: tag removed, its manifest cannot be restored)",
+                _ => report.Repair ? " (cannot be repaired)" : "",
+            };
+            await output.WriteLineAsync(what + done).ConfigureAwait(false);
         }
 
         await output.WriteLineAsync(
-            $"Checked {report.BlobsChecked} blobs ({report.BytesChecked} bytes): {report.CorruptBlobs.Count} corrupt, {report.MissingReferences.Count} missing references.").ConfigureAwait(false);
+            $"Checked {report.BlobsChecked} blobs ({report.BytesChecked} bytes): {report.CorruptBlobs.Count} corrupt, {report.MissingReferences.Count} missing references" +
+            (report.Repair ? $", {report.MissingReferences.Count(m => m.Repair != RepairOutcome.None)} repaired." : ".")).ConfigureAwait(false);
     }
 }
