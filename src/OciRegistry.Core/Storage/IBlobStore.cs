@@ -30,7 +30,7 @@ public interface IBlobStore
     /// <summary>
     /// Takes the blob out of sight without destroying it yet: <see cref="GetSizeAsync"/>, <see cref="OpenAsync"/> and
     /// <see cref="ListAsync"/> no longer see it (readers that opened it before keep reading), and the returned removal
-    /// completes or undoes the deletion. Garbage collection hides blobs, then checks that no push linked one meanwhile.
+    /// completes or undoes the deletion.
     /// Null when the store does not have the blob.
     /// </summary>
     ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default);
