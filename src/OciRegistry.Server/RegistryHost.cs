@@ -6,6 +6,7 @@ using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
 using OciRegistry.Server.Listening;
 using OciRegistry.Server.Startup;
+using OciRegistry.Server.Telemetry;
 
 namespace OciRegistry.Server;
 
@@ -87,6 +88,8 @@ internal static class RegistryHost
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
         builder.Services.AddLargeTransportBuffers();
+        var telemetry = TelemetrySettings.Read(builder.Configuration, problems: []); // its problems were reported above
+        builder.Services.AddConfiguredTelemetry(telemetry);
         var ui = section.GetSection("Ui");
         if (RegistryUi.IsEnabled(ui))
         {
@@ -99,6 +102,7 @@ internal static class RegistryHost
         // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage.
         app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz");
+        app.MapConfiguredTelemetry(telemetry);
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
         if (RegistryUi.IsEnabled(ui))

@@ -1,3 +1,4 @@
+using OciRegistry.Core.Observability;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Storage;
 using OciRegistry.Core.Upstream;
@@ -54,6 +55,12 @@ public sealed class BlobOperations
 
     /// <summary>Opens the blob for (ranged) reading; BLOB_UNKNOWN when it is not in the repository. The caller disposes it.</summary>
     public async ValueTask<RegistryResult<IBlobContent>> OpenAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobPull, repository, digest);
+        return RegistryActivitySource.Finish(activity, await OpenCoreAsync(repository, digest, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<IBlobContent>> OpenCoreAsync(string repository, string digest, CancellationToken cancellationToken)
     {
         if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
         {

@@ -1,5 +1,6 @@
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Server.Listening;
+using OciRegistry.Server.Telemetry;
 
 namespace OciRegistry.Server.Startup;
 
@@ -15,6 +16,7 @@ internal static class ConfigurationProblems
         var problems = new List<string>();
         CheckAuthentication(configuration.GetSection("OciRegistry:Auth"), problems);
         CheckCertificate(configuration, problems);
+        TelemetrySettings.Read(configuration, problems);
         return problems;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
+using OciRegistry.Server.Telemetry;
 
 namespace OciRegistry.Server.Startup;
 
@@ -32,6 +33,11 @@ internal static partial class StartupSummary
             registry.MaxManifestBytes,
             registry.MaxUploadSessions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited",
             registry.DeletesEnabled);
+        var telemetry = TelemetrySettings.Read(configuration, problems: []);
+        Messages.Telemetry(
+            logger,
+            telemetry.OtlpEndpoint is { } otlp ? $"OTLP to {otlp} ({telemetry.OtlpProtocol})" : "no OTLP export",
+            telemetry.Prometheus ? $"Prometheus at {TelemetrySettings.PrometheusPath}" : "no Prometheus endpoint");
         if (gc.Interval is { } interval)
         {
             Messages.Collection(logger, interval, gc.GracePeriod);
@@ -67,6 +73,9 @@ internal static partial class StartupSummary
 
         [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Garbage collection: every {Interval}, grace period {GracePeriod}")]
         public static partial void Collection(ILogger logger, TimeSpan interval, TimeSpan gracePeriod);
+
+        [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Telemetry: {Otlp}, {Prometheus}")]
+        public static partial void Telemetry(ILogger logger, string otlp, string prometheus);
 
         [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Garbage collection: not scheduled (set OciRegistry:Gc:Interval, or run 'oci-registry gc --apply')")]
         public static partial void NoCollection(ILogger logger);
