@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Storage;
+using OciRegistry.Mirror.Blobs;
 using OciRegistry.Mirror.Eviction;
 using OciRegistry.Mirror.Tests.Support;
 using OciRegistry.Testing;
@@ -128,7 +129,7 @@ public sealed class EvictionTests
     private static async Task<bool> IsCachedAsync(MirrorSetup setup, string repository, SeededImage image) =>
         await setup.Mirror.Services.GetRequiredService<IMetadataStore>().GetManifestAsync(repository, image.ManifestDigest) is not null;
 
-    // A client's pull: the manifest by tag, then its config and layers.
+    // A client's pull: the manifest by tag, then its config and layers; returns once the mirror has stored them.
     private static async Task PullAsync(InProcessRegistry mirror, string repository, SeededImage image)
     {
         using var manifest = await mirror.Client.GetAsync($"/v2/{repository}/manifests/1.0");
@@ -136,6 +137,7 @@ public sealed class EvictionTests
         foreach (var blob in image.LayerDigests.Append(image.ConfigDigest))
         {
             Assert.Equal(blob, DigestHasher.Compute(await mirror.Client.GetByteArrayAsync($"/v2/{repository}/blobs/{blob}")));
+            await mirror.Services.GetRequiredService<BlobFills>().CompletionOf(blob);
         }
     }
 
