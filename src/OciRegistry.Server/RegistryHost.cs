@@ -23,6 +23,9 @@ internal static class RegistryHost
 
         /// <summary>A maintenance command over existing storage: the storage must exist; auth and listening do not matter.</summary>
         Maintain,
+
+        /// <summary>Migrating the PostgreSQL metadata database: only its connection string matters.</summary>
+        Migrate,
     }
 
     /// <summary>
@@ -60,9 +63,12 @@ internal static class RegistryHost
         // a stack trace at Error level, so only its critical messages are shown.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         ConsoleLogFormat.Apply(builder);
-        var problems = purpose == Purpose.Serve
-            ? ConfigurationProblems.ForServing(builder.Configuration)
-            : ConfigurationProblems.ForMaintenance(builder.Configuration);
+        var problems = purpose switch
+        {
+            Purpose.Serve => ConfigurationProblems.ForServing(builder.Configuration),
+            Purpose.Maintain => ConfigurationProblems.ForMaintenance(builder.Configuration),
+            _ => ConfigurationProblems.ForMigration(builder.Configuration),
+        };
         if (problems.Count > 0)
         {
             throw new ConfigurationProblemsException(problems);
@@ -80,9 +86,15 @@ internal static class RegistryHost
             TlsConnectionGuard.AddTo(kestrel);
         });
         var section = builder.Configuration.GetSection("OciRegistry");
-        builder.Services
+        var registry = builder.Services
             .AddOciRegistry(options => section.Bind(options))
-            .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration))
+            .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration));
+        if (MetadataSettings.UsesPostgreSql(builder.Configuration))
+        {
+            registry.AddPostgreSqlMetadata(options => builder.Configuration.GetSection(MetadataSettings.SectionKey).Bind(options));
+        }
+
+        registry
             .AddConfiguredAuthentication(section.GetSection("Auth"))
             .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));

@@ -11,7 +11,7 @@ namespace OciRegistry.Server.Startup;
 
 /// <summary>
 /// What a started server logs once, so an operator sees at a glance what runs: version, listen addresses, storage,
-/// auth mode with its users and rules, limits and the collection schedule.
+/// metadata store, auth mode with its users and rules, limits, telemetry and the collection schedule.
 /// </summary>
 internal static partial class StartupSummary
 {
@@ -26,6 +26,7 @@ internal static partial class StartupSummary
 
         Messages.Started(logger, Version, string.Join(", ", addresses));
         Messages.Storage(logger, Path.GetFullPath(StorageSettings.RootPath(configuration)));
+        Messages.Metadata(logger, MetadataSettings.Describe(configuration));
         Messages.Auth(logger, AuthSettings.ModeOf(auth), UserCount(auth), AuthSettings.AccessRuleCount(auth));
         Messages.Limits(
             logger,
@@ -64,6 +65,9 @@ internal static partial class StartupSummary
 
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Storage: file system at {RootPath}")]
         public static partial void Storage(ILogger logger, string rootPath);
+
+        [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Metadata: {Store}")]
+        public static partial void Metadata(ILogger logger, string store);
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Auth: {Mode}, {Users} users, {Rules} access rules")]
         public static partial void Auth(ILogger logger, string mode, int users, int rules);
