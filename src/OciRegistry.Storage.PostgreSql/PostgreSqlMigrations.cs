@@ -61,7 +61,24 @@ internal static class PostgreSqlMigrations
         CREATE INDEX tags_by_digest ON tags (repository, digest);
         """,
 
-        // 2: the collection state: the one collector lease, and the blobs whose bytes a collector is deleting.
+        // The pull-through cache's records: last pull per manifest (eviction) and last upstream check per tag.
+        """
+        CREATE TABLE upstream_pulls (
+            repository text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL,
+            pulled_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, digest)
+        );
+
+        CREATE TABLE upstream_tag_checks (
+            repository text COLLATE "C" NOT NULL,
+            tag text COLLATE "C" NOT NULL,
+            checked_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, tag)
+        );
+        """,
+
+        // The collection state: the one collector lease, and the blobs whose bytes a collector is deleting.
         """
         CREATE TABLE collector_lease (
             id integer PRIMARY KEY CHECK (id = 1),
