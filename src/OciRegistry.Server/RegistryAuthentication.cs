@@ -42,7 +42,8 @@ internal static class RegistryAuthentication
         }
     }
 
-    private static void BindUsers(IConfigurationSection auth, RegistryUsersOptions options)
+    /// <summary>The htpasswd file and access rules of basic mode and of the built-in token server, from <c>OciRegistry:Auth</c>.</summary>
+    public static void BindUsers(IConfigurationSection auth, RegistryUsersOptions options)
     {
         options.HtpasswdPath ??= AuthSettings.HtpasswdPath(auth);
         auth.GetSection("Access").Bind(options.Access);

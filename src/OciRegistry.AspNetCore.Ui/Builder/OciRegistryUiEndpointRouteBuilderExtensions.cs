@@ -29,14 +29,14 @@ public static class OciRegistryUiEndpointRouteBuilderExtensions
         var ui = endpoints.ServiceProvider.GetService<UiEndpoints>()
             ?? throw new InvalidOperationException("Call services.AddOciRegistryUi() before app.MapOciRegistryUi().");
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<OciRegistryUiOptions>>();
-        var authorizer = endpoints.ServiceProvider.GetRequiredService<IRegistryAuthorizer>();
+        var access = endpoints.ServiceProvider.GetRequiredService<UiAccess>();
         var group = endpoints.MapGroup(prefix);
         group.WithMetadata(new UiRoutes.UiPrefix(prefix));
         group.AddEndpointFilter(async (invocation, next) =>
         {
             var context = invocation.HttpContext;
             await AuthenticateAsync(context, options.Value.AuthenticationScheme).ConfigureAwait(false);
-            await IdentifyAsync(context, authorizer).ConfigureAwait(false);
+            await IdentifyAsync(context, access).ConfigureAwait(false);
             AddSecurityHeaders(context.Response.Headers);
             return await next(invocation).ConfigureAwait(false);
         });
@@ -68,10 +68,10 @@ public static class OciRegistryUiEndpointRouteBuilderExtensions
     // antiforgery tokens, which are bound to the user. Without settling it first, a form rendered after authorization
     // carried a token for the user while its POST was validated before authorization, as anonymous, and was refused
     // as expired. The answer is ignored here; every page and action still authorizes what it does.
-    private static async Task IdentifyAsync(HttpContext context, IRegistryAuthorizer authorizer)
+    private static async Task IdentifyAsync(HttpContext context, UiAccess access)
     {
         var retryAfter = context.Response.Headers.RetryAfter;
-        await authorizer.AuthorizeAsync(context, RegistryResource.Catalog).ConfigureAwait(false);
+        await access.AuthorizeAsync(context, RegistryResource.Catalog).ConfigureAwait(false);
         context.Response.Headers.RetryAfter = retryAfter;
     }
 

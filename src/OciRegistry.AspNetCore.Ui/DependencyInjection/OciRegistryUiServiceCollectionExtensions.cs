@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using OciRegistry.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OciRegistry.AspNetCore.Ui;
@@ -11,7 +12,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the registry's web interface with a host that already called <c>AddOciRegistry()</c>.</summary>
 public static class OciRegistryUiServiceCollectionExtensions
 {
-    /// <summary>The cookie scheme <see cref="AddOciRegistryUiLogin"/> signs users in to.</summary>
+    /// <summary>The cookie scheme <c>AddOciRegistryUiLogin</c> signs users in to.</summary>
     public const string LoginScheme = "OciRegistryUi";
 
     /// <summary>
@@ -31,7 +32,8 @@ public static class OciRegistryUiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OciRegistryUiOptions>, UiOptionsValidator>());
         services.AddRazorComponents();
         services.AddAntiforgery();
-        services.TryAddSingleton<UiAccess>();
+        services.TryAddSingleton(provider => new UiAccess(
+            provider.GetKeyedService<IRegistryAuthorizer>(UiAccess.AuthorizerKey) ?? provider.GetRequiredService<IRegistryAuthorizer>()));
         services.TryAddSingleton<RepositoryBrowser>();
         services.TryAddSingleton<ImageInspector>();
         services.TryAddSingleton<DeletePreviewer>();
@@ -50,6 +52,27 @@ public static class OciRegistryUiServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(checkPassword);
+        return services.AddLoginForm(checkPassword);
+    }
+
+    /// <summary>
+    /// Adds a login form for a registry whose API honours only bearer tokens (Docker token authentication), which a
+    /// browser does not carry: <paramref name="users"/> checks the form's password and authorizes the signed-in user
+    /// for the pages, by the same access list the token server grants from (its <c>htpasswd</c> and <c>Access</c>
+    /// rules). The registry API keeps its own authorizer.
+    /// </summary>
+    public static IServiceCollection AddOciRegistryUiLogin(this IServiceCollection services, Func<IServiceProvider, BasicRegistryAuthorizer> users)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(users);
+        services.AddKeyedSingleton(UiAccess.AuthorizerKey, (provider, _) => users(provider));
+        services.AddKeyedSingleton<IRegistryAuthorizer>(UiAccess.AuthorizerKey, (provider, key) => provider.GetRequiredKeyedService<BasicRegistryAuthorizer>(key));
+        return services.AddLoginForm((context, user, password) => ValueTask.FromResult(
+            context.RequestServices.GetRequiredKeyedService<BasicRegistryAuthorizer>(UiAccess.AuthorizerKey).CheckPassword(user, password)));
+    }
+
+    private static IServiceCollection AddLoginForm(this IServiceCollection services, Func<HttpContext, string, string, ValueTask<bool>> checkPassword)
+    {
         services.AddAuthentication().AddCookie(LoginScheme, cookie =>
         {
             cookie.Cookie.Name = "oci-registry-ui";

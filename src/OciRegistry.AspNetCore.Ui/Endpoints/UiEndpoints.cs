@@ -23,7 +23,6 @@ namespace OciRegistry.AspNetCore.Ui.Endpoints;
 internal sealed class UiEndpoints(
     UiAccess access,
     UiPages pages,
-    IRegistryAuthorizer authorizer,
     RepositoryBrowser browser,
     ImageInspector inspector,
     DeletePreviewer previewer,
@@ -325,7 +324,7 @@ internal sealed class UiEndpoints(
             return Results.Redirect(frame.Url("/login", ("returnUrl", context.Request.PathBase + context.Request.Path + context.Request.QueryString)));
         }
 
-        await authorizer.ChallengeAsync(context, resource).ConfigureAwait(false);
+        await access.ChallengeAsync(context, resource).ConfigureAwait(false);
         if (context.Response.HasStarted || context.Response.StatusCode is >= 300 and < 400)
         {
             return Results.Empty;
