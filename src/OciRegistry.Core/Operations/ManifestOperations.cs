@@ -140,6 +140,11 @@ public sealed class ManifestOperations
 
         if (record is not null)
         {
+            if (upstream is not null)
+            {
+                await upstream.RecordPullAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false);
+            }
+
             return record;
         }
 
@@ -226,6 +231,11 @@ public sealed class ManifestOperations
         if (Check.NameAndDigest(repository, digest, out var subject) is { } error)
         {
             return error;
+        }
+
+        if (_upstream is not null && _upstream.Covers(repository))
+        {
+            await _upstream.RefreshReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false);
         }
 
         var records = await _metadata.ListReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false);
