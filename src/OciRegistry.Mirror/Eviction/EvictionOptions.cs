@@ -41,9 +41,10 @@ public sealed class EvictionOptions
             yield return "Mirror:Eviction:MaxBytes must not be negative.";
         }
 
-        if (Interval <= TimeSpan.Zero)
+        // A timer's longest period (2^32 - 2 ms, about 49 days).
+        if (Interval <= TimeSpan.Zero || Interval.TotalMilliseconds > uint.MaxValue - 1)
         {
-            yield return "Mirror:Eviction:Interval must be positive.";
+            yield return "Mirror:Eviction:Interval must be positive and at most 49 days.";
         }
     }
 }

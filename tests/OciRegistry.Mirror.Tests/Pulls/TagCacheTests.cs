@@ -91,6 +91,26 @@ public sealed class TagCacheTests
     }
 
     [Fact]
+    public async Task RateLimitingUpstream_CachedTagsAreServed_UncachedOnesGet429()
+    {
+        await using var setup = await MirrorSetup.StartAsync(m => m.TagCheckInterval = TimeSpan.Zero);
+        var image = await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
+        await setup.Upstream.Seeder.PushImageAsync("team/app", "2.0", ["another layer"u8.ToArray()]);
+        using (await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0"))
+        {
+        }
+
+        setup.Probe.RateLimited = true;
+        using var cached = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+        using var uncached = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/2.0");
+
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal(image.ManifestDigest, DigestHasher.Compute(await cached.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(HttpStatusCode.TooManyRequests, uncached.StatusCode);
+        Assert.Contains("TOOMANYREQUESTS", await uncached.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UpstreamStopped_TagsBeyondTheStalenessLimit_AreRefused()
     {
         var setup = await MirrorSetup.StartAsync(m => (m.TagCheckInterval, m.MaxStaleness) = (TimeSpan.Zero, TimeSpan.Zero));

@@ -6,8 +6,8 @@ namespace OciRegistry.Mirror.Tests.Support;
 
 /// <summary>
 /// Middleware in front of an upstream registry: counts requests by method and path, can hold back the body of one
-/// blob after its first bytes until the test opens a gate, can corrupt one blob's bytes on the way out, and can refuse
-/// the referrers API.
+/// blob after its first bytes until the test opens a gate, can corrupt one blob's bytes on the way out, can refuse
+/// the referrers API, and can rate-limit everything.
 /// </summary>
 internal sealed class UpstreamProbe
 {
@@ -26,6 +26,9 @@ internal sealed class UpstreamProbe
     /// <summary>Answer 404 to the referrers API, as registries without it (Distribution 2.8) do.</summary>
     public bool RefuseReferrersApi { get; set; }
 
+    /// <summary>Answer every request with 429, as a rate-limiting registry (Docker Hub) does.</summary>
+    public bool RateLimited { get; set; }
+
     public int Count(string method, string pathSuffix) =>
         _counts.Where(p => p.Key.StartsWith(method + " ", StringComparison.Ordinal) && p.Key.EndsWith(pathSuffix, StringComparison.Ordinal)).Sum(p => p.Value);
 
@@ -37,6 +40,12 @@ internal sealed class UpstreamProbe
         if (RefuseReferrersApi && path.Contains("/referrers/", StringComparison.Ordinal))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (RateLimited)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
         }
 
