@@ -80,6 +80,11 @@ version="${version%.nupkg}"
 for package in "$packages"/*.nupkg; do
   listing="$(unzip -l "$package")"
   grep -q ' README.md$' <<<"$listing" || fail "$(basename "$package") has no README.md"
+  id="$(basename "$package" ".$version.nupkg")"
+  [[ "$(unzip -p "$package" README.md | head -n1)" == "# $id" ]] || fail "$(basename "$package") does not have its own README.md (first line '# $id')"
+  grep -q ' icon.png$' <<<"$listing" || fail "$(basename "$package") has no icon.png"
+  unzip -p "$package" '*.nuspec' | grep -qE '<repository type="git" url="[^"]+"[^>]* commit="[0-9a-f]{40}"' \
+    || fail "$(basename "$package") names no repository commit (SourceLink, PublishRepositoryUrl)"
   unzip -p "$package" '*.nuspec' | grep -q '<license type="expression">' || fail "$(basename "$package") has no licence expression"
   if ! grep -q 'tools/' <<<"$listing"; then
     grep -qE 'lib/net[0-9.]+/[^ ]+\.xml$' <<<"$listing" || fail "$(basename "$package") has no XML docs"
@@ -89,7 +94,7 @@ unzip -p "$packages/OciRegistry.Server.$version.nupkg" '*.nuspec' | grep -q 'Dot
 if unzip -l "$packages/OciRegistry.Server.$version.nupkg" | grep -q 'registry-data'; then
   fail "OciRegistry.Server packs the working folder registry-data"
 fi
-step "packed version $version: README, licence, XML docs and symbols present"
+step "packed version $version: own README, icon, repository commit, licence, XML docs and symbols present"
 
 consumer="$work/consumer"
 mkdir -p "$consumer"
