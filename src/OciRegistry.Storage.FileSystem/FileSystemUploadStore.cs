@@ -89,9 +89,14 @@ public sealed class FileSystemUploadStore : IUploadStore
             data = File.OpenHandle(
                 _layout.UploadData(id), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
             var length = RandomAccess.GetLength(data);
-            if (length == offset)
+            if (length >= offset)
             {
-                IUploadWriter writer = new FileSystemUploadWriter(data, exclusiveLock, length, () => Release(id));
+                if (length > offset)
+                {
+                    RandomAccess.SetLength(data, offset);
+                }
+
+                IUploadWriter writer = new FileSystemUploadWriter(data, exclusiveLock, offset, () => Release(id));
                 return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((UploadWriteStatus.Opened, writer));
             }
 
@@ -177,13 +182,27 @@ public sealed class FileSystemUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Does not wait for an open writer: its further writes go to a file that no longer belongs to any session.</remarks>
+    /// <remarks>
+    /// Does not wait for an open writer: its further writes go to a file that no longer belongs to any session. The
+    /// data is truncated at once, so the space is free when this returns (on a full disk the metadata store's next
+    /// write needs it); the folder goes in the background.
+    /// </remarks>
     public ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         var ended = FileSystemLayout.IsUploadId(id) ? EndSession(id) : null;
         if (ended is null)
         {
             return ValueTask.FromResult(false);
+        }
+
+        try
+        {
+            using var data = File.OpenHandle(Path.Combine(ended, DataFileName), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.SetLength(data, 0);
+        }
+        catch (FileNotFoundException)
+        {
+            // A session whose data a crash never created: nothing to give back.
         }
 
         TempSweeper.DeleteInBackground(ended);

@@ -22,7 +22,7 @@ namespace OciRegistry.Storage.PostgreSql;
 /// </remarks>
 /// <param name="dataSource">The database (pooled connections); its schema must be at <see cref="PostgreSqlSchema.Version"/>.</param>
 /// <param name="time">Stamps links, pushes and tags; the system clock when omitted.</param>
-public sealed class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null) : IMetadataStore
+public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null) : IMetadataStore
 {
     private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 

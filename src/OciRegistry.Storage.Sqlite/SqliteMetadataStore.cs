@@ -16,7 +16,7 @@ namespace OciRegistry.Storage.Sqlite;
 /// <para>Durable on return: the journal is a write-ahead log and <c>synchronous=FULL</c> syncs it at every commit, so
 /// an acknowledged write survives a power cut. Readers never wait for writers (WAL).</para>
 /// </remarks>
-public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
+public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -36,7 +36,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
-        Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create);
+        Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create + SqliteUploadSessionSchema.Create);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace OciRegistry.Core.InMemory;
 /// An <see cref="IMetadataStore"/> that keeps repositories in memory, for tests and fixtures. Thread-safe: one lock
 /// guards everything, so every operation, the conditional ones included, is all or nothing.
 /// </summary>
-public sealed class InMemoryMetadataStore : IMetadataStore
+public sealed partial class InMemoryMetadataStore : IMetadataStore
 {
     private readonly Dictionary<string, RepositoryMetadata> _repositories = new(StringComparer.Ordinal);
 

@@ -7,7 +7,8 @@ namespace OciRegistry.Core.Storage;
 /// backend under the digest the caller computed and verified.
 /// </summary>
 /// <remarks>
-/// Session state lives in the store, so another registry instance sharing the store can continue an upload.
+/// The bytes live in the store, so another registry instance sharing it can continue an upload; which of them count
+/// (the committed length) and who may write (the lease) is the <see cref="IUploadSessionStore"/>'s row.
 /// </remarks>
 public interface IUploadStore
 {
@@ -18,8 +19,10 @@ public interface IUploadStore
     ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Opens a writer that appends at <paramref name="offset"/>, which must equal the session's current length.
-    /// At most one writer per session is open at a time.
+    /// Opens a writer that appends at <paramref name="offset"/>, which must not exceed the session's stored length;
+    /// bytes stored beyond it are discarded (a writer's whose append the <see cref="IUploadSessionStore"/> did not
+    /// record: the caller holds the session's lease at that committed length). At most one writer per session is open
+    /// at a time.
     /// </summary>
     ValueTask<(UploadWriteStatus Status, IUploadWriter? Writer)> OpenWriterAsync(string id, long offset, CancellationToken cancellationToken = default);
 

@@ -84,10 +84,9 @@ public abstract class UploadStoreContract
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(5)]
     [InlineData(11)]
-    public async Task OpenWriter_AtAnotherOffsetThanTheLength_IsOffsetMismatch(long offset)
+    [InlineData(1_000)]
+    public async Task OpenWriter_BeyondTheLength_IsOffsetMismatch(long offset)
     {
         var session = await Uploads.CreateAsync(Repository);
         await WriteAsync(session.Id, 0, new byte[10]);
@@ -97,6 +96,25 @@ public abstract class UploadStoreContract
         Assert.Equal(UploadWriteStatus.OffsetMismatch, status);
         Assert.Null(writer);
         Assert.Equal(UploadWriteStatus.Opened, await OpenAndDisposeAsync(session.Id, 10));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(4_096)]
+    public async Task OpenWriter_BelowTheLength_DiscardsTheBytesBeyond_AndAppendsThere(int offset)
+    {
+        // The bytes past `offset` are a writer's whose append the session rows did not record.
+        var recorded = TestContent.Bytes(offset, seed: 10);
+        var session = await Uploads.CreateAsync(Repository);
+        await WriteAsync(session.Id, 0, recorded.Concat(TestContent.Bytes(5_000, seed: 11)).ToArray());
+        var next = TestContent.Bytes(300, seed: 12);
+
+        await WriteAsync(session.Id, offset, next);
+
+        Assert.Equal(offset + next.Length, (await Uploads.GetAsync(session.Id))!.Length);
+        await using var written = await Uploads.OpenReadAsync(session.Id);
+        Assert.Equal(recorded.Concat(next), await TestContent.ReadAllAsync(written!));
     }
 
     [Fact]
