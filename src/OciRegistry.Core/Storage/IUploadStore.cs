@@ -34,8 +34,9 @@ public interface IUploadStore
     /// ends the session — only when it holds exactly <paramref name="length"/> bytes, the bytes whose digest the
     /// caller verified (<see cref="UploadCommitStatus.LengthMismatch"/> otherwise, nothing changed): what is committed
     /// under a digest is exactly what was hashed, whatever another request on the session did meanwhile.
-    /// When a blob of that digest and length already exists the bytes are dropped and the session ends; one of another
-    /// length (a corrupt copy) is replaced. A session with an open writer is left as it is (<see cref="UploadCommitStatus.Busy"/>).
+    /// A blob already stored under that digest is replaced atomically (readers keep what they opened), so a copy whose
+    /// bytes went bad is repaired by the next genuine push. A session with an open writer is left as it is
+    /// (<see cref="UploadCommitStatus.Busy"/>).
     /// </summary>
     ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, long length, CancellationToken cancellationToken = default);
 

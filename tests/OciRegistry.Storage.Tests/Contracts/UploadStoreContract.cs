@@ -179,7 +179,7 @@ public abstract class UploadStoreContract
     }
 
     [Fact]
-    public async Task Commit_WhenBlobExists_KeepsIt_AndEndsSession()
+    public async Task Commit_WhenBlobExists_LeavesOneCopy_AndEndsSession()
     {
         var content = TestContent.Bytes(1_000, seed: 3);
         var digest = TestContent.DigestOf(content);
@@ -288,6 +288,23 @@ public abstract class UploadStoreContract
         var content = TestContent.Bytes(2_000, seed: 9);
         var digest = TestContent.DigestOf(content);
         await Blobs.PutAsync(digest, content.AsMemory(0, 1_500)); // a corrupt copy: not the content of its digest
+        var session = await Uploads.CreateAsync(Repository);
+        await WriteAsync(session.Id, 0, content);
+
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest, content.Length));
+
+        await using var blob = await Blobs.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    [Fact]
+    public async Task Commit_OverAStoredCopyOfTheSameLengthWithOtherBytes_RepairsIt()
+    {
+        var content = TestContent.Bytes(2_000, seed: 13);
+        var digest = TestContent.DigestOf(content);
+        var flipped = content.ToArray();
+        flipped[1_234] ^= 0x10; // a bit gone bad on disk: same length, not the content of its digest
+        await Blobs.PutAsync(digest, flipped);
         var session = await Uploads.CreateAsync(Repository);
         await WriteAsync(session.Id, 0, content);
 
