@@ -1,3 +1,4 @@
+using OciRegistry.Mirror.Eviction;
 using OciRegistry.Mirror.Upstreams;
 
 namespace OciRegistry.Mirror;
@@ -19,6 +20,9 @@ public sealed class MirrorOptions
 
     /// <summary>How long after its last successful check a tag is still served while the upstream is down or rate-limits.</summary>
     public TimeSpan MaxStaleness { get; set; } = DefaultMaxStaleness;
+
+    /// <summary>When cached images are evicted (by last pull and a size budget); off by default.</summary>
+    public EvictionOptions Eviction { get; } = new();
 
     /// <summary>Where blobs being fetched are spooled for the clients waiting on them (deleted once served); the system temp folder when unset.</summary>
     public string? SpoolPath { get; set; }
@@ -58,6 +62,11 @@ public sealed class MirrorOptions
         if (MaxStaleness < TimeSpan.Zero)
         {
             yield return "Mirror:MaxStaleness must not be negative.";
+        }
+
+        foreach (var problem in Eviction.Validate())
+        {
+            yield return problem;
         }
     }
 }

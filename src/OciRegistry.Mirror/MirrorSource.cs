@@ -4,6 +4,7 @@ using OciRegistry.Core.Errors;
 using OciRegistry.Core.Storage;
 using OciRegistry.Core.Upstream;
 using OciRegistry.Mirror.Blobs;
+using OciRegistry.Mirror.Eviction;
 using OciRegistry.Mirror.Manifests;
 using OciRegistry.Mirror.Upstreams;
 
@@ -20,6 +21,8 @@ internal sealed partial class MirrorSource(
     IMetadataStore metadata,
     ManifestStore manifests,
     TagChecks tags,
+    ReferrerChecks referrers,
+    PullRecorder pulls,
     BlobFills fills,
     MirrorMetrics metrics,
     ILogger<MirrorSource> logger) : IUpstreamSource
@@ -103,6 +106,12 @@ internal sealed partial class MirrorSource(
             return null;
         }
     }
+
+    public ValueTask RecordPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+        pulls.RecordAsync(repository, digest, cancellationToken);
+
+    public ValueTask RefreshReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default) =>
+        router.Route(repository) is var (client, remote) ? referrers.RefreshAsync(client, remote, repository, subject, cancellationToken) : ValueTask.CompletedTask;
 
     private static partial class Log
     {

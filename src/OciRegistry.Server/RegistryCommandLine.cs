@@ -42,6 +42,7 @@ internal static class RegistryCommandLine
         root.Add(ServeCommand.Create());
         root.Add(GcCommand.Create());
         root.Add(VerifyCommand.Create());
+        root.Add(MigrateCommand.Create());
         root.Add(TransferCommands.Export());
         root.Add(TransferCommands.Import());
         root.Add(TransferCommands.Sync());

@@ -6,6 +6,7 @@ using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
 using OciRegistry.Server.Listening;
 using OciRegistry.Server.Startup;
+using OciRegistry.Server.Telemetry;
 
 namespace OciRegistry.Server;
 
@@ -22,6 +23,9 @@ internal static class RegistryHost
 
         /// <summary>A maintenance command over existing storage: the storage must exist; auth and listening do not matter.</summary>
         Maintain,
+
+        /// <summary>Migrating the PostgreSQL metadata database: only its connection string matters.</summary>
+        Migrate,
     }
 
     /// <summary>
@@ -59,9 +63,12 @@ internal static class RegistryHost
         // a stack trace at Error level, so only its critical messages are shown.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         ConsoleLogFormat.Apply(builder);
-        var problems = purpose == Purpose.Serve
-            ? ConfigurationProblems.ForServing(builder.Configuration)
-            : ConfigurationProblems.ForMaintenance(builder.Configuration);
+        var problems = purpose switch
+        {
+            Purpose.Serve => ConfigurationProblems.ForServing(builder.Configuration),
+            Purpose.Maintain => ConfigurationProblems.ForMaintenance(builder.Configuration),
+            _ => ConfigurationProblems.ForMigration(builder.Configuration),
+        };
         if (problems.Count > 0)
         {
             throw new ConfigurationProblemsException(problems);
@@ -79,14 +86,22 @@ internal static class RegistryHost
             TlsConnectionGuard.AddTo(kestrel);
         });
         var section = builder.Configuration.GetSection("OciRegistry");
-        builder.Services
+        var registry = builder.Services
             .AddOciRegistry(options => section.Bind(options))
-            .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration))
+            .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration));
+        if (MetadataSettings.UsesPostgreSql(builder.Configuration))
+        {
+            registry.AddPostgreSqlMetadata(options => builder.Configuration.GetSection(MetadataSettings.SectionKey).Bind(options));
+        }
+
+        registry
             .AddConfiguredAuthentication(section.GetSection("Auth"))
             .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
         builder.Services.AddHealthChecks().AddOciRegistryStorage();
         builder.Services.AddLargeTransportBuffers();
+        var telemetry = TelemetrySettings.Read(builder.Configuration, problems: []); // its problems were reported above
+        builder.Services.AddConfiguredTelemetry(telemetry);
         var ui = section.GetSection("Ui");
         if (RegistryUi.IsEnabled(ui))
         {
@@ -99,6 +114,7 @@ internal static class RegistryHost
         // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage.
         app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz");
+        app.MapConfiguredTelemetry(telemetry);
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
         if (RegistryUi.IsEnabled(ui))

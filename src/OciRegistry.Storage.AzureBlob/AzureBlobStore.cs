@@ -19,7 +19,7 @@ namespace OciRegistry.Storage.AzureBlob;
 /// readers that opened it keep reading, and every later look-up treats it as absent. Marking, unmarking and the final
 /// delete are conditional on the blob's ETag, so a copy stored again meanwhile is never destroyed.
 /// </remarks>
-public sealed class AzureBlobStore : IBlobStore
+public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
 {
     private static readonly Dictionary<string, string> RemovingMark = new(StringComparer.Ordinal) { [AzureBlobNames.RemovingMetadata] = "true" };
 
@@ -129,16 +129,13 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
-    /// <summary>
-    /// A read-only SAS URL of the blob that expires after <paramref name="lifetime"/>, for a client to fetch the bytes
-    /// from the store itself; null when the blob is absent or the container client cannot sign (it was not made with
-    /// the account key).
-    /// </summary>
-    internal async ValueTask<Uri?> GetDownloadUriAsync(Digest digest, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    /// <remarks>A read-only SAS; null also when the container client cannot sign (it was not made with the account key).</remarks>
+    public async ValueTask<Uri?> GetReadUriAsync(Digest digest, DateTimeOffset expiresOn, CancellationToken cancellationToken = default)
     {
         var blob = BlobOf(digest);
         return blob.CanGenerateSasUri && await GetVisibleAsync(blob, cancellationToken).ConfigureAwait(false) is not null
-            ? blob.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.Add(lifetime))
+            ? blob.GenerateSasUri(BlobSasPermissions.Read, expiresOn)
             : null;
     }
 

@@ -254,25 +254,131 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return ReadAsync(
-            """
-            WITH RECURSIVE names (name) AS (
-                SELECT least(
-                    (SELECT min(repository) FROM blob_links WHERE repository > $1),
-                    (SELECT min(repository) FROM manifests WHERE repository > $1),
-                    (SELECT min(repository) FROM tags WHERE repository > $1))
-                UNION ALL
-                SELECT least(
-                    (SELECT min(repository) FROM blob_links WHERE repository > names.name),
-                    (SELECT min(repository) FROM manifests WHERE repository > names.name),
-                    (SELECT min(repository) FROM tags WHERE repository > names.name))
-                FROM names WHERE names.name IS NOT NULL)
-            SELECT name FROM names WHERE name IS NOT NULL LIMIT $2
-            """,
+            $"{RepositoryNames} SELECT name FROM names WHERE name IS NOT NULL LIMIT $2",
             reader => reader.GetString(0),
             cancellationToken,
             after ?? string.Empty,
             limit);
     }
+
+    /// <inheritdoc />
+    /// <remarks>The catalog's loose index scan, filtered as it goes: it stops at <paramref name="limit"/> matches.</remarks>
+    public ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contains);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return ReadAsync(
+            $"{RepositoryNames} SELECT name FROM names WHERE name IS NOT NULL AND strpos(lower(name), lower($3)) > 0 LIMIT $2",
+            reader => reader.GetString(0),
+            cancellationToken,
+            after ?? string.Empty,
+            limit,
+            Text(contains));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        var rows = await ReadAsync(
+            """
+            SELECT (SELECT count(*) FROM tags WHERE repository = $1)::int,
+                   (SELECT count(*) FROM manifests WHERE repository = $1)::int,
+                   (SELECT count(*) FROM blob_links WHERE repository = $1)::int,
+                   (SELECT coalesce(max(size + coalesce(referenced_size, 0)), 0) FROM manifests WHERE repository = $1)::bigint,
+                   greatest((SELECT max(pushed_at) FROM manifests WHERE repository = $1), (SELECT max(updated_at) FROM tags WHERE repository = $1))
+            """,
+            reader => new RepositoryStatistics(
+                reader.GetInt32(0),
+                reader.GetInt32(1),
+                reader.GetInt32(2),
+                reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)),
+            cancellationToken,
+            repository).ConfigureAwait(false);
+        return rows[0];
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
+        var (cursor, order) = query.Order switch
+        {
+            TagOrder.Newest => ("(updated_at < $5 OR (updated_at = $5 AND name > $4))", "updated_at DESC, name"),
+            TagOrder.Oldest => ("(updated_at > $5 OR (updated_at = $5 AND name > $4))", "updated_at, name"),
+            _ => ("name > $4", "name"),
+        };
+        object[] parameters = query.After is { } after
+            ? [repository, Text(NullIfEmpty(query.Contains)), query.Limit, after.Name, after.UpdatedAt.ToUniversalTime()]
+            : [repository, Text(NullIfEmpty(query.Contains)), query.Limit];
+        return ReadAsync(
+            $"""
+            SELECT name, digest, updated_at FROM tags
+            WHERE repository = $1 AND {TagFilter} {(query.After is null ? "" : "AND " + cursor)}
+            ORDER BY {order} LIMIT $3
+            """,
+            reader => new TagEntry(reader.GetString(0), Digest.Parse(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)),
+            cancellationToken,
+            parameters);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(
+            $"SELECT count(*)::int FROM tags WHERE repository = $1 AND {TagFilter}",
+            reader => reader.GetInt32(0),
+            cancellationToken,
+            repository,
+            Text(NullIfEmpty(contains))).ConfigureAwait(false))[0];
+
+    /// <inheritdoc />
+    public async ValueTask<BlobLinkStatistics> GetBlobLinkStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var repositories = await ReadAsync(
+            "SELECT count(*)::int FROM (SELECT repository FROM blob_links UNION SELECT repository FROM manifests UNION SELECT repository FROM tags) AS names",
+            reader => reader.GetInt32(0),
+            cancellationToken).ConfigureAwait(false);
+        var links = await ReadAsync(
+            "SELECT digest, count(*)::int FROM blob_links GROUP BY digest",
+            reader => (Digest: Digest.Parse(reader.GetString(0)), Count: reader.GetInt32(1)),
+            cancellationToken).ConfigureAwait(false);
+        return new BlobLinkStatistics(repositories[0], links.ToDictionary(l => l.Digest, l => l.Count));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        var found = await ReadAsync(
+            "SELECT DISTINCT digest FROM blob_links WHERE digest = ANY($2) AND repository <> $1",
+            reader => Digest.Parse(reader.GetString(0)),
+            cancellationToken,
+            repository,
+            digests.Select(d => d.ToString()).ToArray()).ConfigureAwait(false);
+        return found.ToHashSet();
+    }
+
+    // A tag name filter on $2: null matches every tag.
+    private const string TagFilter = "($2::text IS NULL OR strpos(lower(name), lower($2::text)) > 0)";
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    // The repository names after $1 in order, one step of three index probes each, evaluated only as far as the
+    // outer query reads (a page or a search stops the recursion at its LIMIT).
+    private const string RepositoryNames = """
+        WITH RECURSIVE names (name) AS (
+            SELECT least(
+                (SELECT min(repository) FROM blob_links WHERE repository > $1),
+                (SELECT min(repository) FROM manifests WHERE repository > $1),
+                (SELECT min(repository) FROM tags WHERE repository > $1))
+            UNION ALL
+            SELECT least(
+                (SELECT min(repository) FROM blob_links WHERE repository > names.name),
+                (SELECT min(repository) FROM manifests WHERE repository > names.name),
+                (SELECT min(repository) FROM tags WHERE repository > names.name))
+            FROM names WHERE names.name IS NOT NULL)
+        """;
 
     private DateTimeOffset Now() => _time.GetUtcNow().ToUniversalTime();
 

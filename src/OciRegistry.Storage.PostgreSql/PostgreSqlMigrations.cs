@@ -61,6 +61,23 @@ internal static class PostgreSqlMigrations
         CREATE INDEX tags_by_digest ON tags (repository, digest);
         """,
 
+        // The pull-through cache's records: last pull per manifest (eviction) and last upstream check per tag.
+        """
+        CREATE TABLE upstream_pulls (
+            repository text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL,
+            pulled_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, digest)
+        );
+
+        CREATE TABLE upstream_tag_checks (
+            repository text COLLATE "C" NOT NULL,
+            tag text COLLATE "C" NOT NULL,
+            checked_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, tag)
+        );
+        """,
+
         // Upload sessions: one row per unfinished upload, its committed length and its writer lease (IUploadSessionStore).
         """
         CREATE TABLE upload_sessions (

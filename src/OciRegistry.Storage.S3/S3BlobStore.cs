@@ -19,7 +19,7 @@ namespace OciRegistry.Storage.S3;
 /// marker, which keeps the blob. S3 has no conditional delete on every server, so a store that races the final
 /// delete can lose: the collector's callers check their blob after linking it, which catches that.
 /// </remarks>
-public sealed class S3BlobStore : IBlobStore
+public sealed class S3BlobStore : IBlobStore, IBlobRedirects
 {
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
@@ -119,11 +119,9 @@ public sealed class S3BlobStore : IBlobStore
         }
     }
 
-    /// <summary>
-    /// A presigned GET URL of the blob that expires after <paramref name="lifetime"/>, for a client to fetch the bytes
-    /// from the store itself; null when the blob is absent.
-    /// </summary>
-    internal async ValueTask<Uri?> GetDownloadUriAsync(Digest digest, TimeSpan lifetime, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    /// <remarks>A presigned GET URL.</remarks>
+    public async ValueTask<Uri?> GetReadUriAsync(Digest digest, DateTimeOffset expiresOn, CancellationToken cancellationToken = default)
     {
         if (await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -135,7 +133,7 @@ public sealed class S3BlobStore : IBlobStore
             BucketName = _bucket,
             Key = S3Names.Blob(digest),
             Verb = HttpVerb.GET,
-            Expires = DateTime.UtcNow.Add(lifetime),
+            Expires = expiresOn.UtcDateTime,
             // The SDK signs https URLs unless told otherwise; an endpoint configured as http (a gateway on the local
             // network) must be reached the way it was configured.
             Protocol = _s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,

@@ -255,6 +255,136 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             ("$limit", limit))));
     }
 
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contains);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return ValueTask.FromResult(Read(connection => ReadStrings(
+            connection,
+            """
+            SELECT repository FROM blob_links WHERE repository > $after AND instr(lower(repository), lower($contains)) > 0
+            UNION SELECT repository FROM manifests WHERE repository > $after AND instr(lower(repository), lower($contains)) > 0
+            UNION SELECT repository FROM tags WHERE repository > $after AND instr(lower(repository), lower($contains)) > 0
+            ORDER BY repository LIMIT $limit
+            """,
+            ("$after", after ?? string.Empty),
+            ("$contains", contains),
+            ("$limit", limit))));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(connection =>
+        {
+            using var command = Command(
+                connection,
+                null,
+                """
+                SELECT (SELECT count(*) FROM tags WHERE repository = $repository),
+                       (SELECT count(*) FROM manifests WHERE repository = $repository),
+                       (SELECT count(*) FROM blob_links WHERE repository = $repository),
+                       (SELECT coalesce(max(size + coalesce(referenced_size, 0)), 0) FROM manifests WHERE repository = $repository),
+                       max((SELECT max(pushed_at) FROM manifests WHERE repository = $repository),
+                           coalesce((SELECT max(updated_at) FROM tags WHERE repository = $repository), 0))
+                """,
+                repository,
+                default);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new RepositoryStatistics(
+                reader.GetInt32(0),
+                reader.GetInt32(1),
+                reader.GetInt32(2),
+                reader.GetInt64(3),
+                reader.IsDBNull(4) ? null : FromMilliseconds(reader.GetInt64(4)));
+        }));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
+        var (cursor, order) = query.Order switch
+        {
+            TagOrder.Newest => ("(updated_at < $time OR (updated_at = $time AND name > $name))", "updated_at DESC, name"),
+            TagOrder.Oldest => ("(updated_at > $time OR (updated_at = $time AND name > $name))", "updated_at, name"),
+            _ => ("name > $name", "name"),
+        };
+        return ValueTask.FromResult(Read<IReadOnlyList<TagEntry>>(connection =>
+        {
+            using var command = Command(
+                connection,
+                null,
+                $"""
+                SELECT name, digest, updated_at FROM tags
+                WHERE repository = $repository AND {TagFilter} AND ($name IS NULL OR {cursor})
+                ORDER BY {order} LIMIT $limit
+                """,
+                repository,
+                default,
+                ("$contains", NullIfEmpty(query.Contains)),
+                ("$name", query.After?.Name),
+                ("$time", query.After?.UpdatedAt.ToUnixTimeMilliseconds()),
+                ("$limit", query.Limit));
+            using var reader = command.ExecuteReader();
+            var tags = new List<TagEntry>();
+            while (reader.Read())
+            {
+                tags.Add(new TagEntry(reader.GetString(0), Digest.Parse(reader.GetString(1)), FromMilliseconds(reader.GetInt64(2))));
+            }
+
+            return tags;
+        }));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(connection =>
+        {
+            using var command = Command(
+                connection, null, $"SELECT count(*) FROM tags WHERE repository = $repository AND {TagFilter}", repository, default, ("$contains", NullIfEmpty(contains)));
+            return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }));
+
+    /// <inheritdoc />
+    public ValueTask<BlobLinkStatistics> GetBlobLinkStatisticsAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(connection =>
+        {
+            using var count = Command(
+                connection,
+                null,
+                "SELECT count(*) FROM (SELECT repository FROM blob_links UNION SELECT repository FROM manifests UNION SELECT repository FROM tags)",
+                null,
+                default);
+            var repositories = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            using var command = Command(connection, null, "SELECT digest, count(*) FROM blob_links GROUP BY digest", null, default);
+            using var reader = command.ExecuteReader();
+            var links = new Dictionary<Digest, int>();
+            while (reader.Read())
+            {
+                links.Add(Digest.Parse(reader.GetString(0)), reader.GetInt32(1));
+            }
+
+            return new BlobLinkStatistics(repositories, links);
+        }));
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        return ValueTask.FromResult(Read<IReadOnlySet<Digest>>(connection => ReadStrings(
+            connection,
+            "SELECT DISTINCT digest FROM blob_links WHERE digest IN (SELECT value FROM json_each($digests)) AND repository <> $other",
+            ("$digests", JsonSerializer.Serialize(digests.Select(d => d.ToString()).ToList(), SqliteJsonContext.Default.IReadOnlyListString)),
+            ("$other", repository)).Select(Digest.Parse).ToHashSet()));
+    }
+
+    // A tag name filter: $contains null matches every tag.
+    private const string TagFilter = "($contains IS NULL OR instr(lower(name), lower($contains)) > 0)";
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
     private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();

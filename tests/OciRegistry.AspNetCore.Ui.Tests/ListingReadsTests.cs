@@ -7,18 +7,27 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace OciRegistry.AspNetCore.Ui.Tests;
 
-/// <summary>The list pages are built from metadata alone: they open no blob, however many tags and images there are.</summary>
+/// <summary>
+/// The list pages and the storage overview are built from the metadata store's pages and aggregates: they open and
+/// stat no blob, and never ask for a whole repository's tags, manifests or links (what made them cost in proportion to
+/// the registry).
+/// </summary>
 public sealed class ListingReadsTests
 {
+    // The listings that return everything a repository holds.
+    private static readonly string[] WholeRepositoryReads =
+        [nameof(IMetadataStore.GetTagsAsync), nameof(IMetadataStore.ListManifestsAsync), nameof(IMetadataStore.ListBlobLinksAsync)];
+
     [Fact]
-    public async Task RepositoryAndTagLists_OpenNoBlob_WhileTheImagePageReadsTheConfig()
+    public async Task ListPagesAndStorage_WalkNoRepository_AndReadNoBlob_WhileTheImagePageReadsTheConfig()
     {
         var blobs = new CountingBlobStore(new InMemoryBlobStore());
+        var (metadata, recorder) = RecordingMetadataStore.Wrap(new InMemoryMetadataStore());
         await using var registry = await InProcessRegistry.StartAsync(o =>
         {
             o.Services = services =>
             {
-                services.AddOciRegistry().UseStorage(_ => blobs, _ => new InMemoryUploadStore(blobs.Inner), _ => new InMemoryMetadataStore());
+                services.AddOciRegistry().UseStorage(_ => blobs, _ => new InMemoryUploadStore(blobs.Inner), _ => metadata);
                 services.AddOciRegistryUi();
             };
             o.App = app => app.MapOciRegistryUi("/ui");
@@ -26,26 +35,40 @@ public sealed class ListingReadsTests
         var amd64 = await registry.Seeder.PushImageAsync("team/app", "amd64", [[1, 2, 3]], RegistrySeeder.CreateConfig("linux", "amd64", []));
         var arm64 = await registry.Seeder.PushImageAsync("team/app", "arm64", [[4, 5]], RegistrySeeder.CreateConfig("linux", "arm64", []));
         await registry.Seeder.PushIndexAsync("team/app", "multi", [amd64, arm64]);
+        await registry.Seeder.PushImageAsync("team/db", "1", [[1, 2, 3]]);
         blobs.Opened = 0;
+        blobs.Statted = 0;
+        recorder.Calls.Clear();
 
         (await registry.Client.GetAsync("/ui")).EnsureSuccessStatusCode();
-        (await registry.Client.GetAsync("/ui?q=team")).EnsureSuccessStatusCode();
+        (await registry.Client.GetAsync("/ui?q=app")).EnsureSuccessStatusCode();
         var tags = await registry.Client.GetStringAsync("/ui/tags?repository=team/app");
+        (await registry.Client.GetAsync("/ui/tags?repository=team/app&order=newest&filter=64")).EnsureSuccessStatusCode();
+        (await registry.Client.GetAsync("/ui/storage")).EnsureSuccessStatusCode();
+
         Assert.Equal(0, blobs.Opened);
+        Assert.Equal(0, blobs.Statted);
+        Assert.Empty(recorder.Calls.Intersect(WholeRepositoryReads));
         Assert.Contains("linux/amd64, linux/arm64", tags, StringComparison.Ordinal);
 
         (await registry.Client.GetAsync("/ui/image?repository=team/app&reference=amd64")).EnsureSuccessStatusCode();
         Assert.True(blobs.Opened > 0);
     }
 
-    /// <summary>An in-memory blob store that counts how often content is opened.</summary>
+    /// <summary>An in-memory blob store that counts how often content is opened or its size asked.</summary>
     private sealed class CountingBlobStore(InMemoryBlobStore inner) : IBlobStore
     {
         public InMemoryBlobStore Inner => inner;
 
         public int Opened { get; set; }
 
-        public ValueTask<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default) => inner.GetSizeAsync(digest, cancellationToken);
+        public int Statted { get; set; }
+
+        public ValueTask<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default)
+        {
+            Statted++;
+            return inner.GetSizeAsync(digest, cancellationToken);
+        }
 
         public ValueTask<IBlobContent?> OpenAsync(Digest digest, CancellationToken cancellationToken = default)
         {

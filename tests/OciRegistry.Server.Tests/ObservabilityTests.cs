@@ -1,9 +1,11 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
+using OciRegistry.Testing;
 
 namespace OciRegistry.Server.Tests;
 
-/// <summary>What an operator and a cluster watch: JSON logs by configuration, liveness and readiness probes.</summary>
+/// <summary>What an operator and a cluster watch: JSON logs by configuration, liveness and readiness probes, OTLP export and a Prometheus endpoint.</summary>
 public sealed class ObservabilityTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new();
@@ -41,5 +43,57 @@ public sealed class ObservabilityTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, readyBefore.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyAfter.StatusCode);
         Assert.Equal(HttpStatusCode.OK, liveAfter.StatusCode);
+    }
+
+    [Fact]
+    public async Task Otlp_ExportsThePushsSpansAndMetrics_ToTheConfiguredCollector()
+    {
+        await using var collector = await OtlpReceiver.StartAsync();
+        var environment = new Dictionary<string, string>
+        {
+            // Export often, so the test sees the first exports soon (OpenTelemetry's own settings).
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        };
+        await using var server = await ServerProcess.StartServingAsync(
+            _folder.Path, environment, "--urls", "http://127.0.0.1:0", "--OciRegistry:Storage:RootPath", _folder.Storage,
+            "--OciRegistry:Telemetry:Otlp:Endpoint", collector.Endpoint, "--OciRegistry:Telemetry:Otlp:Protocol", "http/protobuf");
+        using var client = new HttpClient { BaseAddress = new Uri(server.Addresses.Single()) };
+        var repository = "otlp/" + Guid.NewGuid().ToString("N");
+
+        await new RegistrySeeder(client).PushImageAsync(repository, "1.0", [RandomNumberGenerator.GetBytes(500)]);
+
+        await collector.WaitForAsync("traces", "OciRegistry", "manifest.put", "blob.push", "upload.commit", repository, "oci-registry");
+        await collector.WaitForAsync("metrics", "ociregistry.requests", "manifest.put", "http.server.request.duration", "/v2/{name}/manifests/{reference}");
+        Assert.Contains($"Telemetry: OTLP to {collector.Endpoint}", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prometheus_ServesTheRegistrysAndAspNetCoresMetrics_AtSlashMetrics_WhenEnabled()
+    {
+        await using var server = await ServerProcess.StartServingAsync(
+            _folder.Path, null, "--urls", "http://127.0.0.1:0", "--OciRegistry:Storage:RootPath", _folder.Storage,
+            "--OciRegistry:Telemetry:Prometheus:Enabled", "true");
+        using var client = new HttpClient { BaseAddress = new Uri(server.Addresses.Single()) };
+        await new RegistrySeeder(client).PushImageAsync("scraped/app", "1.0", [RandomNumberGenerator.GetBytes(500)]);
+
+        var scrape = await client.GetStringAsync("/metrics");
+
+        Assert.Matches("""ociregistry_requests_total\{[^}]*operation="manifest\.put"[^}]*status="201"[^}]*\} 1""", scrape);
+        Assert.Matches("""http_server_request_duration_seconds_count\{[^}]*http_request_method="PUT"[^}]*http_route="/v2/\{name\}/manifests/\{reference\}"[^}]*\} 1""", scrape);
+    }
+
+    [Fact]
+    public async Task WithoutTelemetrySettings_ThereIsNoMetricsEndpoint()
+    {
+        await using var server = await ServerProcess.StartServingAsync(
+            _folder.Path, null, "--urls", "http://127.0.0.1:0", "--OciRegistry:Storage:RootPath", _folder.Storage);
+        using var client = new HttpClient { BaseAddress = new Uri(server.Addresses.Single()) };
+        await server.WaitForOutputAsync("Garbage collection:");
+
+        using var scrape = await client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, scrape.StatusCode);
+        Assert.Contains("Telemetry: no OTLP export, no Prometheus endpoint", server.Output, StringComparison.Ordinal);
     }
 }

@@ -72,6 +72,21 @@ public sealed class StartupProblemTests : IDisposable
         AssertProblems(run, $"error: Failed to bind to address {address}: address already in use.");
     }
 
+    [Fact]
+    public async Task UnusableTelemetrySettings_AreOneLineEach()
+    {
+        var run = await ServeAsync(
+            "--OciRegistry:Telemetry:Otlp:Endpoint", "otel-collector:4317",
+            "--OciRegistry:Telemetry:Otlp:Protocol", "thrift",
+            "--OciRegistry:Telemetry:Prometheus:Enabled", "yes");
+
+        AssertProblems(
+            run,
+            "error: OciRegistry:Telemetry:Otlp:Endpoint 'otel-collector:4317' is not an http:// or https:// URL",
+            "error: OciRegistry:Telemetry:Otlp:Protocol 'thrift' is not a protocol: use grpc or http/protobuf.",
+            "error: OciRegistry:Telemetry:Prometheus:Enabled 'yes' is not true or false.");
+    }
+
     private static string[] WithRule(params string[] settings) =>
     [
         .. settings,

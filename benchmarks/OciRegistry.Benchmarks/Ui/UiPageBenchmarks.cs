@@ -10,7 +10,8 @@ namespace OciRegistry.Benchmarks.Ui;
 /// <summary>
 /// The web interface's list pages at scale: 100,000 repositories and one repository with 10,000 tags, in the
 /// in-memory store, each page fetched whole over loopback HTTP (server render + transfer). Target: under 50 ms each.
-/// No blob is read by these pages (a test in OciRegistry.AspNetCore.Ui.Tests proves it with a store that refuses reads).
+/// The pages read the store's keyset pages and aggregates only: no blob is opened or stat'ed and no repository's tags,
+/// manifests or links are listed whole (ListingReadsTests in OciRegistry.AspNetCore.Ui.Tests proves it).
 /// </summary>
 [MemoryDiagnoser]
 public class UiPageBenchmarks
@@ -19,6 +20,7 @@ public class UiPageBenchmarks
     private const int Tags = 10_000;
 
     private InProcessRegistry _registry = null!;
+    private string _newestSecondPage = null!;
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -42,6 +44,10 @@ public class UiPageBenchmarks
         {
             await metadata.PutManifestAsync("big/app", Manifest(Repositories + i), ManifestReferences.None, $"1.{i}");
         }
+
+        // The "next" link of the newest-first list carries the keyset cursor (time and name of the last row shown).
+        var first = await _registry.Client.GetStringAsync(new Uri("/ui/tags?repository=big%2Fapp&order=newest", UriKind.Relative));
+        _newestSecondPage = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(first, "rel=\"next\" href=\"([^\"]+)\"").Groups[1].Value);
     }
 
     [GlobalCleanup]
@@ -55,17 +61,25 @@ public class UiPageBenchmarks
     [Benchmark]
     public Task RepositoryList_PageAfter50000() => GetAsync("/ui?after=team-50%2Fapp-050050");
 
-    /// <summary>A prefix search that matches 1,000 repositories (first page shown).</summary>
+    /// <summary>A substring search that matches 1,000 repositories (first page shown).</summary>
     [Benchmark]
     public Task RepositoryList_Search() => GetAsync("/ui?q=team-42%2F");
+
+    /// <summary>A substring search whose one match is the last name: the store passes over all 100,000.</summary>
+    [Benchmark]
+    public Task RepositoryList_SearchRare() => GetAsync("/ui?q=app-099999");
 
     /// <summary>The first page of 10,000 tags, by name.</summary>
     [Benchmark]
     public Task TagList_ByName() => GetAsync("/ui/tags?repository=big%2Fapp");
 
-    /// <summary>Page 100 of 10,000 tags, newest first (sorts every tag).</summary>
+    /// <summary>The second page of 10,000 tags newest first, by keyset cursor.</summary>
     [Benchmark]
-    public Task TagList_NewestPage100() => GetAsync("/ui/tags?repository=big%2Fapp&order=newest&page=100");
+    public Task TagList_NewestSecondPage() => GetAsync(_newestSecondPage);
+
+    /// <summary>The first page of the tags containing "99" (280 of 10,000), by name.</summary>
+    [Benchmark]
+    public Task TagList_Filtered() => GetAsync("/ui/tags?repository=big%2Fapp&filter=99");
 
     private async Task GetAsync(string page)
     {

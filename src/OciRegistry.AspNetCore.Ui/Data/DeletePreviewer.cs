@@ -11,8 +11,9 @@ namespace OciRegistry.AspNetCore.Ui.Data;
 /// <summary>
 /// Previews a delete the way collection will see it: from the repository's roots (its tags, or every manifest when
 /// <see cref="GarbageCollectionOptions.DeleteUntaggedManifests"/> is off) follow index entries and referrers, once with
-/// the tag or manifest and once without; what only the first reaches becomes collectable. Reads the repository's
-/// manifests (small; cached by <see cref="ManifestOperations"/>), never a layer.
+/// the tag or manifest and once without; what only the first reaches becomes collectable. A blob another repository
+/// also links keeps its bytes (collection only removes a blob no repository links), so it is listed apart. Reads the
+/// repository's manifests (small; cached by <see cref="ManifestOperations"/>), never a layer.
 /// </summary>
 internal sealed class DeletePreviewer(
     IMetadataStore metadata,
@@ -42,7 +43,8 @@ internal sealed class DeletePreviewer(
             lostBlobs.Add((blob, await blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) ?? 0));
         }
 
-        return new DeletePreview(repository, reference.ToString(), lostManifests, lostBlobs, untaggedKept && !reference.IsDigest);
+        var elsewhere = await metadata.FindBlobsLinkedElsewhereAsync(repository, [.. lostManifests, .. lostBlobs.Select(b => b.Item1)], cancellationToken).ConfigureAwait(false);
+        return new DeletePreview(repository, reference.ToString(), lostManifests, lostBlobs, elsewhere, untaggedKept && !reference.IsDigest);
     }
 
     private async Task<(HashSet<Digest> Manifests, HashSet<Digest> Blobs)> ReachAsync(

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Storage;
@@ -5,49 +6,36 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.AspNetCore.Ui.Data;
 
 /// <summary>
-/// The repository and tag lists, from the metadata store alone: names come a page at a time with the store's
-/// start-after cursor, and each row from the repository's tags, manifest records and blob links (blob sizes are the
-/// blob store's stat, never a read).
+/// The repository and tag lists, from the metadata store's keyset pages and aggregates alone: a page costs its rows
+/// (and the names skipped for the caller's rights), never a walk of a repository's tags, manifests or links, and no
+/// blob is opened or stat'ed.
 /// </summary>
-internal sealed class RepositoryBrowser(IMetadataStore metadata, IBlobStore blobs, UiAccess access, IOptions<OciRegistryUiOptions> options)
+internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access, IOptions<OciRegistryUiOptions> options)
 {
     // How many names one request may look at for a page of visible ones: a caller who may pull few of 100,000
     // repositories gets a shorter page and a "next" link instead of a request that scans them all.
     private const int ScanBudgetPerRow = 20;
 
     /// <summary>
-    /// The repositories the caller may pull, after <paramref name="after"/>, whose names start with
-    /// <paramref name="search"/> (names are in lexical order, so a prefix is one contiguous run of the keyset).
+    /// The repositories the caller may pull, after <paramref name="after"/>, whose names contain <paramref name="search"/>
+    /// (the store filters as it walks its keyset).
     /// </summary>
     public async Task<RepositoryPage> ListAsync(HttpContext context, string? search, string? after, CancellationToken cancellationToken)
     {
         var pageSize = options.Value.PageSize;
         var names = new List<string>(pageSize);
         var cursor = after;
-        if (!string.IsNullOrEmpty(search) && (after is null || string.CompareOrdinal(after, search) < 0))
-        {
-            // Start-after is exclusive: begin after the prefix itself, and look at the exact name separately.
-            cursor = search;
-            if (await metadata.RepositoryExistsAsync(search, cancellationToken).ConfigureAwait(false) && await access.CanPullAsync(context, search).ConfigureAwait(false))
-            {
-                names.Add(search);
-            }
-        }
-
         var budget = pageSize * ScanBudgetPerRow;
         var exhausted = false;
         while (names.Count < pageSize && budget > 0 && !exhausted)
         {
-            var batch = await metadata.ListRepositoriesAsync(cursor, Math.Min(budget, pageSize * 2), cancellationToken).ConfigureAwait(false);
-            exhausted = batch.Count == 0;
+            var limit = Math.Min(budget, pageSize * 2);
+            var batch = string.IsNullOrEmpty(search)
+                ? await metadata.ListRepositoriesAsync(cursor, limit, cancellationToken).ConfigureAwait(false)
+                : await metadata.SearchRepositoriesAsync(search, cursor, limit, cancellationToken).ConfigureAwait(false);
+            exhausted = batch.Count < limit;
             foreach (var name in batch)
             {
-                if (!string.IsNullOrEmpty(search) && !name.StartsWith(search, StringComparison.Ordinal))
-                {
-                    exhausted = true;
-                    break;
-                }
-
                 cursor = name;
                 budget--;
                 if (await access.CanPullAsync(context, name).ConfigureAwait(false))
@@ -55,6 +43,7 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, IBlobStore blob
                     names.Add(name);
                     if (names.Count == pageSize)
                     {
+                        exhausted = exhausted && name == batch[^1];
                         break;
                     }
                 }
@@ -70,46 +59,25 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, IBlobStore blob
         return new RepositoryPage(rows, exhausted ? null : cursor);
     }
 
-    /// <summary>Counts, size and last push of one repository.</summary>
+    /// <summary>Counts, largest pull and last push of one repository, aggregated by the store.</summary>
     public async Task<RepositorySummary> SummarizeAsync(string repository, CancellationToken cancellationToken)
     {
-        var tags = await metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
-        var manifests = await metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false);
-        var links = await metadata.ListBlobLinksAsync(repository, cancellationToken).ConfigureAwait(false);
-        long size = 0;
-        foreach (var link in links)
-        {
-            size += await blobs.GetSizeAsync(link.Digest, cancellationToken).ConfigureAwait(false) ?? 0;
-        }
-
-        DateTimeOffset? lastPush = null;
-        foreach (var pushed in tags.Select(t => (DateTimeOffset?)t.UpdatedAt).Concat(manifests.Select(m => m.PushedAt)))
-        {
-            if (pushed > lastPush || lastPush is null)
-            {
-                lastPush = pushed;
-            }
-        }
-
-        return new RepositorySummary(repository, tags.Count, manifests.Count, size, lastPush);
+        var statistics = await metadata.GetRepositoryStatisticsAsync(repository, cancellationToken).ConfigureAwait(false);
+        return new RepositorySummary(repository, statistics.Tags, statistics.Manifests, statistics.LargestPull, statistics.LastPush);
     }
 
-    /// <summary>A page of the repository's tags whose names contain <paramref name="filter"/>, in <paramref name="order"/>.</summary>
-    public async Task<TagPage> ListTagsAsync(string repository, string? filter, TagOrder order, int pageNumber, CancellationToken cancellationToken)
+    /// <summary>
+    /// A keyset page of the repository's tags whose names contain <paramref name="filter"/>, in <paramref name="order"/>,
+    /// after the cursor <paramref name="after"/> (from <see cref="TagPage.Next"/>), with how many tags match.
+    /// </summary>
+    public async Task<TagPage> ListTagsAsync(string repository, string? filter, TagOrder order, string? after, CancellationToken cancellationToken)
     {
         var pageSize = options.Value.PageSize;
-        var tags = await metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
-        var matching = string.IsNullOrEmpty(filter) ? tags : tags.Where(t => t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
-        var ordered = order switch
-        {
-            TagOrder.Newest => matching.OrderByDescending(t => t.UpdatedAt).ThenBy(t => t.Name, StringComparer.Ordinal),
-            TagOrder.Oldest => matching.OrderBy(t => t.UpdatedAt).ThenBy(t => t.Name, StringComparer.Ordinal),
-            _ => matching.OrderBy(t => t.Name, StringComparer.Ordinal),
-        };
-        var pageCount = Math.Max(1, (matching.Count + pageSize - 1) / pageSize);
-        pageNumber = Math.Clamp(pageNumber, 1, pageCount);
-        var rows = new List<TagRow>(pageSize);
-        foreach (var tag in ordered.Skip((pageNumber - 1) * pageSize).Take(pageSize))
+        var query = new TagListQuery(filter, order, ParseCursor(after), pageSize + 1);
+        var tags = await metadata.ListTagEntriesAsync(repository, query, cancellationToken).ConfigureAwait(false);
+        var matched = await metadata.CountTagsAsync(repository, filter, cancellationToken).ConfigureAwait(false);
+        var rows = new List<TagRow>(Math.Min(tags.Count, pageSize));
+        foreach (var tag in tags.Take(pageSize))
         {
             var record = await metadata.GetManifestAsync(repository, tag.Digest, cancellationToken).ConfigureAwait(false);
             rows.Add(new TagRow(
@@ -121,6 +89,21 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, IBlobStore blob
                 tag.UpdatedAt));
         }
 
-        return new TagPage(rows, matching.Count, pageNumber, pageCount);
+        var next = tags.Count > pageSize ? FormatCursor(tags[pageSize - 1]) : null;
+        return new TagPage(rows, matched, next);
+    }
+
+    // A tag cursor in a URL: the time in UTC ticks (exact in every store) and the name; a tag name has no ':'.
+    private static string FormatCursor(TagEntry tag) =>
+        string.Create(CultureInfo.InvariantCulture, $"{tag.UpdatedAt.UtcTicks}:{tag.Name}");
+
+    private static TagEntry? ParseCursor(string? cursor)
+    {
+        var colon = cursor?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        return colon > 0
+            && long.TryParse(cursor.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new TagEntry(cursor![(colon + 1)..], default, new DateTimeOffset(ticks, TimeSpan.Zero))
+            : null;
     }
 }

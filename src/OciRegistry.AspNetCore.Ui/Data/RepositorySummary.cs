@@ -4,9 +4,9 @@ namespace OciRegistry.AspNetCore.Ui.Data;
 /// <param name="Name">The repository.</param>
 /// <param name="Tags">How many tags it has.</param>
 /// <param name="Manifests">How many manifests are linked to it (images, indexes, referrers).</param>
-/// <param name="Size">The bytes of every blob linked to it, each counted once.</param>
+/// <param name="LargestPull">The most bytes one pull of it downloads (its largest image or index with everything it references).</param>
 /// <param name="LastPush">When a manifest or tag was last pushed; null when unknown.</param>
-public sealed record RepositorySummary(string Name, int Tags, int Manifests, long Size, DateTimeOffset? LastPush);
+public sealed record RepositorySummary(string Name, int Tags, int Manifests, long LargestPull, DateTimeOffset? LastPush);
 
 /// <summary>A page of the repository list: the rows and the keyset cursor of the next page (null on the last).</summary>
 public sealed record RepositoryPage(IReadOnlyList<RepositorySummary> Items, string? Next);

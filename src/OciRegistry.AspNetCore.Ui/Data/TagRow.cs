@@ -11,18 +11,5 @@ namespace OciRegistry.AspNetCore.Ui.Data;
 /// <param name="PushedAt">When the tag was last pointed at its manifest.</param>
 public sealed record TagRow(string Tag, Digest Digest, string MediaType, IReadOnlyList<string> Platforms, long? Size, DateTimeOffset PushedAt);
 
-/// <summary>How the tag list is ordered.</summary>
-public enum TagOrder
-{
-    /// <summary>By name, A to Z.</summary>
-    Name,
-
-    /// <summary>Most recently pushed first.</summary>
-    Newest,
-
-    /// <summary>Least recently pushed first.</summary>
-    Oldest,
-}
-
-/// <summary>A page of tags and how many tags matched the filter.</summary>
-public sealed record TagPage(IReadOnlyList<TagRow> Items, int Matched, int PageNumber, int PageCount);
+/// <summary>A keyset page of tags, how many tags matched the filter, and the cursor of the next page (null on the last).</summary>
+public sealed record TagPage(IReadOnlyList<TagRow> Items, int Matched, string? Next);

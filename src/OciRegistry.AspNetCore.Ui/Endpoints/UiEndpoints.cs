@@ -67,9 +67,9 @@ internal sealed class UiEndpoints(
             _ => TagOrder.Name,
         };
         var filter = Query(context, "filter");
-        var pageNumber = int.TryParse(Query(context, "page"), out var number) ? number : 1;
+        var after = Query(context, "after");
         var summary = await browser.SummarizeAsync(repository!, context.RequestAborted).ConfigureAwait(false);
-        var tags = await browser.ListTagsAsync(repository!, filter, order, pageNumber, context.RequestAborted).ConfigureAwait(false);
+        var tags = await browser.ListTagsAsync(repository!, filter, order, after, context.RequestAborted).ConfigureAwait(false);
         var notice = Query(context, "deleted") is { } deleted ? $"Deleted {deleted}." : null;
         return UiPages.Render<TagsPage>(new()
         {
@@ -79,6 +79,7 @@ internal sealed class UiEndpoints(
             ["Tags"] = tags,
             ["Filter"] = filter,
             ["Order"] = order,
+            ["After"] = after,
             ["CanDelete"] = await CanDeleteAsync(context, repository!).ConfigureAwait(false),
         });
     }

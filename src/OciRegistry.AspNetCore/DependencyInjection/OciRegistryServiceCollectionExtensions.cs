@@ -30,6 +30,7 @@ public static class OciRegistryServiceCollectionExtensions
         services.TryAddSingleton<ManifestEndpoints>();
         services.TryAddSingleton<ListingEndpoints>();
         services.TryAddSingleton<ReferrersEndpoints>();
+        services.TryAddSingleton<OperationRoutes>();
         services.TryAddSingleton<RegistryDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GarbageCollectionService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UploadSessionCleanupService>());

@@ -7,7 +7,10 @@ using OciRegistry.Core.Operations;
 
 namespace OciRegistry.AspNetCore.Endpoints;
 
-/// <summary><c>GET|HEAD|DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>, with single byte ranges.</summary>
+/// <summary>
+/// <c>GET|HEAD|DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>, with single byte ranges; a GET may be redirected to the
+/// blob store (<see cref="BlobOperations.FindRedirectAsync"/>).
+/// </summary>
 internal sealed class BlobEndpoints(BlobOperations blobs)
 {
     public async Task HeadAsync(HttpContext context, RegistryRoute route)
@@ -25,6 +28,15 @@ internal sealed class BlobEndpoints(BlobOperations blobs)
 
     public async Task GetAsync(HttpContext context, RegistryRoute route)
     {
+        if (await blobs.FindRedirectAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false) is { } redirect)
+        {
+            // 307 keeps the method and the client's Range header; the digest lets the client check what it reads there.
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = redirect.AbsoluteUri;
+            context.Response.Headers[RegistryHeaders.ContentDigest] = route.Argument;
+            return;
+        }
+
         var opened = await blobs.OpenAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
         if (!opened.IsSuccess)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using OciRegistry.Core.Errors;
 
@@ -14,6 +15,9 @@ internal static class StorageFull
 {
     /// <summary>Seconds a client is asked to wait before it pushes again.</summary>
     public const int RetryAfterSeconds = 300;
+
+    // Enough for a typical chunk; a client sending more than this to a full disk loses the connection instead.
+    private const int MaxDrainBytes = 16 * 1024 * 1024;
 
     // ENOSPC and EDQUOT (Linux; .NET reports the raw errno as HResult), ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL (Windows).
     private const int NoSpace = 28;
@@ -35,15 +39,41 @@ internal static class StorageFull
         return false;
     }
 
-    public static Task WriteAsync(HttpContext context)
+    /// <summary>Reads (and drops) what is left of the request body, then answers 507 and ends the connection.</summary>
+    public static async Task WriteAsync(HttpContext context)
     {
+        // A client still sending its body would otherwise meet a closed socket: the reset it gets can arrive before it
+        // reads the answer, so it sees "connection reset" instead of the 507.
+        await DrainRequestBodyAsync(context).ConfigureAwait(false);
         RetryAfterHeader.Set(context.Response, TimeSpan.FromSeconds(RetryAfterSeconds));
-        // The rest of the body was not read and the server ends the connection after answering: saying so keeps the
-        // client from sending its next request on a connection that is about to close.
+        // Beyond the drained part the body was not read and the server ends the connection after answering: saying so
+        // keeps the client from sending its next request on a connection that is about to close.
         context.Response.Headers.Connection = "close";
-        return ErrorResponses.WriteAsync(
+        await ErrorResponses.WriteAsync(
             context,
             RegistryError.UploadInvalid("the registry's storage is full; nothing was stored, push again later"),
-            StatusCodes.Status507InsufficientStorage);
+            StatusCodes.Status507InsufficientStorage).ConfigureAwait(false);
+    }
+
+    private static async Task DrainRequestBodyAsync(HttpContext context)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            long drained = 0;
+            int read;
+            while (drained < MaxDrainBytes && (read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                drained += read;
+            }
+        }
+        catch (Exception gone) when (gone is IOException or OperationCanceledException or BadHttpRequestException or InvalidOperationException)
+        {
+            // The client left or the body cannot be read any more: the answer below is all that is left to do.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

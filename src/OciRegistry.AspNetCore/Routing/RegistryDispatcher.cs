@@ -22,12 +22,14 @@ internal sealed partial class RegistryDispatcher(
     ReferrersEndpoints referrers,
     IRegistryAuthorizer authorizer,
     RegistryMetrics metrics,
+    OperationRoutes routes,
     ILogger<RegistryDispatcher> logger,
     IUpstreamSource? upstream = null)
 {
     public async Task DispatchAsync(HttpContext context, string path)
     {
         var route = MirrorNamespace(RegistryRoute.Parse(path), context.Request.Query["ns"]);
+        routes.Apply(context, route.Kind);
         try
         {
             await DispatchAsync(context, route).ConfigureAwait(false);

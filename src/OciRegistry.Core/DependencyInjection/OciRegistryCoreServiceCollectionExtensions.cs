@@ -15,7 +15,7 @@ public static class OciRegistryCoreServiceCollectionExtensions
     /// Adds the registry operations (<see cref="UploadOperations"/>, <see cref="BlobOperations"/>,
     /// <see cref="ManifestOperations"/>, <see cref="ListingOperations"/>) with validated <see cref="RegistryOptions"/>,
     /// maintenance (<see cref="GarbageCollector"/> with <see cref="GarbageCollectionOptions"/>, <see cref="IntegrityVerifier"/>)
-    /// and <see cref="RegistryMetrics"/>,
+    /// and <see cref="RegistryMetrics"/> (with the host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>, added when missing),
     /// over in-memory storage until a storage provider replaces it. Services already registered are kept.
     /// </summary>
     public static IOciRegistryBuilder AddOciRegistryCore(this IServiceCollection services, Action<RegistryOptions>? configure = null)
@@ -38,6 +38,7 @@ public static class OciRegistryCoreServiceCollectionExtensions
         services.TryAddSingleton<ListingOperations>();
         services.AddOptions<GarbageCollectionOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GarbageCollectionOptions>, GarbageCollectionOptionsValidator>());
+        services.AddMetrics();
         services.TryAddSingleton<RegistryMetrics>();
         services.TryAddSingleton<GarbageCollector>();
         services.TryAddSingleton<IntegrityVerifier>();

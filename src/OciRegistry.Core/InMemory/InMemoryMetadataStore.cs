@@ -13,6 +13,9 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
 
     // Kept sorted so a catalog page costs O(log n + limit), not a sort of every name (100,000 repositories: 40 ms).
     private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
+
+    // How many repositories link each blob, kept as links come and go so the storage overview reads it, not every link.
+    private readonly Dictionary<Digest, int> _linksPerBlob = [];
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
 
@@ -27,7 +30,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            GetOrAdd(repository).BlobLinks[digest] = _time.GetUtcNow();
+            Link(GetOrAdd(repository), digest, _time.GetUtcNow());
         }
 
         return ValueTask.CompletedTask;
@@ -47,7 +50,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(Change(repository, metadata => metadata.BlobLinks.Remove(digest)));
+            return ValueTask.FromResult(Change(repository, metadata => Unlink(metadata, digest)));
         }
     }
 
@@ -60,7 +63,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
                 metadata.BlobLinks.TryGetValue(digest, out var linkedAt)
                 && linkedAt < linkedBefore
                 && !metadata.IsReferenced(digest)
-                && metadata.BlobLinks.Remove(digest)));
+                && Unlink(metadata, digest)));
         }
     }
 
@@ -89,7 +92,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
 
             var now = _time.GetUtcNow();
             var metadata = GetOrAdd(repository);
-            metadata.BlobLinks[manifest.Digest] = now;
+            Link(metadata, manifest.Digest, now);
             metadata.Manifests[manifest.Digest] = new StoredManifest(manifest with { PushedAt = now }, references, now);
             if (tag is not null)
             {
@@ -244,6 +247,128 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         {
             return ValueTask.FromResult(Paging.PageSorted(_names, after, limit));
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contains);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        lock (_lock)
+        {
+            IEnumerable<string> names = after is null ? _names
+                : _names.Count == 0 || string.CompareOrdinal(after, _names.Max) >= 0 ? []
+                : _names.GetViewBetween(after, _names.Max!);
+            IReadOnlyList<string> page = [.. names
+                .Where(name => (after is null || string.CompareOrdinal(name, after) > 0) && name.Contains(contains, StringComparison.OrdinalIgnoreCase))
+                .Take(limit)];
+            return ValueTask.FromResult(page);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (!_repositories.TryGetValue(repository, out var metadata))
+            {
+                return ValueTask.FromResult(new RepositoryStatistics(0, 0, 0, 0, null));
+            }
+
+            var manifests = metadata.Manifests.Values;
+            var lastPush = manifests.Select(m => (DateTimeOffset?)m.PushedAt).Concat(metadata.Tags.Values.Select(t => (DateTimeOffset?)t.UpdatedAt)).Max();
+            var largest = manifests.Select(m => m.Record.Size + (m.Record.ReferencedSize ?? 0)).DefaultIfEmpty().Max();
+            return ValueTask.FromResult(new RepositoryStatistics(metadata.Tags.Count, metadata.Manifests.Count, metadata.BlobLinks.Count, largest, lastPush));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
+        lock (_lock)
+        {
+            if (!_repositories.TryGetValue(repository, out var metadata))
+            {
+                return ValueTask.FromResult<IReadOnlyList<TagEntry>>([]);
+            }
+
+            var order = TagEntryOrder.Of(query.Order);
+            var matching = metadata.Tags
+                .Select(t => new TagEntry(t.Key, t.Value.Digest, t.Value.UpdatedAt))
+                .Where(t => TagEntryOrder.Matches(t.Name, query.Contains) && (query.After is not { } after || order.Compare(t, after) > 0));
+
+            // OrderBy followed by Take selects the first entries without sorting the rest.
+            IReadOnlyList<TagEntry> page = [.. matching.Order(order).Take(query.Limit)];
+            return ValueTask.FromResult(page);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_repositories.TryGetValue(repository, out var metadata)
+                ? string.IsNullOrEmpty(contains) ? metadata.Tags.Count : metadata.Tags.Keys.Count(name => TagEntryOrder.Matches(name, contains))
+                : 0);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<BlobLinkStatistics> GetBlobLinkStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(new BlobLinkStatistics(_repositories.Count, new Dictionary<Digest, int>(_linksPerBlob)));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        lock (_lock)
+        {
+            _repositories.TryGetValue(repository, out var own);
+            IReadOnlySet<Digest> elsewhere = digests
+                .Where(digest => _linksPerBlob.GetValueOrDefault(digest) > (own is not null && own.BlobLinks.ContainsKey(digest) ? 1 : 0))
+                .ToHashSet();
+            return ValueTask.FromResult(elsewhere);
+        }
+    }
+
+    private void Link(RepositoryMetadata metadata, Digest digest, DateTimeOffset now)
+    {
+        if (metadata.BlobLinks.TryAdd(digest, now))
+        {
+            _linksPerBlob[digest] = _linksPerBlob.GetValueOrDefault(digest) + 1;
+        }
+        else
+        {
+            metadata.BlobLinks[digest] = now;
+        }
+    }
+
+    private bool Unlink(RepositoryMetadata metadata, Digest digest)
+    {
+        if (!metadata.BlobLinks.Remove(digest))
+        {
+            return false;
+        }
+
+        if (_linksPerBlob[digest] == 1)
+        {
+            _linksPerBlob.Remove(digest);
+        }
+        else
+        {
+            _linksPerBlob[digest]--;
+        }
+
+        return true;
     }
 
     private RepositoryMetadata GetOrAdd(string repository)

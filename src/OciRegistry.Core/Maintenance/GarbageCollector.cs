@@ -71,11 +71,15 @@ public sealed partial class GarbageCollector
     /// </summary>
     public async Task<GcReport> CollectAsync(bool dryRun = false, CancellationToken cancellationToken = default)
     {
+        using var activity = RegistryActivitySource.Source.StartActivity(RegistryActivitySource.Gc);
+        activity?.SetTag("oci.gc.dry_run", dryRun);
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             Log.Started(_logger, dryRun);
             var report = await CollectExclusiveAsync(dryRun, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("oci.gc.blobs_deleted", report.DeletedBlobs.Count);
+            activity?.SetTag("oci.gc.bytes_freed", report.BytesFreed);
             Log.Finished(_logger, dryRun, report.DeletedTags.Count, report.DeletedManifests.Count, report.UnlinkedBlobs.Count, report.DeletedBlobs.Count, report.BytesFreed, report.ExpiredUploads);
             _metrics?.GarbageCollected(dryRun, report.BytesFreed);
             return report;

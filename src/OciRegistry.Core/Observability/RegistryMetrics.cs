@@ -4,7 +4,8 @@ namespace OciRegistry.Core.Observability;
 
 /// <summary>
 /// The registry's instruments, on one <see cref="System.Diagnostics.Metrics.Meter"/> named <see cref="MeterName"/>
-/// (one instance per registry host, registered as a singleton):
+/// (one instance per registry host, registered as a singleton; the meter comes from the host's <see cref="IMeterFactory"/>,
+/// so each host's instruments are its own and the factory disposes them):
 /// <list type="table">
 /// <item><term><c>ociregistry.requests</c></term><description>counter of <c>/v2/</c> requests, tagged <c>operation</c> (e.g. <c>manifest.put</c>) and <c>status</c> (the HTTP status code).</description></item>
 /// <item><term><c>ociregistry.bytes.received</c> / <c>ociregistry.bytes.sent</c></term><description>counters of request and response body bytes (by Content-Length), tagged <c>operation</c>.</description></item>
@@ -14,7 +15,7 @@ namespace OciRegistry.Core.Observability;
 /// <item><term><c>ociregistry.gc.bytes_freed</c></term><description>counter of blob bytes deleted by garbage collection.</description></item>
 /// </list>
 /// </summary>
-public sealed class RegistryMetrics : IDisposable
+public sealed class RegistryMetrics
 {
     /// <summary>The meter's name, to subscribe to (<c>dotnet-counters monitor --counters OciRegistry</c>, OpenTelemetry <c>AddMeter</c>).</summary>
     public const string MeterName = "OciRegistry";
@@ -30,10 +31,11 @@ public sealed class RegistryMetrics : IDisposable
     private readonly Counter<long> _gcRuns;
     private readonly Counter<long> _gcBytesFreed;
 
-    /// <summary>Creates the meter and its instruments.</summary>
-    public RegistryMetrics()
+    /// <summary>Creates the meter (through <paramref name="meterFactory"/>) and its instruments.</summary>
+    public RegistryMetrics(IMeterFactory meterFactory)
     {
-        Meter = new Meter(MeterName);
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        Meter = meterFactory.Create(MeterName);
         _requests = Meter.CreateCounter<long>("ociregistry.requests", "{request}", "Registry API requests by operation and status.");
         _bytesReceived = Meter.CreateCounter<long>("ociregistry.bytes.received", "By", "Request body bytes received.");
         _bytesSent = Meter.CreateCounter<long>("ociregistry.bytes.sent", "By", "Response body bytes sent.");
@@ -91,7 +93,4 @@ public sealed class RegistryMetrics : IDisposable
             _gcBytesFreed.Add(bytesFreed);
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => Meter.Dispose();
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.Observability;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Storage;
 using OciRegistry.Core.Upstream;
@@ -12,14 +13,24 @@ public sealed class BlobOperations
     private readonly IMetadataStore _metadata;
     private readonly IOptions<RegistryOptions> _options;
     private readonly IUpstreamSource? _upstream;
+    private readonly TimeProvider _timeProvider;
 
-    /// <summary>Creates the operations over the given stores; misses in repositories <paramref name="upstream"/> covers are fetched there.</summary>
-    public BlobOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, IUpstreamSource? upstream = null)
+    /// <summary>
+    /// Creates the operations over the given stores; misses in repositories <paramref name="upstream"/> covers are
+    /// fetched there; <paramref name="timeProvider"/> dates the expiry of redirect URLs.
+    /// </summary>
+    public BlobOperations(
+        IBlobStore blobs,
+        IMetadataStore metadata,
+        IOptions<RegistryOptions> options,
+        IUpstreamSource? upstream = null,
+        TimeProvider? timeProvider = null)
     {
         _blobs = blobs;
         _metadata = metadata;
         _options = options;
         _upstream = upstream;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The blob's size; BLOB_UNKNOWN when it is not in the repository.</summary>
@@ -45,6 +56,12 @@ public sealed class BlobOperations
     /// <summary>Opens the blob for (ranged) reading; BLOB_UNKNOWN when it is not in the repository. The caller disposes it.</summary>
     public async ValueTask<RegistryResult<IBlobContent>> OpenAsync(string repository, string digest, CancellationToken cancellationToken = default)
     {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobPull, repository, digest);
+        return RegistryActivitySource.Finish(activity, await OpenCoreAsync(repository, digest, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<IBlobContent>> OpenCoreAsync(string repository, string digest, CancellationToken cancellationToken)
+    {
         if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
         {
             return error;
@@ -60,6 +77,24 @@ public sealed class BlobOperations
 
         var content = await _blobs.OpenAsync(parsed, cancellationToken).ConfigureAwait(false);
         return content is null ? RegistryError.BlobUnknown(parsed) : RegistryResult<IBlobContent>.From(content);
+    }
+
+    /// <summary>
+    /// A URL of the blob store to send the client to instead of streaming the blob, or <c>null</c> to stream it: when
+    /// <see cref="RegistryOptions.BlobRedirectLifetime"/> is set, the store can sign one (<see cref="IBlobRedirects"/>)
+    /// and the blob is linked in the repository (otherwise <see cref="OpenAsync"/> gives the answer, errors included).
+    /// </summary>
+    public async ValueTask<Uri?> FindRedirectAsync(string repository, string digest, CancellationToken cancellationToken = default)
+    {
+        if (_options.Value.BlobRedirectLifetime is not { } lifetime
+            || _blobs is not IBlobRedirects redirects
+            || Check.NameAndDigest(repository, digest, out var parsed) is not null
+            || !await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return await redirects.GetReadUriAsync(parsed, _timeProvider.GetUtcNow() + lifetime, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using OciRegistry.Core.Observability;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Errors;
@@ -37,6 +38,12 @@ public sealed class ManifestOperations
     /// (<see cref="Descriptor.IsNonDistributable"/>).
     /// </summary>
     public async ValueTask<RegistryResult<PushedManifest>> PutAsync(string repository, string reference, string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.ManifestPut, repository, reference);
+        return RegistryActivitySource.Finish(activity, await PutCoreAsync(repository, reference, contentType, body, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<PushedManifest>> PutCoreAsync(string repository, string reference, string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         if (Check.Name(repository) is { } nameError)
         {
@@ -133,6 +140,11 @@ public sealed class ManifestOperations
 
         if (record is not null)
         {
+            if (upstream is not null)
+            {
+                await upstream.RecordPullAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false);
+            }
+
             return record;
         }
 
@@ -143,6 +155,12 @@ public sealed class ManifestOperations
 
     /// <summary>The manifest <paramref name="reference"/> names, with its bytes exactly as pushed.</summary>
     public async ValueTask<RegistryResult<ManifestContent>> GetAsync(string repository, string reference, CancellationToken cancellationToken = default)
+    {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.ManifestGet, repository, reference);
+        return RegistryActivitySource.Finish(activity, await GetCoreAsync(repository, reference, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<ManifestContent>> GetCoreAsync(string repository, string reference, CancellationToken cancellationToken)
     {
         var resolved = await ResolveAsync(repository, reference, cancellationToken).ConfigureAwait(false);
         if (!resolved.IsSuccess)
@@ -171,6 +189,12 @@ public sealed class ManifestOperations
     /// UNSUPPORTED when deletes are off; MANIFEST_UNKNOWN when there is nothing to delete.
     /// </summary>
     public async ValueTask<RegistryResult<bool>> DeleteAsync(string repository, string reference, CancellationToken cancellationToken = default)
+    {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.ManifestDelete, repository, reference);
+        return RegistryActivitySource.Finish(activity, await DeleteCoreAsync(repository, reference, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<bool>> DeleteCoreAsync(string repository, string reference, CancellationToken cancellationToken)
     {
         if (!_options.Value.DeletesEnabled)
         {
@@ -207,6 +231,11 @@ public sealed class ManifestOperations
         if (Check.NameAndDigest(repository, digest, out var subject) is { } error)
         {
             return error;
+        }
+
+        if (_upstream is not null && _upstream.Covers(repository))
+        {
+            await _upstream.RefreshReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false);
         }
 
         var records = await _metadata.ListReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false);

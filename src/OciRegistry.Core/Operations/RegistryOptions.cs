@@ -55,6 +55,14 @@ public sealed class RegistryOptions
     /// </summary>
     public bool MountWithoutFrom { get; set; } = true;
 
+    /// <summary>
+    /// When set, a blob GET is answered with 307 Temporary Redirect to a URL of the blob store valid this long (when the
+    /// store can sign one, see <see cref="Storage.IBlobRedirects"/>), so clients read the bytes from the store itself;
+    /// HEAD, manifests and stores that cannot sign stay served by the registry. Only for clients that can reach the
+    /// store. Null (the default) serves every blob through the registry.
+    /// </summary>
+    public TimeSpan? BlobRedirectLifetime { get; set; }
+
     /// <summary>How many bytes of manifests are kept in memory to serve GETs without touching storage.</summary>
     public long ManifestCacheBytes { get; set; } = 64L * 1024 * 1024;
 
@@ -100,6 +108,11 @@ public sealed class RegistryOptions
         if (UploadSessionCleanupInterval is { } cleanup && cleanup <= TimeSpan.Zero)
         {
             yield return $"OciRegistry:{nameof(UploadSessionCleanupInterval)} must be positive when set (was {cleanup}).";
+        }
+
+        if (BlobRedirectLifetime is { } redirect && redirect <= TimeSpan.Zero)
+        {
+            yield return $"OciRegistry:{nameof(BlobRedirectLifetime)} must be positive when set (was {redirect}).";
         }
 
         if (MaxBlobBytes is < 0)

@@ -109,6 +109,12 @@ public sealed class UploadOperations
     /// </summary>
     public async ValueTask<RegistryResult<Digest>> CompleteAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken = default)
     {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.UploadCommit, repository, digest);
+        return RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, uploadId, digest, rangeStart, finalChunk, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<Digest>> CompleteCoreAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken)
+    {
         if (Check.Name(repository) is { } nameError)
         {
             return nameError;
@@ -184,6 +190,12 @@ public sealed class UploadOperations
     /// <summary>Pushes a whole blob in one request (<c>POST ?digest=</c>).</summary>
     public async ValueTask<RegistryResult<Digest>> PushAsync(string repository, string digest, PipeReader body, CancellationToken cancellationToken = default)
     {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobPush, repository, digest);
+        return RegistryActivitySource.Finish(activity, await PushCoreAsync(repository, digest, body, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<Digest>> PushCoreAsync(string repository, string digest, PipeReader body, CancellationToken cancellationToken)
+    {
         if (Check.Digest(digest, out _) is { } digestError)
         {
             return digestError;
@@ -240,6 +252,12 @@ public sealed class UploadOperations
     /// <paramref name="from"/>.
     /// </summary>
     public async ValueTask<RegistryResult<bool>> MountAsync(string repository, string digest, string? from, CancellationToken cancellationToken = default)
+    {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobMount, repository, digest);
+        return RegistryActivitySource.Finish(activity, await MountCoreAsync(repository, digest, from, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<bool>> MountCoreAsync(string repository, string digest, string? from, CancellationToken cancellationToken)
     {
         if (Check.Name(repository) is { } nameError)
         {

@@ -79,4 +79,26 @@ public interface IMetadataStore
 
     /// <summary>Repository names in lexical order, after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
     ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Repository names containing <paramref name="contains"/> (ASCII letters compared without case) in lexical order,
+    /// after <paramref name="after"/>, at most <paramref name="limit"/>. The store filters while it walks its keyset, so
+    /// a page costs the names it passes over, never a read of every repository's links or tags.
+    /// </summary>
+    ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts, largest pull and last push of a repository (all zero and null when it does not exist).</summary>
+    ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default);
+
+    /// <summary>A keyset page of the repository's tags with their digests and times, filtered and ordered by <paramref name="query"/>.</summary>
+    ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>How many of the repository's tags contain <paramref name="contains"/> (as in <see cref="TagListQuery.Contains"/>; null or empty counts all).</summary>
+    ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default);
+
+    /// <summary>The registry's repository count and, per linked blob, how many repositories link it (one aggregate query, for the storage overview).</summary>
+    ValueTask<BlobLinkStatistics> GetBlobLinkStatisticsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Which of <paramref name="digests"/> a repository other than <paramref name="repository"/> links (so collecting this one's links keeps their bytes).</summary>
+    ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default);
 }

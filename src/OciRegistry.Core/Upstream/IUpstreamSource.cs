@@ -42,4 +42,13 @@ public interface IUpstreamSource
     /// fail verification.
     /// </summary>
     ValueTask<IBlobContent?> OpenBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+
+    /// <summary>Called when a manifest of <paramref name="repository"/> is pulled (by tag or digest), so the cache knows what is in use.</summary>
+    ValueTask RecordPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Called before the referrers of <paramref name="subject"/> are listed: brings in the referrers the upstream knows
+    /// (signatures, SBOMs) that the repository lacks, when it has not asked recently. Failures leave the local listing.
+    /// </summary>
+    ValueTask RefreshReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

@@ -1,24 +1,28 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Win32.SafeHandles;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Errors;
+using OciRegistry.Mirror.Transfer;
 
 namespace OciRegistry.Mirror.Blobs;
 
 /// <summary>
-/// One download of one blob from an upstream, shared by every client that asks for it meanwhile. Bytes go to a spool
-/// file that readers follow as it grows (so the first bytes reach clients while the rest is still on its way) and, through
-/// a pipe, into the registry's own push operation, which hashes, verifies and commits them. The final byte is held back
-/// from readers until that verification passed: a reader of a blob that fails it gets an error, never a clean end.
+/// One download of one blob from an upstream, shared by every client that asks for it meanwhile. Bytes are hashed and
+/// written to a spool file that readers follow as it grows, so they reach clients as fast as they arrive; the final byte
+/// is held back until the whole download hashed to the digest, so a reader of a corrupt blob gets an error, never a
+/// clean end. Only then is the blob stored, from the spool, through the registry's own push operation (which hashes,
+/// verifies and commits it again, at the store's pace, after the clients have their bytes).
 /// </summary>
 /// <remarks>
-/// Memory: one pipe of at most <see cref="PipeLimitBytes"/> between the download and the store; the spool lives in the
-/// page cache and is deleted when the fill and its last reader are done.
+/// Measured (benchmarks/RESULTS-MIRROR.md): piping each chunk into the push as it arrived made the download, and so every
+/// client, wait for the store: a cold pull ran at push speed (0.4 GB/s here) instead of download speed, and the last byte
+/// waited for the commit's fsync. Memory: one pooled 1 MiB buffer; the spool lives in the page cache and is deleted when
+/// the fill and its last reader are done.
 /// </remarks>
 internal sealed class BlobFill
 {
     private const int ReadBytes = 1024 * 1024;
-    private const int PipeLimitBytes = 16 * 1024 * 1024;
 
     private readonly SafeFileHandle _spool;
     private readonly TaskCompletionSource<bool> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -113,12 +117,17 @@ internal sealed class BlobFill
         while (true)
         {
             var progress = Volatile.Read(ref _progress);
+            if (Volatile.Read(ref _verified))
+            {
+                return Length; // every byte is in the spool and checked, whatever became of storing them
+            }
+
             if (Volatile.Read(ref _failure) is { } failure)
             {
                 throw new IOException($"The upstream fetch of {Digest} failed: {failure.Message}", failure);
             }
 
-            var readable = Volatile.Read(ref _verified) ? Length : Math.Min(Interlocked.Read(ref _written), Length - 1);
+            var readable = Math.Min(Interlocked.Read(ref _written), Length - 1);
             if (readable > offset || offset >= Length)
             {
                 return readable;
@@ -133,67 +142,71 @@ internal sealed class BlobFill
 
     private async Task RunAsync(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes, CancellationToken cancellationToken)
     {
+        if (!await DownloadAsync(download, onBytes, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        Volatile.Write(ref _verified, true);
+        Signal();
+
+        // Every waiting client can read to the end now; the store takes the same bytes from the spool.
+        TryAcquire();
+        var spooled = new ContentStream(new FillContent(this));
+        await using (spooled.ConfigureAwait(false))
+        {
+            var pushed = await push(PipeReader.Create(spooled, new StreamPipeReaderOptions(bufferSize: ReadBytes))).ConfigureAwait(false);
+            if (!pushed.IsSuccess)
+            {
+                throw new IOException($"the verified blob could not be stored: {pushed.Error.Message}");
+            }
+        }
+    }
+
+    // True once every byte is in the spool and they hash to the digest; false when the upstream does not have the blob.
+    private async Task<bool> DownloadAsync(Func<Task<HttpResponseMessage>> download, Action<long> onBytes, CancellationToken cancellationToken)
+    {
         using var response = await download().ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentLength is not { } length)
         {
             _started.TrySetResult(false);
-            return;
+            return false;
         }
 
         Length = length;
         _started.TrySetResult(true);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeLimitBytes, resumeWriterThreshold: PipeLimitBytes / 2, useSynchronizationContext: false));
-        var pushing = Task.Run(() => push(pipe.Reader));
+        using var hasher = DigestHasher.Rent(Digest.Algorithm);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBytes);
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            while (true)
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(0, ReadBytes), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                var memory = pipe.Writer.GetMemory(ReadBytes);
-                var read = await body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
                 if (_written + read > Length)
                 {
                     throw new InvalidDataException($"the upstream sent more than the {Length} bytes it announced");
                 }
 
-                await RandomAccess.WriteAsync(_spool, memory[..read], _written, cancellationToken).ConfigureAwait(false);
-                pipe.Writer.Advance(read);
+                hasher.Append(buffer.AsSpan(0, read));
+                await RandomAccess.WriteAsync(_spool, buffer.AsMemory(0, read), _written, cancellationToken).ConfigureAwait(false);
                 onBytes(read);
                 Interlocked.Add(ref _written, read);
                 Signal();
-                if ((await pipe.Writer.FlushAsync(cancellationToken).ConfigureAwait(false)).IsCompleted)
-                {
-                    break;
-                }
             }
-
-            if (_written != Length)
-            {
-                throw new IOException($"the upstream sent {_written} of {Length} bytes");
-            }
-
-            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception failure)
+        finally
         {
-            await pipe.Writer.CompleteAsync(failure).ConfigureAwait(false);
-            await pushing.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
-            throw;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var pushed = await pushing.ConfigureAwait(false);
-        if (!pushed.IsSuccess)
+        if (_written != Length)
         {
-            throw new InvalidDataException(pushed.Error.Message);
+            throw new IOException($"the upstream sent {_written} of {Length} bytes");
         }
 
-        Volatile.Write(ref _verified, true);
-        Signal();
+        var actual = hasher.Finish();
+        return actual == Digest ? true : throw new InvalidDataException($"the upstream's bytes hash to {actual}");
     }
 
     private void Fail(Exception failure)

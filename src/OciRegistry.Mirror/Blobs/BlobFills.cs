@@ -23,6 +23,9 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
     public long? LengthInProgress(Digest digest) =>
         _fills.TryGetValue(digest, out var fill) && fill.Started.IsCompletedSuccessfully && fill.Started.Result ? fill.Length : null;
 
+    /// <summary>Completes when the fill of <paramref name="digest"/> running now, if any, is over: stored, or failed.</summary>
+    public Task CompletionOf(Digest digest) => _fills.TryGetValue(digest, out var fill) ? fill.Completion : Task.CompletedTask;
+
     /// <summary>A reader of <paramref name="digest"/> as it arrives from the upstream into <paramref name="repository"/>; null when the upstream lacks it.</summary>
     public async ValueTask<IBlobContent?> OpenAsync(UpstreamClient client, string remoteRepository, string repository, Digest digest)
     {

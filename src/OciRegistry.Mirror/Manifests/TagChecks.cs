@@ -15,31 +15,32 @@ namespace OciRegistry.Mirror.Manifests;
 /// <see cref="MirrorOptions.MaxStaleness"/> after its last successful check. Concurrent checks of one tag share one HEAD.
 /// </summary>
 /// <remarks>
-/// Check times live in this process: after a restart every tag counts as checked at start-up, so a mirror whose
-/// upstream is down keeps serving what it has.
+/// Check times are kept in the metadata store (<see cref="CheckTimes"/>), so a restart asks the upstream again only when
+/// the interval has passed. A cached tag with no record (cached before records were kept) counts as checked at
+/// start-up, so a mirror whose upstream is down keeps serving it.
 /// </remarks>
 internal sealed partial class TagChecks(
     IMetadataStore metadata,
+    CheckTimes checks,
     ManifestStore manifests,
     IOptions<MirrorOptions> options,
     MirrorMetrics metrics,
     TimeProvider time,
     ILogger<TagChecks> logger)
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _checked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<RegistryError?>>> _running = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     public async ValueTask<RegistryError?> RefreshAsync(UpstreamClient client, string remoteRepository, string repository, string tag)
     {
         var key = repository + ":" + tag;
-        if (_checked.TryGetValue(key, out var last) && time.GetUtcNow() - last < options.Value.TagCheckInterval)
+        if (await checks.GetAsync(repository, tag, default).ConfigureAwait(false) is { } last && time.GetUtcNow() - last < options.Value.TagCheckInterval)
         {
             metrics.Hit();
             return null;
         }
 
-        var check = _running.GetOrAdd(key, _ => new Lazy<Task<RegistryError?>>(() => CheckAsync(client, remoteRepository, repository, tag, key)));
+        var check = _running.GetOrAdd(key, _ => new Lazy<Task<RegistryError?>>(() => CheckAsync(client, remoteRepository, repository, tag)));
         try
         {
             return await check.Value.ConfigureAwait(false);
@@ -50,7 +51,7 @@ internal sealed partial class TagChecks(
         }
     }
 
-    private async Task<RegistryError?> CheckAsync(UpstreamClient client, string remoteRepository, string repository, string tag, string key)
+    private async Task<RegistryError?> CheckAsync(UpstreamClient client, string remoteRepository, string repository, string tag)
     {
         HttpStatusCode status;
         try
@@ -70,11 +71,11 @@ internal sealed partial class TagChecks(
                     status = fetchStatus;
                     if (bytes is null || !await manifests.PutAsync(repository, bytes, mediaType, upstream, tag, default).ConfigureAwait(false))
                     {
-                        return ServeStale(repository, tag, key, status, local);
+                        return await ServeStaleAsync(repository, tag, status, local).ConfigureAwait(false);
                     }
                 }
 
-                _checked[key] = time.GetUtcNow();
+                await checks.RecordAsync(repository, tag, time.GetUtcNow(), default).ConfigureAwait(false);
                 return null;
             }
         }
@@ -89,12 +90,12 @@ internal sealed partial class TagChecks(
             return null; // the upstream has no such tag: the registry answers from what it has, usually MANIFEST_UNKNOWN
         }
 
-        return ServeStale(repository, tag, key, status, await metadata.ResolveTagAsync(repository, tag).ConfigureAwait(false));
+        return await ServeStaleAsync(repository, tag, status, await metadata.ResolveTagAsync(repository, tag).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    private RegistryError? ServeStale(string repository, string tag, string key, HttpStatusCode status, Core.Digests.Digest? local)
+    private async ValueTask<RegistryError?> ServeStaleAsync(string repository, string tag, HttpStatusCode status, Core.Digests.Digest? local)
     {
-        var lastGood = _checked.GetValueOrDefault(key, _startedAt);
+        var lastGood = await checks.GetAsync(repository, tag, default).ConfigureAwait(false) ?? _startedAt;
         if (local is not null && time.GetUtcNow() - lastGood <= options.Value.MaxStaleness)
         {
             metrics.StaleServe();

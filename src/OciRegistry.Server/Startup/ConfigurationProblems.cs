@@ -1,5 +1,6 @@
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Server.Listening;
+using OciRegistry.Server.Telemetry;
 
 namespace OciRegistry.Server.Startup;
 
@@ -15,15 +16,36 @@ internal static class ConfigurationProblems
         var problems = new List<string>();
         CheckAuthentication(configuration.GetSection("OciRegistry:Auth"), problems);
         CheckCertificate(configuration, problems);
+        TelemetrySettings.Read(configuration, problems);
+        MetadataSettings.Check(configuration, problems);
         return problems;
     }
 
     public static IReadOnlyList<string> ForMaintenance(IConfiguration configuration)
     {
+        var problems = new List<string>();
         var root = StorageSettings.RootPath(configuration);
-        return Directory.Exists(root)
-            ? []
-            : [$"{StorageSettings.RootPathKey} '{Path.GetFullPath(root)}' does not exist: give the folder the server stores its data in (--{StorageSettings.RootPathKey} <path>)."];
+        if (!Directory.Exists(root))
+        {
+            problems.Add($"{StorageSettings.RootPathKey} '{Path.GetFullPath(root)}' does not exist: give the folder the server stores its data in (--{StorageSettings.RootPathKey} <path>).");
+        }
+
+        MetadataSettings.Check(configuration, problems);
+        return problems;
+    }
+
+    public static IReadOnlyList<string> ForMigration(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        if (!MetadataSettings.UsesPostgreSql(configuration))
+        {
+            problems.Add(
+                $"{MetadataSettings.ConnectionStringKey} is not set: migrate creates or upgrades the registry's tables in a PostgreSQL database; " +
+                $"name it (--{MetadataSettings.ConnectionStringKey} 'Host=db;Database=registry;Username=registry'). Without it the metadata is in SQLite, which needs no migration.");
+        }
+
+        MetadataSettings.Check(configuration, problems);
+        return problems;
     }
 
     private static void CheckAuthentication(IConfigurationSection auth, List<string> problems)

@@ -1,12 +1,14 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace OciRegistry.Server.Startup;
 
 /// <summary>
 /// Turns the failures of starting the server that come from its settings (an address in use, a certificate that
-/// cannot be read, invalid options) into one line each, instead of a stack trace.
+/// cannot be read, invalid options, a database that cannot be reached or has another schema version) into one line
+/// each, instead of a stack trace.
 /// </summary>
 internal static class StartupFailure
 {
@@ -19,8 +21,14 @@ internal static class StartupFailure
             [$"{denied.Message} Ports below 1024 need privileges: listen on a higher port (--urls http://0.0.0.0:5000)."],
         System.Security.Cryptography.CryptographicException unreadable =>
             [$"Kestrel:Certificates:Default cannot be read: {unreadable.Message} Give a PEM certificate with its key (KeyPath) or a PFX with its Password."],
+        NpgsqlException database =>
+            [$"{MetadataSettings.ConnectionStringKey}: the PostgreSQL database cannot be used: {database.Message}{(database.InnerException is { } inner ? " (" + inner.Message + ")" : "")}"],
+        // The schema check names the version found, the version known and what to do (migrate, or upgrade the binary).
+        InvalidOperationException { Source: SchemaCheckAssembly } schema => [schema.Message],
         _ => null,
     };
+
+    private const string SchemaCheckAssembly = "OciRegistry.Storage.PostgreSql";
 
     /// <summary>Writes each problem as one <c>error:</c> line.</summary>
     public static void Write(TextWriter error, IEnumerable<string> problems)

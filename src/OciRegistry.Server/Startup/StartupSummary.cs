@@ -5,12 +5,13 @@ using Microsoft.Extensions.Options;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
+using OciRegistry.Server.Telemetry;
 
 namespace OciRegistry.Server.Startup;
 
 /// <summary>
 /// What a started server logs once, so an operator sees at a glance what runs: version, listen addresses, storage,
-/// auth mode with its users and rules, limits and the collection schedule.
+/// metadata store, auth mode with its users and rules, limits, telemetry and the collection schedule.
 /// </summary>
 internal static partial class StartupSummary
 {
@@ -25,6 +26,7 @@ internal static partial class StartupSummary
 
         Messages.Started(logger, Version, string.Join(", ", addresses));
         Messages.Storage(logger, Path.GetFullPath(StorageSettings.RootPath(configuration)));
+        Messages.Metadata(logger, MetadataSettings.Describe(configuration));
         Messages.Auth(logger, AuthSettings.ModeOf(auth), UserCount(auth), AuthSettings.AccessRuleCount(auth));
         Messages.Limits(
             logger,
@@ -32,6 +34,11 @@ internal static partial class StartupSummary
             registry.MaxManifestBytes,
             registry.MaxUploadSessions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited",
             registry.DeletesEnabled);
+        var telemetry = TelemetrySettings.Read(configuration, problems: []);
+        Messages.Telemetry(
+            logger,
+            telemetry.OtlpEndpoint is { } otlp ? $"OTLP to {otlp} ({telemetry.OtlpProtocol})" : "no OTLP export",
+            telemetry.Prometheus ? $"Prometheus at {TelemetrySettings.PrometheusPath}" : "no Prometheus endpoint");
         if (gc.Interval is { } interval)
         {
             Messages.Collection(logger, interval, gc.GracePeriod);
@@ -59,6 +66,9 @@ internal static partial class StartupSummary
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Storage: file system at {RootPath}")]
         public static partial void Storage(ILogger logger, string rootPath);
 
+        [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Metadata: {Store}")]
+        public static partial void Metadata(ILogger logger, string store);
+
         [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Auth: {Mode}, {Users} users, {Rules} access rules")]
         public static partial void Auth(ILogger logger, string mode, int users, int rules);
 
@@ -67,6 +77,9 @@ internal static partial class StartupSummary
 
         [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Garbage collection: every {Interval}, grace period {GracePeriod}")]
         public static partial void Collection(ILogger logger, TimeSpan interval, TimeSpan gracePeriod);
+
+        [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Telemetry: {Otlp}, {Prometheus}")]
+        public static partial void Telemetry(ILogger logger, string otlp, string prometheus);
 
         [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Garbage collection: not scheduled (set OciRegistry:Gc:Interval, or run 'oci-registry gc --apply')")]
         public static partial void NoCollection(ILogger logger);

@@ -114,4 +114,40 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
         await before(nameof(ListRepositoriesAsync));
         return await inner.ListRepositoriesAsync(after, limit, cancellationToken);
     }
+
+    public async ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(SearchRepositoriesAsync));
+        return await inner.SearchRepositoriesAsync(contains, after, limit, cancellationToken);
+    }
+
+    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(GetRepositoryStatisticsAsync));
+        return await inner.GetRepositoryStatisticsAsync(repository, cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(ListTagEntriesAsync));
+        return await inner.ListTagEntriesAsync(repository, query, cancellationToken);
+    }
+
+    public async ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(CountTagsAsync));
+        return await inner.CountTagsAsync(repository, contains, cancellationToken);
+    }
+
+    public async ValueTask<BlobLinkStatistics> GetBlobLinkStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        await before(nameof(GetBlobLinkStatisticsAsync));
+        return await inner.GetBlobLinkStatisticsAsync(cancellationToken);
+    }
+
+    public async ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(FindBlobsLinkedElsewhereAsync));
+        return await inner.FindBlobsLinkedElsewhereAsync(repository, digests, cancellationToken);
+    }
 }

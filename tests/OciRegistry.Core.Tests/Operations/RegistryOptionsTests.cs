@@ -13,6 +13,7 @@ public sealed class RegistryOptionsTests
         { nameof(RegistryOptions.MaxBlobBytes), o => o.MaxBlobBytes = -5 },
         { nameof(RegistryOptions.MaxUploadSessions), o => o.MaxUploadSessions = 0 },
         { nameof(RegistryOptions.ManifestCacheBytes), o => o.ManifestCacheBytes = -1 },
+        { nameof(RegistryOptions.BlobRedirectLifetime), o => o.BlobRedirectLifetime = TimeSpan.Zero },
     };
 
     [Fact]

@@ -5,7 +5,8 @@ namespace OciRegistry.Interop.Tests.Skopeo;
 
 /// <summary>
 /// Runs the real <c>skopeo</c> binary against an in-process registry. Each instance has its own temporary HOME/XDG
-/// folders and a permissive signature policy, so runs never read or write the user's container configuration.
+/// folders, blob-info cache and a permissive signature policy, so runs never read or write the user's container
+/// configuration or each other's.
 /// </summary>
 /// <remarks>
 /// skopeo is required: when it cannot be found, <see cref="ExternalTool.Find(string)"/> throws and every test fails
@@ -40,6 +41,12 @@ internal sealed class SkopeoCli : IDisposable
                 ["XDG_DATA_HOME"] = Path.Combine(_home.FullName, ".local", "share"),
                 ["XDG_RUNTIME_DIR"] = Path.Combine(_home.FullName, "run"),
                 ["REGISTRY_AUTH_FILE"] = Path.Combine(_home.FullName, "auth.json"),
+
+                // As root, skopeo keeps its blob-info cache (which repositories hold a blob: the mount candidates) in
+                // /var/lib/containers/cache whatever XDG_DATA_HOME says, shared by every skopeo the tests run at once;
+                // a location lost there made a mount test flaky. skopeo takes the user id from this variable when set,
+                // so the cache moves under this instance's XDG_DATA_HOME.
+                ["_CONTAINERS_ROOTLESS_UID"] = "1000",
             });
 
     /// <summary>Runs skopeo and fails the test, showing its stderr, unless it exits with 0.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
+using OciRegistry.Mirror.Blobs;
 using OciRegistry.Mirror.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,6 +31,7 @@ public sealed class BlobFillTests
         await Task.WhenAll(firstBytes.Select(f => f.Task)).WaitAsync(Patience);
         setup.Probe.Gate.SetResult();
         var received = await Task.WhenAll(pulls).WaitAsync(Patience);
+        await setup.Mirror.Services.GetRequiredService<BlobFills>().CompletionOf(digest).WaitAsync(Patience);
 
         Assert.All(received, r => Assert.Equal(digest, r));
         Assert.Equal(1, setup.Probe.Count("GET", $"/blobs/{digest}"));

@@ -26,6 +26,34 @@ public sealed class TagCacheTests
     }
 
     [Fact]
+    public async Task ARestartedMirror_DoesNotAskTheUpstreamAgain_WithinTheInterval()
+    {
+        var folder = Directory.CreateTempSubdirectory("oci-mirror-restart-").FullName;
+        try
+        {
+            await using var setup = await MirrorSetup.StartAsync();
+            await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
+            static void Hourly(MirrorOptions m) => m.TagCheckInterval = TimeSpan.FromHours(1);
+
+            await using (var first = await setup.StartMirrorAsync(folder, Hourly))
+            {
+                using var pulled = await first.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+                Assert.Equal(HttpStatusCode.OK, pulled.StatusCode);
+            }
+
+            await using var restarted = await setup.StartMirrorAsync(folder, Hourly);
+            using var again = await restarted.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(1, setup.Probe.Count("HEAD", "/manifests/1.0"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task MovedTag_IsFollowed_OnceTheIntervalPassed()
     {
         await using var setup = await MirrorSetup.StartAsync(m => m.TagCheckInterval = TimeSpan.Zero);
@@ -60,6 +88,26 @@ public sealed class TagCacheTests
         Assert.Equal(image.ManifestDigest, DigestHasher.Compute(await byTag.Content.ReadAsByteArrayAsync()));
         Assert.Equal(HttpStatusCode.OK, byDigest.StatusCode);
         Assert.Equal(Layer, layer);
+    }
+
+    [Fact]
+    public async Task RateLimitingUpstream_CachedTagsAreServed_UncachedOnesGet429()
+    {
+        await using var setup = await MirrorSetup.StartAsync(m => m.TagCheckInterval = TimeSpan.Zero);
+        var image = await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
+        await setup.Upstream.Seeder.PushImageAsync("team/app", "2.0", ["another layer"u8.ToArray()]);
+        using (await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0"))
+        {
+        }
+
+        setup.Probe.RateLimited = true;
+        using var cached = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
+        using var uncached = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/2.0");
+
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal(image.ManifestDigest, DigestHasher.Compute(await cached.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(HttpStatusCode.TooManyRequests, uncached.StatusCode);
+        Assert.Contains("TOOMANYREQUESTS", await uncached.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

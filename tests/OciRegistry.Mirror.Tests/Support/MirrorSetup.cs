@@ -1,10 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OciRegistry.Mirror.Upstreams;
 using OciRegistry.Testing;
 
 namespace OciRegistry.Mirror.Tests.Support;
 
-/// <summary>An upstream registry behind an <see cref="UpstreamProbe"/>, and a mirror (on disk) of it called <c>up</c> for namespace <c>upstream.test</c>.</summary>
+/// <summary>
+/// An upstream registry behind an <see cref="UpstreamProbe"/>, and a mirror (on disk) of it called <c>up</c> for namespace
+/// <c>upstream.test</c>; optionally on a test's clock, or over a data folder the test keeps (to start the mirror again).
+/// </summary>
 internal sealed class MirrorSetup : IAsyncDisposable
 {
     public const string Name = "up";
@@ -23,24 +27,45 @@ internal sealed class MirrorSetup : IAsyncDisposable
 
     public UpstreamProbe Probe { get; }
 
-    public static async Task<MirrorSetup> StartAsync(Action<MirrorOptions>? configure = null, Action<UpstreamOptions>? upstreamOptions = null)
+    public static async Task<MirrorSetup> StartAsync(Action<MirrorOptions>? configure = null, Action<UpstreamOptions>? upstreamOptions = null, TimeProvider? time = null)
     {
         var probe = new UpstreamProbe();
         var upstream = await InProcessRegistry.StartAsync(o => o.App = probe.Install);
-        var mirror = await InProcessRegistry.StartAsync(o =>
-        {
-            o.UseFileSystem = true;
-            o.Services = services => services.AddOciRegistry().AddMirror(m =>
-            {
-                var options = new UpstreamOptions { Name = Name, Url = upstream.BaseAddress };
-                options.Namespaces.Add(Namespace);
-                upstreamOptions?.Invoke(options);
-                m.Upstreams.Add(options);
-                configure?.Invoke(m);
-            });
-        });
+        var mirror = await StartMirrorAsync(upstream.BaseAddress, configure, upstreamOptions, time, dataFolder: null);
         return new MirrorSetup(upstream, mirror, probe);
     }
+
+    /// <summary>Another mirror of this setup's upstream, keeping its data in <paramref name="dataFolder"/> (which outlives it).</summary>
+    public Task<InProcessRegistry> StartMirrorAsync(string dataFolder, Action<MirrorOptions>? configure = null) =>
+        StartMirrorAsync(Upstream.BaseAddress, configure, null, null, dataFolder);
+
+    private static Task<InProcessRegistry> StartMirrorAsync(Uri upstream, Action<MirrorOptions>? configure, Action<UpstreamOptions>? upstreamOptions, TimeProvider? time, string? dataFolder) =>
+        InProcessRegistry.StartAsync(o =>
+        {
+            o.UseFileSystem = dataFolder is null;
+            o.Services = services =>
+            {
+                if (time is not null)
+                {
+                    services.Replace(ServiceDescriptor.Singleton(time));
+                }
+
+                var registry = services.AddOciRegistry();
+                if (dataFolder is not null)
+                {
+                    registry.AddFileSystemStorage(storage => storage.RootPath = dataFolder);
+                }
+
+                registry.AddMirror(m =>
+                {
+                    var options = new UpstreamOptions { Name = Name, Url = upstream };
+                    options.Namespaces.Add(Namespace);
+                    upstreamOptions?.Invoke(options);
+                    m.Upstreams.Add(options);
+                    configure?.Invoke(m);
+                });
+            };
+        });
 
     public async ValueTask DisposeAsync()
     {

@@ -6,7 +6,8 @@ namespace OciRegistry.Mirror.Tests.Support;
 
 /// <summary>
 /// Middleware in front of an upstream registry: counts requests by method and path, can hold back the body of one
-/// blob after its first bytes until the test opens a gate, and can corrupt one blob's bytes on the way out.
+/// blob after its first bytes until the test opens a gate, can corrupt one blob's bytes on the way out, can refuse
+/// the referrers API, and can rate-limit everything.
 /// </summary>
 internal sealed class UpstreamProbe
 {
@@ -22,6 +23,12 @@ internal sealed class UpstreamProbe
     /// <summary>A blob path suffix whose body is sent with one byte flipped.</summary>
     public string? CorruptBlob { get; set; }
 
+    /// <summary>Answer 404 to the referrers API, as registries without it (Distribution 2.8) do.</summary>
+    public bool RefuseReferrersApi { get; set; }
+
+    /// <summary>Answer every request with 429, as a rate-limiting registry (Docker Hub) does.</summary>
+    public bool RateLimited { get; set; }
+
     public int Count(string method, string pathSuffix) =>
         _counts.Where(p => p.Key.StartsWith(method + " ", StringComparison.Ordinal) && p.Key.EndsWith(pathSuffix, StringComparison.Ordinal)).Sum(p => p.Value);
 
@@ -30,6 +37,18 @@ internal sealed class UpstreamProbe
         var path = context.Request.Path.Value ?? "";
         _counts.AddOrUpdate($"{context.Request.Method} {path}", 1, (_, n) => n + 1);
         var isGet = HttpMethods.IsGet(context.Request.Method);
+        if (RefuseReferrersApi && path.Contains("/referrers/", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (RateLimited)
+        {
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
         if (isGet && GatedBlob is { } gated && path.EndsWith(gated, StringComparison.Ordinal))
         {
             context.Response.Body = new TamperingStream(context.Response.Body, GateAfterBytes, Gate.Task, flipAt: null);

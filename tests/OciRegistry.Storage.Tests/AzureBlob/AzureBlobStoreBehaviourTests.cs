@@ -92,14 +92,14 @@ public sealed class AzureBlobStoreBehaviourTests(AzuriteServer azurite)
     }
 
     [Fact]
-    public async Task DownloadUri_ServesTheBlob_WholeAndByRange_WithoutCredentials()
+    public async Task ReadUri_ServesTheBlob_WholeAndByRange_WithoutCredentials()
     {
         var store = new AzureBlobStore(azurite.CreateContainer());
         var content = TestContent.Bytes(10_000, seed: 6);
         var digest = TestContent.DigestOf(content);
         await store.PutAsync(digest, content);
 
-        var uri = await store.GetDownloadUriAsync(digest, TimeSpan.FromMinutes(5), CancellationToken.None);
+        var uri = await store.GetReadUriAsync(digest, DateTimeOffset.UtcNow.AddMinutes(5));
 
         using var http = new HttpClient();
         Assert.Equal(content, await http.GetByteArrayAsync(uri));
@@ -110,8 +110,23 @@ public sealed class AzureBlobStoreBehaviourTests(AzuriteServer azurite)
     }
 
     [Fact]
-    public async Task DownloadUri_IsNull_ForAMissingBlob() =>
-        Assert.Null(await new AzureBlobStore(azurite.CreateContainer()).GetDownloadUriAsync(TestContent.DigestOf("missing"), TimeSpan.FromMinutes(5), CancellationToken.None));
+    public async Task AReadUriPastItsExpiry_IsRefusedByTheStore()
+    {
+        var store = new AzureBlobStore(azurite.CreateContainer());
+        var content = TestContent.Bytes(100, seed: 7);
+        var digest = TestContent.DigestOf(content);
+        await store.PutAsync(digest, content);
+
+        var uri = await store.GetReadUriAsync(digest, DateTimeOffset.UtcNow.AddHours(-1));
+
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(uri);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReadUri_IsNull_ForAMissingBlob() =>
+        Assert.Null(await new AzureBlobStore(azurite.CreateContainer()).GetReadUriAsync(TestContent.DigestOf("missing"), DateTimeOffset.UtcNow.AddMinutes(5)));
 
     private sealed class RequestCounter : HttpPipelineSynchronousPolicy
     {

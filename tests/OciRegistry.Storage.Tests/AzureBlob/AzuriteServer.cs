@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Storage.Tests.AzureBlob;
 
@@ -35,7 +36,7 @@ public sealed partial class AzuriteServer : IAsyncLifetime
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         _process = new Process
         {
-            StartInfo = new ProcessStartInfo(FindAzurite())
+            StartInfo = new ProcessStartInfo(ExternalTool.Find("azurite-blob"))
             {
                 ArgumentList = { "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", _folder, "--silent", "--disableTelemetry", "--skipApiVersionCheck" },
                 RedirectStandardOutput = true,
@@ -78,12 +79,6 @@ public sealed partial class AzuriteServer : IAsyncLifetime
 
         Directory.Delete(_folder, recursive: true);
     }
-
-    private static string FindAzurite() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, "azurite-blob"))
-            .FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("azurite-blob not found: install Azurite with `npm install -g azurite` (./test.sh does).");
 
     [GeneratedRegex(@"listens on http://127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();

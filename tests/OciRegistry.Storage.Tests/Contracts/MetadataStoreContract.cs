@@ -5,7 +5,7 @@ using OciRegistry.Core.Tests.Maintenance;
 namespace OciRegistry.Storage.Tests.Contracts;
 
 /// <summary>What every <see cref="IMetadataStore"/> must do; each backend runs it through a subclass.</summary>
-public abstract class MetadataStoreContract
+public abstract partial class MetadataStoreContract
 {
     private const string Repository = "library/alpine";
     private const string ImageManifest = "application/vnd.oci.image.manifest.v1+json";

@@ -54,14 +54,14 @@ public sealed class S3BlobStoreBehaviourTests(CephS3Server s3)
     }
 
     [Fact]
-    public async Task DownloadUri_ServesTheBlob_WholeAndByRange_WithoutCredentials()
+    public async Task ReadUri_ServesTheBlob_WholeAndByRange_WithoutCredentials()
     {
         var store = new S3BlobStore(s3.Client, s3.CreateBucket());
         var content = TestContent.Bytes(10_000, seed: 6);
         var digest = TestContent.DigestOf(content);
         await store.PutAsync(digest, content);
 
-        var uri = await store.GetDownloadUriAsync(digest, TimeSpan.FromMinutes(5), CancellationToken.None);
+        var uri = await store.GetReadUriAsync(digest, DateTimeOffset.UtcNow.AddMinutes(5));
 
         using var http = new HttpClient();
         Assert.Equal(content, await http.GetByteArrayAsync(uri));
@@ -72,6 +72,6 @@ public sealed class S3BlobStoreBehaviourTests(CephS3Server s3)
     }
 
     [Fact]
-    public async Task DownloadUri_IsNull_ForAMissingBlob() =>
-        Assert.Null(await new S3BlobStore(s3.Client, s3.CreateBucket()).GetDownloadUriAsync(TestContent.DigestOf("missing"), TimeSpan.FromMinutes(5), CancellationToken.None));
+    public async Task ReadUri_IsNull_ForAMissingBlob() =>
+        Assert.Null(await new S3BlobStore(s3.Client, s3.CreateBucket()).GetReadUriAsync(TestContent.DigestOf("missing"), DateTimeOffset.UtcNow.AddMinutes(5)));
 }

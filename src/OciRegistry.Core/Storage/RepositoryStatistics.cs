@@ -1,0 +1,12 @@
+namespace OciRegistry.Core.Storage;
+
+/// <summary>A repository at a glance, aggregated by the store (counts and maxima, never a walk in the caller).</summary>
+/// <param name="Tags">How many tags it has.</param>
+/// <param name="Manifests">How many manifests are linked to it (images, indexes, referrers).</param>
+/// <param name="BlobLinks">How many blobs are linked to it (layers, configs and manifests).</param>
+/// <param name="LargestPull">
+/// The most bytes one pull of it downloads: the largest manifest plus what it references
+/// (<see cref="ManifestRecord.ReferencedSize"/>); 0 when it has no manifest.
+/// </param>
+/// <param name="LastPush">When a manifest was last put or a tag last set; null when it has neither.</param>
+public sealed record RepositoryStatistics(int Tags, int Manifests, int BlobLinks, long LargestPull, DateTimeOffset? LastPush);
