@@ -91,6 +91,18 @@ internal static class PostgreSqlMigrations
             since timestamptz NOT NULL
         );
         """,
+
+        // Upload sessions: one row per unfinished upload, its committed length and its writer lease (IUploadSessionStore).
+        """
+        CREATE TABLE upload_sessions (
+            id text COLLATE "C" PRIMARY KEY,
+            repository text COLLATE "C" NOT NULL,
+            started_at timestamptz NOT NULL,
+            length bigint NOT NULL,
+            lease_owner text,
+            lease_expires_at timestamptz
+        );
+        """,
     ];
 
     /// <summary>The schema version this binary reads and writes.</summary>

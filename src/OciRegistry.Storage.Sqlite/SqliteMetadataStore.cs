@@ -36,7 +36,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
-        Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create + SqliteSchema.CreateCollectionState);
+        Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create + SqliteSchema.CreateCollectionState + SqliteUploadSessionSchema.Create);
     }
 
     /// <summary>

@@ -30,6 +30,8 @@ public static class OciRegistryCoreServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IUploadSessionStore>(sp => sp.GetRequiredService<IMetadataStore>() as IUploadSessionStore
+            ?? throw new InvalidOperationException($"The metadata store {sp.GetRequiredService<IMetadataStore>().GetType()} keeps no upload sessions: register an {nameof(IUploadSessionStore)} for it."));
         services.TryAddSingleton<UploadOperations>();
         services.TryAddSingleton<BlobOperations>();
         services.TryAddSingleton<ManifestOperations>();

@@ -18,4 +18,20 @@ internal sealed class InMemoryUploadSession(string id, string repository, DateTi
 
     /// <summary>True once committed or deleted: writers still holding it must stop.</summary>
     public bool Ended { get; set; }
+
+    /// <summary>Drops the bytes from <paramref name="length"/> on (a writer's whose append was not recorded).</summary>
+    public void Truncate(long length)
+    {
+        while (Length > length)
+        {
+            var last = Chunks[^1];
+            Chunks.RemoveAt(Chunks.Count - 1);
+            Length -= last.Length;
+            if (Length < length)
+            {
+                Chunks.Add(last[..(int)(length - Length)]);
+                Length = length;
+            }
+        }
+    }
 }

@@ -52,13 +52,14 @@ public sealed class InMemoryUploadStore : IUploadStore
         {
             var status = session.Ended ? UploadWriteStatus.Unknown
                 : session.HasWriter ? UploadWriteStatus.Busy
-                : session.Length != offset ? UploadWriteStatus.OffsetMismatch
+                : session.Length < offset ? UploadWriteStatus.OffsetMismatch
                 : UploadWriteStatus.Opened;
             if (status != UploadWriteStatus.Opened)
             {
                 return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((status, null));
             }
 
+            session.Truncate(offset);
             session.HasWriter = true;
         }
 

@@ -13,12 +13,24 @@ namespace OciRegistry.Core.Operations;
 /// pushes and cross-repository mounts. Request bodies stream through the hasher into the store chunk by chunk; no
 /// blob is held in memory whole.
 /// </summary>
+/// <remarks>
+/// A session's state is its row in the <see cref="IUploadSessionStore"/> (shared by every instance on the metadata
+/// backend); the <see cref="IUploadStore"/> holds its bytes. A PATCH leases the row at its offset, writes, then
+/// records the new length by compare-and-set with its lease; a PUT ends the row at the length it hashed, then
+/// commits exactly those bytes. See STORAGE.md.
+/// </remarks>
 public sealed class UploadOperations
 {
     private const int CopySliceBytes = 256 * 1024;
     private const int OffloadMinBytes = 64 * 1024;
 
+    // How long a PATCH holds its session before another instance may take it over: only a writer that crashed (or
+    // stalled this long) loses it, and then its append is refused when it records it. It is not renewed; a PATCH that
+    // outlives it still records its append unless another one took the session meanwhile.
+    private static readonly TimeSpan WriterLease = TimeSpan.FromMinutes(10);
+
     private readonly IUploadStore _uploads;
+    private readonly IUploadSessionStore _sessions;
     private readonly IBlobStore _blobs;
     private readonly IMetadataStore _metadata;
     private readonly IOptions<RegistryOptions> _options;
@@ -27,10 +39,11 @@ public sealed class UploadOperations
     private readonly UploadHashCache _hashes = new();
 
     /// <summary>Creates the operations over the given stores.</summary>
-    public UploadOperations(IUploadStore uploads, IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, TimeProvider? time = null, RegistryMetrics? metrics = null)
+    public UploadOperations(IUploadStore uploads, IUploadSessionStore sessions, IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, TimeProvider? time = null, RegistryMetrics? metrics = null)
     {
         _metrics = metrics;
         _uploads = uploads;
+        _sessions = sessions;
         _blobs = blobs;
         _metadata = metadata;
         _options = options;
@@ -50,7 +63,9 @@ public sealed class UploadOperations
             return RegistryError.TooManyRequests($"{limit} uploads are in progress, the registry's limit; retry when one has finished");
         }
 
+        // Bytes first: a crash before the row leaves bytes no row names, which expiry removes.
         var session = await _uploads.CreateAsync(repository, cancellationToken).ConfigureAwait(false);
+        await _sessions.CreateUploadSessionAsync(session, cancellationToken).ConfigureAwait(false);
         _metrics?.UploadStarted();
         return session;
     }
@@ -135,8 +150,7 @@ public sealed class UploadOperations
 
         if (actual.Value != expected)
         {
-            await _uploads.DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false);
-            _metrics?.UploadsEnded();
+            await EndAsync(session.Id, CancellationToken.None).ConfigureAwait(false);
             return RegistryError.DigestInvalid($"the uploaded content is {actual.Value}, not {expected}");
         }
 
@@ -149,7 +163,21 @@ public sealed class UploadOperations
             return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
         }
 
-        switch (await _uploads.CommitAsync(session.Id, expected, session.Length, cancellationToken).ConfigureAwait(false))
+        // The row ends first, once, at the length hashed and with no writer holding it: a PATCH that started after the
+        // hash either holds the lease (Busy) or has moved the length (LengthMismatch). Then exactly those bytes are
+        // committed; if the bytes refuse (a writer of this host still holds them), the session is gone and nothing is
+        // stored, so the client pushes again.
+        var ended = await _sessions.EndUploadSessionAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
+        var committed = ended == UploadCommitStatus.Committed
+            ? await _uploads.CommitAsync(session.Id, expected, session.Length, CancellationToken.None).ConfigureAwait(false)
+            : ended;
+        if (ended == UploadCommitStatus.Committed && committed != UploadCommitStatus.Committed)
+        {
+            await _uploads.DeleteAsync(session.Id, CancellationToken.None).ConfigureAwait(false);
+            _metrics?.UploadsEnded();
+        }
+
+        switch (committed)
         {
             case UploadCommitStatus.Busy:
                 return RegistryError.UploadInvalid("another request is writing to this upload");
@@ -202,13 +230,22 @@ public sealed class UploadOperations
     }
 
     // Not cancellable: it runs when the request was cancelled too.
-    private async ValueTask DiscardAsync(string uploadId)
+    private async ValueTask DiscardAsync(string uploadId) => await EndAsync(uploadId, CancellationToken.None).ConfigureAwait(false);
+
+    // Drops the session's bytes (first: on a full disk that gives the space back before the metadata store writes),
+    // then ends its row whatever its state (a writer still appending is refused when it records its append). True for
+    // the one call that ended it.
+    private async ValueTask<bool> EndAsync(string uploadId, CancellationToken cancellationToken)
     {
-        if (await _uploads.DeleteAsync(uploadId, CancellationToken.None).ConfigureAwait(false))
+        await _uploads.DeleteAsync(uploadId, CancellationToken.None).ConfigureAwait(false);
+        var ended = await _sessions.EndUploadSessionAsync(uploadId, length: null, cancellationToken).ConfigureAwait(false) == UploadCommitStatus.Committed;
+        _hashes.Forget(uploadId);
+        if (ended)
         {
-            _hashes.Forget(uploadId);
             _metrics?.UploadsEnded();
         }
+
+        return ended;
     }
 
     /// <summary>
@@ -259,30 +296,32 @@ public sealed class UploadOperations
         }
 
         var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
-        if (session is null || !await _uploads.DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false))
-        {
-            return RegistryError.UploadUnknown();
-        }
-
-        _hashes.Forget(session.Id);
-        _metrics?.UploadsEnded();
-        return true;
+        return session is not null && await EndAsync(session.Id, cancellationToken).ConfigureAwait(false) ? true : RegistryError.UploadUnknown();
     }
 
-    /// <summary>Removes every session older than <see cref="RegistryOptions.UploadSessionLifetime"/>; returns how many.</summary>
+    /// <summary>
+    /// Removes every session older than <see cref="RegistryOptions.UploadSessionLifetime"/>, and the bytes of any that
+    /// a crash left without a row; returns how many sessions ended.
+    /// </summary>
     public async ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
     {
         var purged = 0;
-        await foreach (var session in _uploads.ListAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var session in _sessions.ListUploadSessionsAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (IsExpired(session) && await _uploads.DeleteAsync(session.Id, cancellationToken).ConfigureAwait(false))
+            if (IsExpired(session) && await EndAsync(session.Id, cancellationToken).ConfigureAwait(false))
             {
-                _hashes.Forget(session.Id);
                 purged++;
             }
         }
 
-        _metrics?.UploadsEnded(purged);
+        await foreach (var bytes in _uploads.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (IsExpired(bytes))
+            {
+                await _uploads.DeleteAsync(bytes.Id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         return purged;
     }
 
@@ -291,7 +330,7 @@ public sealed class UploadOperations
     private async ValueTask<int> CountSessionsAsync(int limit, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var session in _uploads.ListAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var session in _sessions.ListUploadSessionsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!IsExpired(session) && ++count >= limit)
             {
@@ -307,7 +346,7 @@ public sealed class UploadOperations
 
     private async ValueTask<UploadSession?> FindLiveSessionAsync(string repository, string uploadId, CancellationToken cancellationToken)
     {
-        var session = await _uploads.GetAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        var session = await _sessions.GetUploadSessionAsync(uploadId, cancellationToken).ConfigureAwait(false);
         return session is not null && session.Repository == repository && !IsExpired(session) ? session : null;
     }
 
@@ -318,49 +357,102 @@ public sealed class UploadOperations
             return RegistryError.UploadOutOfOrder(session.Length);
         }
 
+        var owner = Guid.NewGuid().ToString("N");
+        switch (await _sessions.LeaseUploadSessionAsync(session.Id, session.Length, owner, WriterLease, cancellationToken).ConfigureAwait(false))
+        {
+            case UploadWriteStatus.Opened:
+                break;
+            case UploadWriteStatus.OffsetMismatch:
+                var current = await _sessions.GetUploadSessionAsync(session.Id, cancellationToken).ConfigureAwait(false);
+                return current is null ? RegistryError.UploadUnknown() : RegistryError.UploadOutOfOrder(current.Length);
+            case UploadWriteStatus.Busy:
+                return Busy();
+            default:
+                return RegistryError.UploadUnknown();
+        }
+
+        // Whatever happens while writing, what the byte store holds afterwards is recorded (a body cut short counts up
+        // to where it was written, as the client is told by the session's Range), and the lease is released.
+        var write = new LeasedWrite(session.Length);
+        try
+        {
+            var failed = await WriteAsync(session, body, write, cancellationToken).ConfigureAwait(false);
+            var recorded = await _sessions.AdvanceUploadSessionAsync(session.Id, owner, session.Length, write.Length, CancellationToken.None).ConfigureAwait(false);
+            if (failed is not null || !recorded)
+            {
+                write.Hasher?.Dispose();
+                return failed ?? RegistryError.UploadInvalid("another request took this upload over while this one was writing");
+            }
+
+            _hashes.Keep(session.Id, write.Hasher!);
+            return session with { Length = write.Length };
+        }
+        catch
+        {
+            write.Hasher?.Dispose();
+            await RecordAfterFailureAsync(session, owner, write.Length).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // After a write that threw (a client gone mid-body, a full disk): records what the store holds if the metadata
+    // store takes it. If it fails too (on a full disk it may), the request's own failure is what the caller must see;
+    // the lease then expires, and the bytes it did not record are overwritten by the next writer.
+    private async ValueTask RecordAfterFailureAsync(UploadSession session, string owner, long length)
+    {
+        try
+        {
+            await _sessions.AdvanceUploadSessionAsync(session.Id, owner, session.Length, length, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Deliberately not thrown: see above.
+        }
+    }
+
+    private static RegistryError Busy() => RegistryError.UploadInvalid("another request is writing to this upload");
+
+    // Under the session's lease: appends the body at the session's length through the running hash (this instance's,
+    // else one re-read of the stored prefix). Null when written; the error otherwise (then the lease holder records what
+    // the store holds and drops the hasher).
+    private async ValueTask<RegistryError?> WriteAsync(UploadSession session, PipeReader body, LeasedWrite write, CancellationToken cancellationToken)
+    {
         var (status, writer) = await _uploads.OpenWriterAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
         switch (status)
         {
             case UploadWriteStatus.Opened:
                 break;
-            case UploadWriteStatus.OffsetMismatch:
-                var current = await _uploads.GetAsync(session.Id, cancellationToken).ConfigureAwait(false);
-                return current is null ? RegistryError.UploadUnknown() : RegistryError.UploadOutOfOrder(current.Length);
             case UploadWriteStatus.Busy:
-                return RegistryError.UploadInvalid("another request is writing to this upload");
+                return Busy();
             default:
                 return RegistryError.UploadUnknown();
         }
 
         var openWriter = writer!;
-        var hasher = _hashes.Take(session.Id, session.Length);
         await using (openWriter.ConfigureAwait(false))
         {
-            hasher ??= session.Length == 0
-                ? DigestHasher.Rent()
-                : await RehashAsync(session.Id, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
-            if (hasher is null)
-            {
-                return RegistryError.UploadUnknown();
-            }
-
             try
             {
-                if (await CopyAsync(body, openWriter, hasher, cancellationToken).ConfigureAwait(false) is { } tooLarge)
-                {
-                    hasher.Dispose();
-                    return tooLarge;
-                }
+                write.Hasher = _hashes.Take(session.Id, session.Length) ?? (session.Length == 0
+                    ? DigestHasher.Rent()
+                    : await RehashAsync(session.Id, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false));
+                return write.Hasher is null
+                    ? RegistryError.UploadUnknown()
+                    : await CopyAsync(body, openWriter, write.Hasher, cancellationToken).ConfigureAwait(false);
             }
-            catch
+            finally
             {
-                hasher.Dispose();
-                throw;
+                write.Length = openWriter.Length;
             }
-
-            _hashes.Keep(session.Id, hasher);
-            return session with { Length = openWriter.Length };
         }
+    }
+
+    // What a leased PATCH wrote: the session's length after it, and the running hash over exactly those bytes.
+    private sealed class LeasedWrite(long length)
+    {
+        public long Length { get; set; } = length;
+
+        public DigestHasher? Hasher { get; set; }
     }
 
     // Write and hash each slice of at most 256 KiB; the hasher sees exactly what the writer wrote. From 64 KiB up the

@@ -7,7 +7,8 @@ namespace OciRegistry.Core.Storage;
 /// backend under the digest the caller computed and verified.
 /// </summary>
 /// <remarks>
-/// Session state lives in the store, so another registry instance sharing the store can continue an upload.
+/// The bytes live in the store, so another registry instance sharing it can continue an upload; which of them count
+/// (the committed length) and who may write (the lease) is the <see cref="IUploadSessionStore"/>'s row.
 /// </remarks>
 public interface IUploadStore
 {
@@ -18,8 +19,10 @@ public interface IUploadStore
     ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Opens a writer that appends at <paramref name="offset"/>, which must equal the session's current length.
-    /// At most one writer per session is open at a time.
+    /// Opens a writer that appends at <paramref name="offset"/>, which must not exceed the session's stored length;
+    /// bytes stored beyond it are discarded (a writer's whose append the <see cref="IUploadSessionStore"/> did not
+    /// record: the caller holds the session's lease at that committed length). At most one writer per session is open
+    /// at a time.
     /// </summary>
     ValueTask<(UploadWriteStatus Status, IUploadWriter? Writer)> OpenWriterAsync(string id, long offset, CancellationToken cancellationToken = default);
 
@@ -31,8 +34,9 @@ public interface IUploadStore
     /// ends the session — only when it holds exactly <paramref name="length"/> bytes, the bytes whose digest the
     /// caller verified (<see cref="UploadCommitStatus.LengthMismatch"/> otherwise, nothing changed): what is committed
     /// under a digest is exactly what was hashed, whatever another request on the session did meanwhile.
-    /// When a blob of that digest and length already exists the bytes are dropped and the session ends; one of another
-    /// length (a corrupt copy) is replaced. A session with an open writer is left as it is (<see cref="UploadCommitStatus.Busy"/>).
+    /// A blob already stored under that digest is replaced atomically (readers keep what they opened), so a copy whose
+    /// bytes went bad is repaired by the next genuine push. A session with an open writer is left as it is
+    /// (<see cref="UploadCommitStatus.Busy"/>).
     /// </summary>
     ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, long length, CancellationToken cancellationToken = default);
 

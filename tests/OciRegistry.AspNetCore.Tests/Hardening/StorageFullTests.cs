@@ -29,7 +29,7 @@ public sealed class StorageFullTests : IAsyncLifetime
     {
         var client = Registries.ClientOf(_registry);
         await client.PushBlobAsync("full/app", [1, 2, 3]);
-        var free = _disk.FreeBytes;
+        var free = FreeBytesBesideMetadata();
         var blob = new byte[3 * 1024 * 1024];
         Random.Shared.NextBytes(blob);
 
@@ -37,16 +37,21 @@ public sealed class StorageFullTests : IAsyncLifetime
 
         await AssertStorageFullAsync(response);
         Assert.Empty(await _registry.Services.GetRequiredService<IUploadStore>().ListAsync().ToListAsync());
-        Assert.True(_disk.FreeBytes >= free, $"{free - _disk.FreeBytes} bytes were not given back");
+        Assert.True(FreeBytesBesideMetadata() >= free, $"{free - FreeBytesBesideMetadata()} bytes were not given back");
         await client.PushBlobAsync("full/app", [4, 5, 6]);
     }
+
+    // The free space plus what the metadata database holds: the session's row was written and removed, and SQLite's
+    // write-ahead log keeps the pages until a checkpoint reuses them, so only the bytes of the push are expected back.
+    private long FreeBytesBesideMetadata() =>
+        _disk.FreeBytes + Directory.EnumerateFiles(_disk.Path, "metadata.db*").Sum(file => new FileInfo(file).Length);
 
     [Fact]
     public async Task AChunkLargerThanTheDisk_Answers507_AndRemovesTheSession()
     {
         var client = Registries.ClientOf(_registry);
         var location = await client.StartUploadAsync("full/app");
-        var free = _disk.FreeBytes;
+        var free = FreeBytesBesideMetadata();
         var chunk = new byte[3 * 1024 * 1024];
 
         using var response = await client.PatchChunkAsync(location, chunk, 0);
@@ -54,7 +59,7 @@ public sealed class StorageFullTests : IAsyncLifetime
         await AssertStorageFullAsync(response);
         using var status = await _registry.Client.GetAsync(location);
         Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
-        Assert.True(_disk.FreeBytes >= free, $"{free - _disk.FreeBytes} bytes were not given back");
+        Assert.True(FreeBytesBesideMetadata() >= free, $"{free - FreeBytesBesideMetadata()} bytes were not given back");
     }
 
     private static async Task AssertStorageFullAsync(HttpResponseMessage response)

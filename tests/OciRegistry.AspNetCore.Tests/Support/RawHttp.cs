@@ -23,10 +23,7 @@ internal static class RawHttp
     public static async Task<(int Status, string Response)> SendRawAsync(Uri baseAddress, string head, byte[] body)
     {
         using var tcp = await ConnectAndSendAsync(baseAddress, head, body);
-        using var reader = new StreamReader(tcp.GetStream(), Encoding.UTF8);
-        var response = await reader.ReadToEndAsync();
-        var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
-        return (status, response);
+        return await ReadAnswerAsync(tcp);
     }
 
     /// <summary>
@@ -36,20 +33,40 @@ internal static class RawHttp
     /// </summary>
     public static async Task SendAndHangUpAsync(Uri baseAddress, string head, byte[] partialBody)
     {
-        using var tcp = await ConnectAndSendAsync(baseAddress, head.Replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n", StringComparison.Ordinal), []);
+        using var tcp = await SendHeadAsync(baseAddress, head);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(partialBody);
+        await stream.FlushAsync();
+    }
+
+    /// <summary>
+    /// Sends <paramref name="head"/> with <c>Expect: 100-continue</c> and returns once the server answered
+    /// <c>100 Continue</c>, which it does when the registry starts reading the body: the request is then inside its
+    /// handler, holding whatever it took before reading. The caller sends the body and reads the answer.
+    /// </summary>
+    public static async Task<TcpClient> SendHeadAsync(Uri baseAddress, string head)
+    {
+        var tcp = await ConnectAndSendAsync(baseAddress, head.Replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n", StringComparison.Ordinal), []);
         var stream = tcp.GetStream();
         var received = new StringBuilder();
-        var buffer = new byte[256];
-        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        var buffer = new byte[1];
+        while (!received.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
             var read = await stream.ReadAsync(buffer);
             Assert.True(read > 0, "the server closed the connection before 100 Continue: " + received);
-            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            received.Append((char)buffer[0]);
         }
 
         Assert.StartsWith("HTTP/1.1 100", received.ToString(), StringComparison.Ordinal);
-        await stream.WriteAsync(partialBody);
-        await stream.FlushAsync();
+        return tcp;
+    }
+
+    /// <summary>Reads the answer on <paramref name="tcp"/> until the server closes the connection.</summary>
+    public static async Task<(int Status, string Response)> ReadAnswerAsync(TcpClient tcp)
+    {
+        using var reader = new StreamReader(tcp.GetStream(), Encoding.UTF8, leaveOpen: true);
+        var response = await reader.ReadToEndAsync();
+        return (int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture), response);
     }
 
     private static async Task<TcpClient> ConnectAndSendAsync(Uri baseAddress, string head, byte[] body)

@@ -27,7 +27,9 @@ internal sealed class MaintenanceRegistry
         Metadata = metadata;
         UploadStore = uploads;
         var registryOptions = Options.Create(RegistryOptions);
-        Uploads = new UploadOperations(uploads, blobs, metadata, registryOptions, time);
+        // A metadata store wrapped to inject faults keeps no session rows; an in-memory one keeps them for it.
+        var sessions = metadata as IUploadSessionStore ?? new InMemoryMetadataStore(time);
+        Uploads = new UploadOperations(uploads, sessions, blobs, metadata, registryOptions, time);
         Manifests = new ManifestOperations(blobs, metadata, registryOptions);
         BlobOperations = new BlobOperations(blobs, metadata, registryOptions);
         Collector = new GarbageCollector(blobs, metadata, Uploads, Options.Create(GcOptions), registryOptions, time);

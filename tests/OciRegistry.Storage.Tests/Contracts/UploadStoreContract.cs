@@ -84,10 +84,9 @@ public abstract class UploadStoreContract
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(5)]
     [InlineData(11)]
-    public async Task OpenWriter_AtAnotherOffsetThanTheLength_IsOffsetMismatch(long offset)
+    [InlineData(1_000)]
+    public async Task OpenWriter_BeyondTheLength_IsOffsetMismatch(long offset)
     {
         var session = await Uploads.CreateAsync(Repository);
         await WriteAsync(session.Id, 0, new byte[10]);
@@ -97,6 +96,25 @@ public abstract class UploadStoreContract
         Assert.Equal(UploadWriteStatus.OffsetMismatch, status);
         Assert.Null(writer);
         Assert.Equal(UploadWriteStatus.Opened, await OpenAndDisposeAsync(session.Id, 10));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(4_096)]
+    public async Task OpenWriter_BelowTheLength_DiscardsTheBytesBeyond_AndAppendsThere(int offset)
+    {
+        // The bytes past `offset` are a writer's whose append the session rows did not record.
+        var recorded = TestContent.Bytes(offset, seed: 10);
+        var session = await Uploads.CreateAsync(Repository);
+        await WriteAsync(session.Id, 0, recorded.Concat(TestContent.Bytes(5_000, seed: 11)).ToArray());
+        var next = TestContent.Bytes(300, seed: 12);
+
+        await WriteAsync(session.Id, offset, next);
+
+        Assert.Equal(offset + next.Length, (await Uploads.GetAsync(session.Id))!.Length);
+        await using var written = await Uploads.OpenReadAsync(session.Id);
+        Assert.Equal(recorded.Concat(next), await TestContent.ReadAllAsync(written!));
     }
 
     [Fact]
@@ -161,7 +179,7 @@ public abstract class UploadStoreContract
     }
 
     [Fact]
-    public async Task Commit_WhenBlobExists_KeepsIt_AndEndsSession()
+    public async Task Commit_WhenBlobExists_LeavesOneCopy_AndEndsSession()
     {
         var content = TestContent.Bytes(1_000, seed: 3);
         var digest = TestContent.DigestOf(content);
@@ -270,6 +288,23 @@ public abstract class UploadStoreContract
         var content = TestContent.Bytes(2_000, seed: 9);
         var digest = TestContent.DigestOf(content);
         await Blobs.PutAsync(digest, content.AsMemory(0, 1_500)); // a corrupt copy: not the content of its digest
+        var session = await Uploads.CreateAsync(Repository);
+        await WriteAsync(session.Id, 0, content);
+
+        Assert.Equal(UploadCommitStatus.Committed, await Uploads.CommitAsync(session.Id, digest, content.Length));
+
+        await using var blob = await Blobs.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    [Fact]
+    public async Task Commit_OverAStoredCopyOfTheSameLengthWithOtherBytes_RepairsIt()
+    {
+        var content = TestContent.Bytes(2_000, seed: 13);
+        var digest = TestContent.DigestOf(content);
+        var flipped = content.ToArray();
+        flipped[1_234] ^= 0x10; // a bit gone bad on disk: same length, not the content of its digest
+        await Blobs.PutAsync(digest, flipped);
         var session = await Uploads.CreateAsync(Repository);
         await WriteAsync(session.Id, 0, content);
 

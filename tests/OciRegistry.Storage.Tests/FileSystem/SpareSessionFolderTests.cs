@@ -40,7 +40,7 @@ public sealed class SpareSessionFolderTests : IDisposable
     }
 
     [Fact]
-    public async Task FoldersStillHoldingData_DuplicatesAndCancels_AreNotKept()
+    public async Task FoldersStillHoldingData_Cancels_AreNotKept_ButADuplicateWhoseDataReplacedTheBlobIs()
     {
         var uploads = NewStore();
         var content = TestContent.Bytes(1_000, seed: 3);
@@ -48,13 +48,16 @@ public sealed class SpareSessionFolderTests : IDisposable
         await uploads.CommitAsync(original.Id, original.Digest, original.Content.Length);
         var spares = Directory.EnumerateDirectories(SpareDirectory).ToList();
 
-        var duplicate = await UploadAsync(uploads, "library/b", content);
         var cancelled = await UploadAsync(uploads, "library/c", content);
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate.Id, duplicate.Digest, duplicate.Content.Length));
         Assert.True(await uploads.DeleteAsync(cancelled.Id));
-
         await _root.AssertTmpEmptiesAsync();
         Assert.Empty(Directory.EnumerateDirectories(SpareDirectory).Except(spares));
+
+        // A duplicate's data replaces the stored blob (so a bad copy is repaired): its folder holds no data and is kept.
+        var duplicate = await UploadAsync(uploads, "library/b", content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate.Id, duplicate.Digest, duplicate.Content.Length));
+        var kept = Assert.Single(Directory.EnumerateDirectories(SpareDirectory).Except(spares));
+        Assert.False(File.Exists(Path.Combine(kept, "data")));
     }
 
     [Fact]

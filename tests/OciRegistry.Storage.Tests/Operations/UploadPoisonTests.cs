@@ -26,7 +26,8 @@ public sealed class UploadPoisonTests : IDisposable
     public async Task APatchWhoseBodyArrivesAfterTheFinalPut_NeverEndsUpUnderTheDigest(bool onDisk)
     {
         var (uploads, blobs) = CreateStores(onDisk);
-        var operations = new UploadOperations(uploads, blobs, new InMemoryMetadataStore(), Options.Create(new RegistryOptions()));
+        var metadata = new InMemoryMetadataStore();
+        var operations = new UploadOperations(uploads, metadata, blobs, metadata, Options.Create(new RegistryOptions()));
         var x = TestContent.Bytes(10_000, seed: 1);
         var y = TestContent.Bytes(5_000, seed: 2);
         var digestOfX = DigestHasher.Compute(x);

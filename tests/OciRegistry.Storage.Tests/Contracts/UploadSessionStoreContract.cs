@@ -1,0 +1,178 @@
+using OciRegistry.Core.Storage;
+using OciRegistry.Core.Tests.Maintenance;
+
+namespace OciRegistry.Storage.Tests.Contracts;
+
+/// <summary>
+/// What every <see cref="IUploadSessionStore"/> must do, seen from two registry instances sharing one backend: one
+/// writer at a time, an append counted only by compare-and-set on the offset and the writer's lease, and a session
+/// that ends exactly once.
+/// </summary>
+public abstract class UploadSessionStoreContract
+{
+    private const string Repository = "library/alpine";
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+
+    private readonly Lazy<(IUploadSessionStore A, IUploadSessionStore B)> _instances;
+
+    protected UploadSessionStoreContract()
+    {
+        _instances = new Lazy<(IUploadSessionStore, IUploadSessionStore)>(() => CreateInstances(Clock));
+    }
+
+    private ManualClock Clock { get; } = new();
+
+    private IUploadSessionStore A => _instances.Value.A;
+
+    private IUploadSessionStore B => _instances.Value.B;
+
+    /// <summary>Two stores on one backend (two instances of the registry), reading time from <paramref name="time"/>.</summary>
+    protected abstract (IUploadSessionStore A, IUploadSessionStore B) CreateInstances(TimeProvider time);
+
+    [Fact]
+    public async Task ASessionCreatedOnOneInstance_IsSeenByTheOther_AtLengthZero()
+    {
+        var session = await CreateAsync(A);
+
+        Assert.Equal(session, await B.GetUploadSessionAsync(session.Id));
+        Assert.Equal([session], await B.ListUploadSessionsAsync().ToListAsync());
+        Assert.Null(await B.GetUploadSessionAsync(Guid.NewGuid().ToString("N")));
+    }
+
+    [Fact]
+    public async Task ALease_IsRefusedAtAnotherOffset_OrWhileAnotherIsLive()
+    {
+        var session = await CreateAsync(A);
+
+        Assert.Equal(UploadWriteStatus.Unknown, await A.LeaseUploadSessionAsync(Guid.NewGuid().ToString("N"), 0, "a", Lease));
+        Assert.Equal(UploadWriteStatus.OffsetMismatch, await A.LeaseUploadSessionAsync(session.Id, 3, "a", Lease));
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "a", Lease));
+        Assert.Equal(UploadWriteStatus.Busy, await B.LeaseUploadSessionAsync(session.Id, 0, "b", Lease));
+
+        Assert.True(await A.AdvanceUploadSessionAsync(session.Id, "a", 0, 10));
+
+        Assert.Equal(10, (await B.GetUploadSessionAsync(session.Id))!.Length);
+        Assert.Equal(UploadWriteStatus.OffsetMismatch, await B.LeaseUploadSessionAsync(session.Id, 0, "b", Lease));
+        Assert.Equal(UploadWriteStatus.Opened, await B.LeaseUploadSessionAsync(session.Id, 10, "b", Lease));
+    }
+
+    [Fact]
+    public async Task AStaleWriter_IsRefused_AfterTheOtherInstanceTookTheSessionOverAndAppended()
+    {
+        var session = await CreateAsync(A);
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "stalled", Lease));
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(UploadWriteStatus.Opened, await B.LeaseUploadSessionAsync(session.Id, 0, "fresh", Lease));
+        Assert.True(await B.AdvanceUploadSessionAsync(session.Id, "fresh", 0, 5));
+
+        Assert.False(await A.AdvanceUploadSessionAsync(session.Id, "stalled", 0, 10));
+        Assert.False(await A.AdvanceUploadSessionAsync(session.Id, "stalled", 5, 10));
+        Assert.Equal(5, (await A.GetUploadSessionAsync(session.Id))!.Length);
+    }
+
+    [Fact]
+    public async Task AWriterPastItsLease_StillRecords_WhenNobodyTookItOver()
+    {
+        var session = await CreateAsync(A);
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "slow", Lease));
+        Clock.Advance(Lease * 2);
+
+        Assert.True(await A.AdvanceUploadSessionAsync(session.Id, "slow", 0, 7));
+
+        Assert.Equal(7, (await B.GetUploadSessionAsync(session.Id))!.Length);
+        Assert.False(await A.AdvanceUploadSessionAsync(session.Id, "slow", 7, 9)); // the advance released the lease
+    }
+
+    [Fact]
+    public async Task ACommit_EndsOnlyAtTheHashedLength_WithNoLiveWriter()
+    {
+        var session = await CreateAsync(A);
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "a", Lease));
+
+        Assert.Equal(UploadCommitStatus.Busy, await B.EndUploadSessionAsync(session.Id, 0));
+        Assert.True(await A.AdvanceUploadSessionAsync(session.Id, "a", 0, 10));
+        Assert.Equal(UploadCommitStatus.LengthMismatch, await B.EndUploadSessionAsync(session.Id, 0));
+        Assert.Equal(10, (await A.GetUploadSessionAsync(session.Id))!.Length);
+
+        Assert.Equal(UploadCommitStatus.Committed, await B.EndUploadSessionAsync(session.Id, 10));
+
+        Assert.Null(await A.GetUploadSessionAsync(session.Id));
+        Assert.Equal(UploadCommitStatus.Unknown, await A.EndUploadSessionAsync(session.Id, 10));
+        Assert.Empty(await A.ListUploadSessionsAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task ACommit_TakesOverAnExpiredLease()
+    {
+        var session = await CreateAsync(A);
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "crashed", Lease));
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(UploadCommitStatus.Committed, await B.EndUploadSessionAsync(session.Id, 0));
+
+        Assert.False(await A.AdvanceUploadSessionAsync(session.Id, "crashed", 0, 3));
+    }
+
+    [Fact]
+    public async Task ACancellation_EndsALeasedSession_AndItsWriterIsThenRefused()
+    {
+        var session = await CreateAsync(A);
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "a", Lease));
+
+        Assert.Equal(UploadCommitStatus.Committed, await B.EndUploadSessionAsync(session.Id, length: null));
+
+        Assert.False(await A.AdvanceUploadSessionAsync(session.Id, "a", 0, 4));
+        Assert.Null(await A.GetUploadSessionAsync(session.Id));
+    }
+
+    [Fact]
+    public async Task ACommitRacingAnAppend_OnTwoInstances_NeverBothSucceed()
+    {
+        for (var round = 0; round < 30; round++)
+        {
+            var session = await CreateAsync(A);
+            var append = Task.Run(async () =>
+                await A.LeaseUploadSessionAsync(session.Id, 0, "writer", Lease) == UploadWriteStatus.Opened
+                && await A.AdvanceUploadSessionAsync(session.Id, "writer", 0, 10));
+            var commit = Task.Run(async () => await B.EndUploadSessionAsync(session.Id, 0));
+
+            var (appended, committed) = (await append, await commit);
+
+            var row = await A.GetUploadSessionAsync(session.Id);
+            if (committed == UploadCommitStatus.Committed)
+            {
+                Assert.False(appended);
+                Assert.Null(row);
+            }
+            else
+            {
+                Assert.Contains(committed, new[] { UploadCommitStatus.Busy, UploadCommitStatus.LengthMismatch });
+                Assert.True(appended);
+                Assert.Equal(10, row!.Length);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ASession_EndsExactlyOnce_WhateverEndsItOnEitherInstance()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var session = await CreateAsync(A);
+
+            var ends = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+                await (i % 2 == 0 ? A : B).EndUploadSessionAsync(session.Id, i % 4 < 2 ? 0 : null))));
+
+            Assert.Single(ends, status => status == UploadCommitStatus.Committed);
+            Assert.All(ends.Where(status => status != UploadCommitStatus.Committed), status => Assert.Equal(UploadCommitStatus.Unknown, status));
+        }
+    }
+
+    private async Task<UploadSession> CreateAsync(IUploadSessionStore store)
+    {
+        var session = new UploadSession(Guid.NewGuid().ToString("N"), Repository, Clock.GetUtcNow(), 0);
+        await store.CreateUploadSessionAsync(session);
+        return session;
+    }
+}
