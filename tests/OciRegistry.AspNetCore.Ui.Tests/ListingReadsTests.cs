@@ -4,6 +4,7 @@ using OciRegistry.Core.Storage;
 using OciRegistry.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace OciRegistry.AspNetCore.Ui.Tests;
 
@@ -22,12 +23,15 @@ public sealed class ListingReadsTests
     public async Task ListPagesAndStorage_WalkNoRepository_AndReadNoBlob_WhileTheImagePageReadsTheConfig()
     {
         var blobs = new CountingBlobStore(new InMemoryBlobStore());
-        var (metadata, recorder) = RecordingMetadataStore.Wrap(new InMemoryMetadataStore());
+        var inner = new InMemoryMetadataStore();
+        var (metadata, recorder) = RecordingMetadataStore.Wrap(inner);
         await using var registry = await InProcessRegistry.StartAsync(o =>
         {
             o.Services = services =>
             {
                 services.AddOciRegistry().UseStorage(_ => blobs, _ => new InMemoryUploadStore(blobs.Inner), _ => metadata);
+                // The recorder wraps IMetadataStore only; upload sessions stay with the store it wraps.
+                services.Replace(ServiceDescriptor.Singleton<IUploadSessionStore>(inner));
                 services.AddOciRegistryUi();
             };
             o.App = app => app.MapOciRegistryUi("/ui");
