@@ -55,12 +55,14 @@ public sealed class FileSystemUploadStore : IUploadStore
             Directory.CreateDirectory(staging);
         }
 
-        // A reused folder keeps its lock file and has its info.json overwritten. Not flushed to disk: a session a crash
-        // loses is unknown afterwards and the client starts over.
-        await File.WriteAllBytesAsync(Path.Combine(staging, DataFileName), [], cancellationToken).ConfigureAwait(false);
+        // A reused folder keeps its lock file and gets new data and info.json files, never old ones rewritten in place:
+        // a reader that opened them while the old session was live (ListAsync for expiry, a re-hash) must keep reading
+        // whole files, not files truncated under it. Not flushed to disk: a session a crash loses is unknown afterwards
+        // and the client starts over.
         var info = JsonSerializer.SerializeToUtf8Bytes(
             new UploadInfoDocument(repository, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
-        await File.WriteAllBytesAsync(Path.Combine(staging, "info.json"), info, cancellationToken).ConfigureAwait(false);
+        await WriteNewFileAsync(Path.Combine(staging, DataFileName), [], cancellationToken).ConfigureAwait(false);
+        await WriteNewFileAsync(Path.Combine(staging, "info.json"), info, cancellationToken).ConfigureAwait(false);
         Directory.Move(staging, _layout.Upload(session.Id));
         return session;
     }
@@ -261,6 +263,12 @@ public sealed class FileSystemUploadStore : IUploadStore
     }
 
     // A session whose info a crash left empty or torn (it is written without a flush) is treated as unknown.
+    private static async ValueTask WriteNewFileAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        File.Delete(path);
+        await File.WriteAllBytesAsync(path, content, cancellationToken).ConfigureAwait(false);
+    }
+
     private static UploadInfoDocument? TryReadInfo(byte[] json)
     {
         try
