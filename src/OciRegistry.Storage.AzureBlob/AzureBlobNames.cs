@@ -8,9 +8,6 @@ internal static class AzureBlobNames
     /// <summary>The prefix of every committed blob's name.</summary>
     public const string BlobPrefix = "blobs/";
 
-    /// <summary>The metadata key that marks a blob being collected (invisible to look-ups, still readable by open readers).</summary>
-    public const string RemovingMetadata = "ociregistryremoving";
-
     public static string Blob(Digest digest) => BlobPrefix + digest.ToString();
 
     public static bool TryParseBlob(string name, out Digest digest)

@@ -14,15 +14,8 @@ namespace OciRegistry.Storage.AzureBlob;
 /// <c>blobs/&lt;digest&gt;</c>, created only if absent (<c>If-None-Match: *</c>), so two instances committing the same
 /// digest never overwrite each other.
 /// </summary>
-/// <remarks>
-/// A blob being collected stays in place, marked by its metadata (<see cref="AzureBlobNames.RemovingMetadata"/>):
-/// readers that opened it keep reading, and every later look-up treats it as absent. Marking, unmarking and the final
-/// delete are conditional on the blob's ETag, so a copy stored again meanwhile is never destroyed.
-/// </remarks>
 public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
 {
-    private static readonly Dictionary<string, string> RemovingMark = new(StringComparer.Ordinal) { [AzureBlobNames.RemovingMetadata] = "true" };
-
     private readonly BlobContainerClient _container;
 
     /// <summary>Stores blobs in <paramref name="container"/>, which must exist.</summary>
@@ -34,21 +27,21 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
 
     /// <inheritdoc />
     public async ValueTask<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default) =>
-        (await GetVisibleAsync(BlobOf(digest), cancellationToken).ConfigureAwait(false))?.ContentLength;
+        (await GetPropertiesAsync(BlobOf(digest), cancellationToken).ConfigureAwait(false))?.ContentLength;
 
     /// <inheritdoc />
     public async ValueTask<IBlobContent?> OpenAsync(Digest digest, CancellationToken cancellationToken = default)
     {
         var blob = BlobOf(digest);
-        return await GetVisibleAsync(blob, cancellationToken).ConfigureAwait(false) is { } properties
+        return await GetPropertiesAsync(blob, cancellationToken).ConfigureAwait(false) is { } properties
             ? new StreamedBlobContent(properties.ContentLength, (offset, count, token) => OpenRangeAsync(blob, offset, count, token))
             : null;
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// When the name is taken, a copy being collected is put back, and a copy of another length (bytes that do not
-    /// hash to the name, which can only be damage) is replaced.
+    /// When the name is taken, a copy of another length (bytes that do not hash to the name, which can only be damage)
+    /// is replaced.
     /// </remarks>
     public async ValueTask PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
@@ -67,15 +60,8 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
                 continue;
             }
 
-            var conditions = new BlobRequestConditions { IfMatch = existing.ETag };
-            if (existing.ContentLength != content.Length)
-            {
-                if (await TryUploadAsync(blob, data, conditions, cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            else if (!IsRemoving(existing) || await TrySetMetadataAsync(blob, null, conditions, cancellationToken).ConfigureAwait(false))
+            if (existing.ContentLength == content.Length
+                || await TryUploadAsync(blob, data, new BlobRequestConditions { IfMatch = existing.ETag }, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -83,46 +69,15 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default)
-    {
-        var blob = BlobOf(digest);
-        while (await GetVisibleAsync(blob, cancellationToken).ConfigureAwait(false) is { } properties)
-        {
-            if (await TryDeleteAsync(blob, properties.ETag, cancellationToken).ConfigureAwait(false))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default)
-    {
-        var blob = BlobOf(digest);
-        while (await GetVisibleAsync(blob, cancellationToken).ConfigureAwait(false) is { } properties)
-        {
-            try
-            {
-                var marked = await blob.SetMetadataAsync(RemovingMark, new BlobRequestConditions { IfMatch = properties.ETag }, cancellationToken).ConfigureAwait(false);
-                return new Removal(blob, marked.Value.ETag);
-            }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                // Changed or deleted meanwhile: look again.
-            }
-        }
-
-        return null;
-    }
+    public async ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default) =>
+        (await BlobOf(digest).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
 
     /// <inheritdoc />
     public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = AzureBlobNames.BlobPrefix }, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = AzureBlobNames.BlobPrefix }, cancellationToken).ConfigureAwait(false))
         {
-            if (!item.Metadata.ContainsKey(AzureBlobNames.RemovingMetadata) && AzureBlobNames.TryParseBlob(item.Name, out var digest))
+            if (AzureBlobNames.TryParseBlob(item.Name, out var digest))
             {
                 yield return new BlobEntry(digest, item.Properties.ContentLength ?? 0, item.Properties.CreatedOn ?? item.Properties.LastModified ?? default);
             }
@@ -134,17 +89,12 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
     public async ValueTask<Uri?> GetReadUriAsync(Digest digest, DateTimeOffset expiresOn, CancellationToken cancellationToken = default)
     {
         var blob = BlobOf(digest);
-        return blob.CanGenerateSasUri && await GetVisibleAsync(blob, cancellationToken).ConfigureAwait(false) is not null
+        return blob.CanGenerateSasUri && await GetPropertiesAsync(blob, cancellationToken).ConfigureAwait(false) is not null
             ? blob.GenerateSasUri(BlobSasPermissions.Read, expiresOn)
             : null;
     }
 
     internal BlobClient BlobOf(Digest digest) => _container.GetBlobClient(AzureBlobNames.Blob(digest));
-
-    private static bool IsRemoving(BlobProperties properties) => properties.Metadata.ContainsKey(AzureBlobNames.RemovingMetadata);
-
-    private static async Task<BlobProperties?> GetVisibleAsync(BlobClient blob, CancellationToken cancellationToken) =>
-        await GetPropertiesAsync(blob, cancellationToken).ConfigureAwait(false) is { } properties && !IsRemoving(properties) ? properties : null;
 
     private static async Task<BlobProperties?> GetPropertiesAsync(BlobClient blob, CancellationToken cancellationToken)
     {
@@ -175,41 +125,5 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
         {
             return false;
         }
-    }
-
-    private static async Task<bool> TrySetMetadataAsync(BlobClient blob, IDictionary<string, string>? metadata, BlobRequestConditions conditions, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await blob.SetMetadataAsync(metadata, conditions, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> TryDeleteAsync(BlobClient blob, ETag etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await blob.DeleteAsync(DeleteSnapshotsOption.None, new BlobRequestConditions { IfMatch = etag }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>A blob marked for removal; every step is conditional on the mark's ETag, so a copy stored again meanwhile stays.</summary>
-    private sealed class Removal(BlobClient blob, ETag marked) : IBlobRemoval
-    {
-        public async ValueTask CompleteAsync(CancellationToken cancellationToken = default) =>
-            await TryDeleteAsync(blob, marked, cancellationToken).ConfigureAwait(false);
-
-        public async ValueTask UndoAsync(CancellationToken cancellationToken = default) =>
-            await TrySetMetadataAsync(blob, null, new BlobRequestConditions { IfMatch = marked }, cancellationToken).ConfigureAwait(false);
     }
 }

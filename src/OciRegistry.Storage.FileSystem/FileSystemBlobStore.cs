@@ -16,14 +16,13 @@ namespace OciRegistry.Storage.FileSystem;
 public sealed class FileSystemBlobStore : IBlobStore
 {
     /// <summary>
-    /// Opens (creating when missing) the store under <paramref name="options"/>' root: puts back blobs whose removal a
-    /// crash interrupted, and removes what a crash left in its <c>tmp/</c> folder more than an hour ago.
+    /// Opens (creating when missing) the store under <paramref name="options"/>' root, and removes what a crash left in
+    /// its <c>tmp/</c> folder more than an hour ago.
     /// </summary>
     public FileSystemBlobStore(FileSystemStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Layout = new FileSystemLayout(options.RootPath);
-        FileBlobRemoval.RestoreInterrupted(Layout);
         TempSweeper.Sweep(Layout.TempDirectory, DateTimeOffset.UtcNow);
     }
 
@@ -53,10 +52,6 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(AtomicFile.Delete(Layout, Layout.Blob(digest)));
-
-    /// <inheritdoc />
-    public ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IBlobRemoval?>(FileBlobRemoval.Begin(Layout, digest));
 
     /// <inheritdoc />
     /// <remarks>Files whose names do not form a digest (nothing this store writes) are skipped.</remarks>

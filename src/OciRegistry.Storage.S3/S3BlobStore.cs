@@ -13,12 +13,6 @@ namespace OciRegistry.Storage.S3;
 /// <c>blobs/&lt;digest&gt;</c>, created only if absent (<c>If-None-Match: *</c>), so two instances committing the
 /// same digest never overwrite each other.
 /// </summary>
-/// <remarks>
-/// A blob being collected stays in place while an empty marker object <c>removing/&lt;digest&gt;</c> exists: readers
-/// that opened it keep reading, every later look-up treats it as absent, and storing the digest again removes the
-/// marker, which keeps the blob. S3 has no conditional delete on every server, so a store that races the final
-/// delete can lose: the collector's callers check their blob after linking it, which catches that.
-/// </remarks>
 public sealed class S3BlobStore : IBlobStore, IBlobRedirects
 {
     private readonly IAmazonS3 _s3;
@@ -35,21 +29,21 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects
 
     /// <inheritdoc />
     public async ValueTask<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default) =>
-        (await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false))?.ContentLength;
+        (await HeadAsync(S3Names.Blob(digest), cancellationToken).ConfigureAwait(false))?.ContentLength;
 
     /// <inheritdoc />
     public async ValueTask<IBlobContent?> OpenAsync(Digest digest, CancellationToken cancellationToken = default)
     {
         var key = S3Names.Blob(digest);
-        return await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false) is { } metadata
+        return await HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } metadata
             ? new StreamedBlobContent(metadata.ContentLength, (offset, count, token) => OpenRangeAsync(key, offset, count, token))
             : null;
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// When the key is taken, a copy being collected is put back, and a copy of another length (bytes that do not hash
-    /// to the key, which can only be damage) is overwritten. That overwrite is unconditional: Ceph's gateway answers
+    /// When the key is taken, a copy of another length (bytes that do not hash to the key, which can only be damage) is
+    /// overwritten. That overwrite is unconditional: Ceph's gateway answers
     /// 412 to every <c>If-Match</c> carrying the quoted ETag S3 hands out, and any copy a racing instance writes
     /// meanwhile holds the same verified bytes.
     /// </remarks>
@@ -58,72 +52,56 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects
         var key = S3Names.Blob(digest);
         while (!await TryPutAsync(key, content, onlyIfAbsent: true, cancellationToken).ConfigureAwait(false))
         {
-            if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is not { } existing)
+            if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
             {
-                continue;
-            }
+                if (existing.ContentLength != content.Length)
+                {
+                    await TryPutAsync(key, content, onlyIfAbsent: false, cancellationToken).ConfigureAwait(false);
+                }
 
-            if (existing.ContentLength != content.Length)
-            {
-                await TryPutAsync(key, content, onlyIfAbsent: false, cancellationToken).ConfigureAwait(false);
+                return;
             }
-
-            break;
         }
-
-        await DeleteObjectAsync(S3Names.Removing(digest), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default)
     {
-        if (await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+        var key = S3Names.Blob(digest);
+        if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is null)
         {
             return false;
         }
 
-        await DeleteObjectAsync(S3Names.Blob(digest), cancellationToken).ConfigureAwait(false);
+        await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
         return true;
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default)
-    {
-        if (await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false) is null
-            || !await TryPutAsync(S3Names.Removing(digest), ReadOnlyMemory<byte>.Empty, onlyIfAbsent: true, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new Removal(this, digest);
     }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var removing = new HashSet<Digest>();
-        await foreach (var marker in ListObjectsAsync(S3Names.RemovingPrefix, cancellationToken).ConfigureAwait(false))
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = S3Names.BlobPrefix };
+        do
         {
-            if (S3Names.TryParse(marker.Key, S3Names.RemovingPrefix, out var digest))
+            var page = await _s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.S3Objects ?? [])
             {
-                removing.Add(digest);
+                if (S3Names.TryParseBlob(item.Key, out var digest))
+                {
+                    yield return new BlobEntry(digest, item.Size ?? 0, item.LastModified ?? default);
+                }
             }
-        }
 
-        await foreach (var item in ListObjectsAsync(S3Names.BlobPrefix, cancellationToken).ConfigureAwait(false))
-        {
-            if (S3Names.TryParse(item.Key, S3Names.BlobPrefix, out var digest) && !removing.Contains(digest))
-            {
-                yield return new BlobEntry(digest, item.Size ?? 0, item.LastModified ?? default);
-            }
+            request.ContinuationToken = page.NextContinuationToken;
         }
+        while (request.ContinuationToken is not null);
     }
 
     /// <inheritdoc />
     /// <remarks>A presigned GET URL.</remarks>
     public async ValueTask<Uri?> GetReadUriAsync(Digest digest, DateTimeOffset expiresOn, CancellationToken cancellationToken = default)
     {
-        if (await GetVisibleAsync(digest, cancellationToken).ConfigureAwait(false) is null)
+        if (await HeadAsync(S3Names.Blob(digest), cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -139,14 +117,6 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects
             Protocol = _s3.Config.ServiceURL?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS,
         };
         return new Uri(await _s3.GetPreSignedURLAsync(request).ConfigureAwait(false));
-    }
-
-    private async Task<GetObjectMetadataResponse?> GetVisibleAsync(Digest digest, CancellationToken cancellationToken)
-    {
-        var blob = HeadAsync(S3Names.Blob(digest), cancellationToken);
-        var marker = HeadAsync(S3Names.Removing(digest), cancellationToken);
-        await Task.WhenAll(blob, marker).ConfigureAwait(false);
-        return marker.Result is null ? blob.Result : null;
     }
 
     private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
@@ -189,41 +159,5 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects
         {
             return false;
         }
-    }
-
-    private async Task DeleteObjectAsync(string key, CancellationToken cancellationToken) =>
-        await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-
-    private async IAsyncEnumerable<S3Object> ListObjectsAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = prefix };
-        do
-        {
-            var page = await _s3.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.S3Objects ?? [])
-            {
-                yield return item;
-            }
-
-            request.ContinuationToken = page.NextContinuationToken;
-        }
-        while (request.ContinuationToken is not null);
-    }
-
-    /// <summary>A blob marked for removal: completing deletes it unless storing it again removed the marker meanwhile.</summary>
-    private sealed class Removal(S3BlobStore store, Digest digest) : IBlobRemoval
-    {
-        public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
-        {
-            var marker = S3Names.Removing(digest);
-            if (await store.HeadAsync(marker, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                await store.DeleteObjectAsync(S3Names.Blob(digest), cancellationToken).ConfigureAwait(false);
-                await store.DeleteObjectAsync(marker, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        public async ValueTask UndoAsync(CancellationToken cancellationToken = default) =>
-            await store.DeleteObjectAsync(S3Names.Removing(digest), cancellationToken).ConfigureAwait(false);
     }
 }

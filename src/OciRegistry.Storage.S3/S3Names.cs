@@ -8,17 +8,12 @@ internal static class S3Names
     /// <summary>The prefix of every committed blob's key.</summary>
     public const string BlobPrefix = "blobs/";
 
-    /// <summary>The prefix of the empty objects that mark a blob being collected.</summary>
-    public const string RemovingPrefix = "removing/";
-
     public static string Blob(Digest digest) => BlobPrefix + digest.ToString();
 
-    public static string Removing(Digest digest) => RemovingPrefix + digest.ToString();
-
-    public static bool TryParse(string key, string prefix, out Digest digest)
+    public static bool TryParseBlob(string key, out Digest digest)
     {
         digest = default;
-        return key.StartsWith(prefix, StringComparison.Ordinal)
-            && Digest.TryParse(key.AsSpan(prefix.Length), out digest) == DigestParseStatus.Valid;
+        return key.StartsWith(BlobPrefix, StringComparison.Ordinal)
+            && Digest.TryParse(key.AsSpan(BlobPrefix.Length), out digest) == DigestParseStatus.Valid;
     }
 }

@@ -48,10 +48,6 @@ public sealed class InMemoryBlobStore : IBlobStore
         ValueTask.FromResult(_blobs.TryRemove(digest, out _));
 
     /// <inheritdoc />
-    public ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IBlobRemoval?>(_blobs.TryRemove(digest, out var blob) ? new Removal(_blobs, digest, blob) : null);
-
-    /// <inheritdoc />
     public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var (digest, blob) in _blobs)
@@ -61,8 +57,7 @@ public sealed class InMemoryBlobStore : IBlobStore
         }
     }
 
-    /// <summary>Adds a blob made of <paramref name="chunks"/> unless the digest is already stored (then the first one stays).</summary>
-    /// <summary>Stores the chunks as <paramref name="digest"/> unless a copy of the same length is there (one of another length is corrupt: replaced).</summary>
+    /// <summary>Stores the chunks as <paramref name="digest"/>, replacing any stored copy.</summary>
     internal void Commit(Digest digest, IReadOnlyList<byte[]> chunks)
     {
         var blob = new StoredBlob(new ChunkedContent(chunks), _timeProvider.GetUtcNow());
@@ -71,15 +66,4 @@ public sealed class InMemoryBlobStore : IBlobStore
     }
 
     private sealed record StoredBlob(ChunkedContent Content, DateTimeOffset CommittedAt);
-
-    private sealed class Removal(ConcurrentDictionary<Digest, StoredBlob> blobs, Digest digest, StoredBlob blob) : IBlobRemoval
-    {
-        public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask UndoAsync(CancellationToken cancellationToken = default)
-        {
-            blobs.TryAdd(digest, blob);
-            return ValueTask.CompletedTask;
-        }
-    }
 }

@@ -11,7 +11,7 @@ public interface IBlobRedirects
 {
     /// <summary>
     /// A URL that reads the blob's bytes (honouring <c>Range</c>) until <paramref name="expiresOn"/>, or <c>null</c> when
-    /// the store does not have the blob (or it is being collected) or cannot sign a URL (e.g. its credential cannot):
+    /// the store does not have the blob or cannot sign a URL (e.g. its credential cannot):
     /// the registry then answers itself, with the spec's error when the blob is missing.
     /// </summary>
     ValueTask<Uri?> GetReadUriAsync(Digest digest, DateTimeOffset expiresOn, CancellationToken cancellationToken = default);

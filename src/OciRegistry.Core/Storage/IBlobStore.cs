@@ -27,14 +27,6 @@ public interface IBlobStore
     /// <summary>Deletes the blob; returns false when it was not there.</summary>
     ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Takes the blob out of sight without destroying it yet: <see cref="GetSizeAsync"/>, <see cref="OpenAsync"/> and
-    /// <see cref="ListAsync"/> no longer see it (readers that opened it before keep reading), and the returned removal
-    /// completes or undoes the deletion.
-    /// Null when the store does not have the blob.
-    /// </summary>
-    ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default);
-
     /// <summary>Every committed blob, in no particular order.</summary>
     IAsyncEnumerable<BlobEntry> ListAsync(CancellationToken cancellationToken = default);
 }

@@ -40,7 +40,5 @@ internal sealed class HookedBlobStore(InMemoryBlobStore inner) : IBlobStore
         return await inner.DeleteAsync(digest, cancellationToken);
     }
 
-    public ValueTask<IBlobRemoval?> BeginRemoveAsync(Digest digest, CancellationToken cancellationToken = default) => inner.BeginRemoveAsync(digest, cancellationToken);
-
     public IAsyncEnumerable<BlobEntry> ListAsync(CancellationToken cancellationToken = default) => inner.ListAsync(cancellationToken);
 }

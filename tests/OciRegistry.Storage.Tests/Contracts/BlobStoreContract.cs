@@ -34,52 +34,6 @@ public abstract class BlobStoreContract
         Assert.False(await Store.DeleteAsync(TestContent.DigestOf("missing")));
 
     [Fact]
-    public async Task BeginRemove_IsNull_ForMissingBlob() =>
-        Assert.Null(await Store.BeginRemoveAsync(TestContent.DigestOf("missing")));
-
-    [Fact]
-    public async Task BeginRemove_HidesTheBlob_FromSizeOpenAndList_WhileAnEarlierReaderKeepsReading()
-    {
-        var (digest, content) = await PutRandomAsync(seed: 20);
-        await using var reader = await Store.OpenAsync(digest);
-
-        var removal = await Store.BeginRemoveAsync(digest);
-
-        Assert.NotNull(removal);
-        Assert.Null(await Store.GetSizeAsync(digest));
-        Assert.Null(await Store.OpenAsync(digest));
-        Assert.Empty(await Store.ListAsync().ToListAsync());
-        Assert.Null(await Store.BeginRemoveAsync(digest));
-        Assert.Equal(content, await TestContent.ReadAllAsync(reader!));
-        await removal.CompleteAsync();
-        Assert.Null(await Store.GetSizeAsync(digest));
-    }
-
-    [Fact]
-    public async Task UndoneRemoval_PutsTheBlobBack_Whole()
-    {
-        var (digest, content) = await PutRandomAsync(seed: 21);
-        var removal = await Store.BeginRemoveAsync(digest);
-
-        await removal!.UndoAsync();
-
-        Assert.Equal(content.Length, await Store.GetSizeAsync(digest));
-        await AssertOnlyBlobAsync(digest, content);
-    }
-
-    [Fact]
-    public async Task UndoneRemoval_OfABlobStoredAgainMeanwhile_LeavesOneIntactCopy()
-    {
-        var (digest, content) = await PutRandomAsync(seed: 22);
-        var removal = await Store.BeginRemoveAsync(digest);
-        await Store.PutAsync(digest, content);
-
-        await removal!.UndoAsync();
-
-        await AssertOnlyBlobAsync(digest, content);
-    }
-
-    [Fact]
     public async Task Put_MakesBlobReadable_WithItsSize()
     {
         var content = TestContent.Bytes(10_000, seed: 1);

@@ -57,27 +57,6 @@ public sealed class DurabilityTests : IDisposable
     }
 
     [Fact]
-    public async Task ABlobRemovalACrashInterrupted_IsUndone_WhenTheStoreOpens()
-    {
-        var content = TestContent.Bytes(4_000, seed: 5);
-        var digest = TestContent.DigestOf(content);
-        var blobs = new FileSystemBlobStore(_root.Options);
-        await blobs.PutAsync(digest, content);
-        Assert.NotNull(await blobs.BeginRemoveAsync(digest)); // neither completed nor undone: the process stops here
-        Assert.Null(await blobs.GetSizeAsync(digest));
-
-        var reopened = new FileSystemBlobStore(_root.Options);
-
-        var stored = await reopened.OpenAsync(digest);
-        await using (stored)
-        {
-            Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
-        }
-
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.Path, "tmp")));
-    }
-
-    [Fact]
     public void OpeningTheStore_RemovesOldCrashLeftovers_FromTmp_AndKeepsFreshOnes()
     {
         var tmp = Path.Combine(_root.Path, "tmp");
