@@ -6,17 +6,31 @@ namespace OciRegistry.Storage.Sqlite;
 
 /// <summary>
 /// Upload session rows (<c>upload_sessions</c>): each lease, advance and end reads and changes its row in one
-/// <c>IMMEDIATE</c> transaction, so the compare-and-set holds against every other process sharing the file.
+/// <c>IMMEDIATE</c> transaction, so the compare-and-set holds against every other process sharing the file. These
+/// commits are not synced on their own (<c>synchronous = NORMAL</c>; the next synced commit of any write carries them
+/// to disk): a session's progress was never durable (its bytes are flushed only at the commit), a session a power cut
+/// loses is unknown afterwards and the client pushes again, and an ended row that comes back is removed by expiry.
+/// What a 201 acknowledges (the link, the manifest) is written with a synced commit.
 /// </summary>
 public sealed partial class SqliteMetadataStore : IUploadSessionStore
 {
     private const string SelectUploadSession = "SELECT id, repository, started_at, length, lease_owner, lease_expires_at FROM upload_sessions";
 
+    private T WriteUnsynced<T>(Func<SqliteConnection, SqliteTransaction, T> write)
+    {
+        using var connection = Open();
+        Execute(connection, null, "PRAGMA synchronous = NORMAL");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var result = write(connection, transaction);
+        transaction.Commit();
+        return result;
+    }
+
     /// <inheritdoc />
     public ValueTask CreateUploadSessionAsync(UploadSession session, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
-        Write((connection, transaction) => Execute(
+        WriteUnsynced((connection, transaction) => Execute(
             connection,
             transaction,
             "INSERT INTO upload_sessions (id, repository, started_at, length) VALUES ($id, $repository, $startedAt, 0)",
@@ -33,7 +47,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
 
     /// <inheritdoc />
     public ValueTask<UploadWriteStatus> LeaseUploadSessionAsync(string id, long offset, string owner, TimeSpan duration, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Write((connection, transaction) =>
+        ValueTask.FromResult(WriteUnsynced((connection, transaction) =>
         {
             var now = Now();
             var status = ReadUploadSession(connection, transaction, id) switch
@@ -61,7 +75,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
 
     /// <inheritdoc />
     public ValueTask<bool> AdvanceUploadSessionAsync(string id, string owner, long from, long to, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Write((connection, transaction) => Execute(
+        ValueTask.FromResult(WriteUnsynced((connection, transaction) => Execute(
             connection,
             transaction,
             """
@@ -77,7 +91,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
 
     /// <inheritdoc />
     public ValueTask<UploadCommitStatus> EndUploadSessionAsync(string id, long? length, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Write((connection, transaction) =>
+        ValueTask.FromResult(WriteUnsynced((connection, transaction) =>
         {
             var status = ReadUploadSession(connection, transaction, id) switch
             {
