@@ -15,10 +15,10 @@ public sealed class BrowserTests(UiRegistry ui) : IClassFixture<UiRegistry>
         var browser = chromium.Driver;
         SignIn(browser, "reader");
 
-        browser.FindElement(By.LinkText("team/app")).Click();
+        browser.ClickToNextPage(browser.FindElement(By.LinkText("team/app")));
         Assert.Equal("team/app", browser.FindElement(By.TagName("h1")).Text);
         chromium.Screenshot("tags");
-        browser.FindElement(By.LinkText("1.0")).Click();
+        browser.ClickToNextPage(browser.FindElement(By.LinkText("1.0")));
         chromium.Screenshot("image-index");
 
         using var admin = ui.Client("admin");
@@ -36,7 +36,7 @@ public sealed class BrowserTests(UiRegistry ui) : IClassFixture<UiRegistry>
         Assert.Equal(ui.Signature.ToString(), referrer.FindElement(By.TagName("code")).Text);
         Assert.Contains($"image: {ui.Registry.HostPort}/team/app@{ui.Index}", browser.FindElement(By.CssSelector(".commands")).Text, StringComparison.Ordinal);
 
-        platforms[0].FindElement(By.TagName("a")).Click();
+        browser.ClickToNextPage(platforms[0].FindElement(By.TagName("a")));
         Assert.Equal(ui.Amd64.ManifestDigest.ToString(), browser.FindElement(By.Id("digest")).Text);
         var layers = browser.FindElements(By.CssSelector("#layers tbody tr"));
         Assert.Equal(ui.Amd64.LayerDigests.Select(d => d.ToString()), layers.Select(row => row.FindElement(By.TagName("code")).Text));
@@ -76,10 +76,10 @@ public sealed class BrowserTests(UiRegistry ui) : IClassFixture<UiRegistry>
         SignIn(browser, "admin");
 
         browser.Navigate().GoToUrl(new Uri(ui.Registry.BaseAddress, "/ui/tags?repository=team/app&filter=to-delete"));
-        browser.FindElement(By.CssSelector("tr[data-tag='to-delete'] a.danger")).Click();
+        browser.ClickToNextPage(browser.FindElement(By.CssSelector("tr[data-tag='to-delete'] a.danger")));
         Assert.Contains("1 manifest and 2 blobs", browser.FindElement(By.Id("collectable")).Text, StringComparison.Ordinal);
         chromium.Screenshot("delete-preview");
-        browser.FindElement(By.CssSelector("button.danger")).Click();
+        browser.ClickToNextPage(browser.FindElement(By.CssSelector("button.danger")));
 
         Assert.Equal("Deleted to-delete.", browser.FindElement(By.CssSelector(".notice")).Text);
         Assert.Empty(browser.FindElements(By.CssSelector("tr[data-tag='to-delete']")));
@@ -98,7 +98,7 @@ public sealed class BrowserTests(UiRegistry ui) : IClassFixture<UiRegistry>
         Assert.NotEmpty(browser.FindElements(By.LinkText("other/tool")));
         var search = browser.FindElement(By.Id("q"));
         search.SendKeys("team");
-        search.Submit();
+        browser.SubmitToNextPage(search);
         Assert.Empty(browser.FindElements(By.LinkText("team/app")));
         Assert.DoesNotContain("team/app", browser.FindElement(By.TagName("main")).Text.Replace("“team”", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
@@ -140,7 +140,7 @@ public sealed class BrowserTests(UiRegistry ui) : IClassFixture<UiRegistry>
         browser.Navigate().GoToUrl(new Uri(ui.Registry.BaseAddress, "/ui"));
         browser.FindElement(By.Id("user")).SendKeys(user);
         browser.FindElement(By.Id("password")).SendKeys(UiRegistry.Users.Single(u => u.User == user).Password);
-        browser.FindElement(By.CssSelector("form.stacked button[type=submit]")).Click();
+        browser.ClickToNextPage(browser.FindElement(By.CssSelector("form.stacked button[type=submit]")));
         Assert.Equal("Repositories", browser.FindElement(By.TagName("h1")).Text);
     }
 
