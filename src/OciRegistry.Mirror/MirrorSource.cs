@@ -88,8 +88,8 @@ internal sealed partial class MirrorSource(
 
         // Another repository holds these bytes already (same digest, same content): link them here instead of fetching.
         // A link is refused while a collector deletes those bytes; then they are fetched again.
-        if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null
-            && await metadata.LinkBlobAsync(repository, digest, cancellationToken).ConfigureAwait(false))
+        if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is { } size
+            && await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false))
         {
             if (await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false) is { } stored)
             {

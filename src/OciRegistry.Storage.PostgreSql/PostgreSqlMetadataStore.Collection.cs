@@ -11,9 +11,9 @@ public sealed partial class PostgreSqlMetadataStore
 {
     // A link that a mark refuses; the caller's batch first rolls back a mark no live lease protects (AddDeletionCheck).
     private const string LinkUnlessDeleting = """
-        INSERT INTO blob_links (repository, digest, linked_at)
-        SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM blob_deletions WHERE digest = $2)
-        ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at
+        INSERT INTO blob_links (repository, digest, linked_at, size)
+        SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM blob_deletions WHERE digest = $2)
+        ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at, size = excluded.size
         """;
 
     /// <inheritdoc />

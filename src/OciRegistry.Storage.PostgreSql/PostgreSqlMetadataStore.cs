@@ -27,25 +27,28 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 
     private const string Link = """
-        INSERT INTO blob_links (repository, digest, linked_at) VALUES ($1, $2, $3)
-        ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at
+        INSERT INTO blob_links (repository, digest, linked_at, size) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at, size = excluded.size
         """;
 
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc />
-    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, long size, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        return WriteAsync(
             repository,
             cancellationToken,
             batch =>
             {
                 var now = Now();
                 AddDeletionCheck(batch, digest.ToString(), now);
-                Add(batch, LinkUnlessDeleting, repository, digest.ToString(), now);
+                Add(batch, LinkUnlessDeleting, repository, digest.ToString(), now, size);
             },
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
+    }
 
     /// <inheritdoc />
     public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
@@ -100,7 +103,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
                 {
                     var now = Now();
                     var digest = manifest.Digest.ToString();
-                    Add(batch, Link, repository, digest, now);
+                    Add(batch, Link, repository, digest, now, manifest.Size);
                     Add(
                         batch,
                         """
@@ -295,14 +298,20 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
                    (SELECT count(*) FROM manifests WHERE repository = $1)::int,
                    (SELECT count(*) FROM blob_links WHERE repository = $1)::int,
                    (SELECT coalesce(max(size + coalesce(referenced_size, 0)), 0) FROM manifests WHERE repository = $1)::bigint,
-                   greatest((SELECT max(pushed_at) FROM manifests WHERE repository = $1), (SELECT max(updated_at) FROM tags WHERE repository = $1))
+                   greatest((SELECT max(pushed_at) FROM manifests WHERE repository = $1), (SELECT max(updated_at) FROM tags WHERE repository = $1)),
+                   (SELECT coalesce(sum(size), 0) FROM blob_links WHERE repository = $1)::bigint,
+                   (SELECT count(*) FROM blob_links WHERE repository = $1 AND size IS NULL)::int
             """,
             reader => new RepositoryStatistics(
                 reader.GetInt32(0),
                 reader.GetInt32(1),
                 reader.GetInt32(2),
                 reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4))
+            {
+                Size = reader.GetInt64(5),
+                BlobsOfUnknownSize = reader.GetInt32(6),
+            },
             cancellationToken,
             repository).ConfigureAwait(false);
         return rows[0];
@@ -349,11 +358,16 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             "SELECT count(*)::int FROM (SELECT repository FROM blob_links UNION SELECT repository FROM manifests UNION SELECT repository FROM tags) AS names",
             reader => reader.GetInt32(0),
             cancellationToken).ConfigureAwait(false);
-        var links = await ReadAsync(
-            "SELECT digest, count(*)::int FROM blob_links GROUP BY digest",
-            reader => (Digest: Digest.Parse(reader.GetString(0)), Count: reader.GetInt32(1)),
+        // Per distinct blob its size (any link that knows it) and its links; then blobs, links, bytes once, bytes per
+        // link and blobs of unknown size.
+        var totals = await ReadAsync(
+            """
+            SELECT count(*)::int, coalesce(sum(links), 0)::int, coalesce(sum(size), 0)::bigint, coalesce(sum(size * links), 0)::bigint, (count(*) - count(size))::int
+            FROM (SELECT max(size) AS size, count(*) AS links FROM blob_links GROUP BY digest) AS blobs
+            """,
+            reader => new BlobLinkStatistics(repositories[0], reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4)),
             cancellationToken).ConfigureAwait(false);
-        return new BlobLinkStatistics(repositories[0], links.ToDictionary(l => l.Digest, l => l.Count));
+        return totals[0];
     }
 
     /// <inheritdoc />

@@ -103,6 +103,14 @@ internal static class PostgreSqlMigrations
             lease_expires_at timestamptz
         );
         """,
+
+        // The size of each linked blob, so a repository's total and the storage overview are sums over links. Links
+        // made before it know their size only when the blob is a manifest of the repository; the rest stay NULL
+        // (unknown) until the blob is linked again: a migration cannot read the blob store.
+        """
+        ALTER TABLE blob_links ADD COLUMN size bigint;
+        UPDATE blob_links SET size = m.size FROM manifests m WHERE m.repository = blob_links.repository AND m.digest = blob_links.digest;
+        """,
     ];
 
     /// <summary>The schema version this binary reads and writes.</summary>

@@ -37,6 +37,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         }.ToString();
         using var connection = Open();
         Execute(connection, null, "PRAGMA journal_mode = WAL;" + SqliteSchema.Create + SqliteSchema.CreateCollectionState + SqliteUploadSessionSchema.Create);
+        SqliteSchemaVersions.Apply(connection, path);
     }
 
     /// <summary>
@@ -50,8 +51,10 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Write((connection, transaction) =>
+    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, long size, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        return ValueTask.FromResult(Write((connection, transaction) =>
         {
             var now = Now();
             if (IsBeingDeleted(connection, transaction, digest, now))
@@ -59,9 +62,10 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                 return false;
             }
 
-            Link(connection, transaction, repository, digest, now);
+            Link(connection, transaction, repository, digest, size, now);
             return true;
         }));
+    }
 
     /// <inheritdoc />
     public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
@@ -122,7 +126,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                 return new ManifestPutResult(ManifestPutStatus.BlobDeleting);
             }
 
-            Link(connection, transaction, repository, manifest.Digest, now);
+            Link(connection, transaction, repository, manifest.Digest, manifest.Size, now);
             InsertManifest(connection, transaction, repository, manifest, references, now);
             if (tag is not null)
             {
@@ -294,7 +298,9 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                        (SELECT count(*) FROM blob_links WHERE repository = $repository),
                        (SELECT coalesce(max(size + coalesce(referenced_size, 0)), 0) FROM manifests WHERE repository = $repository),
                        max((SELECT max(pushed_at) FROM manifests WHERE repository = $repository),
-                           coalesce((SELECT max(updated_at) FROM tags WHERE repository = $repository), 0))
+                           coalesce((SELECT max(updated_at) FROM tags WHERE repository = $repository), 0)),
+                       (SELECT coalesce(sum(size), 0) FROM blob_links WHERE repository = $repository),
+                       (SELECT count(*) FROM blob_links WHERE repository = $repository AND size IS NULL)
                 """,
                 repository,
                 default);
@@ -305,7 +311,11 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                 reader.GetInt32(1),
                 reader.GetInt32(2),
                 reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : FromMilliseconds(reader.GetInt64(4)));
+                reader.IsDBNull(4) ? null : FromMilliseconds(reader.GetInt64(4)))
+            {
+                Size = reader.GetInt64(5),
+                BlobsOfUnknownSize = reader.GetInt32(6),
+            };
         }));
 
     /// <inheritdoc />
@@ -366,15 +376,10 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                 null,
                 default);
             var repositories = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            using var command = Command(connection, null, "SELECT digest, count(*) FROM blob_links GROUP BY digest", null, default);
+            using var command = Command(connection, null, BlobLinkTotals, null, default);
             using var reader = command.ExecuteReader();
-            var links = new Dictionary<Digest, int>();
-            while (reader.Read())
-            {
-                links.Add(Digest.Parse(reader.GetString(0)), reader.GetInt32(1));
-            }
-
-            return new BlobLinkStatistics(repositories, links);
+            reader.Read();
+            return new BlobLinkStatistics(repositories, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4));
         }));
 
     /// <inheritdoc />
@@ -387,6 +392,13 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             ("$digests", JsonSerializer.Serialize(digests.Select(d => d.ToString()).ToList(), SqliteJsonContext.Default.IReadOnlyListString)),
             ("$other", repository)).Select(Digest.Parse).ToHashSet()));
     }
+
+    // Per distinct blob its size (any link that knows it) and its links; then blobs, links, bytes once, bytes per link
+    // and blobs of unknown size. One pass over the digest index.
+    private const string BlobLinkTotals = """
+        SELECT count(*), coalesce(sum(links), 0), coalesce(sum(size), 0), coalesce(sum(size * links), 0), count(*) - count(size)
+        FROM (SELECT max(size) AS size, count(*) AS links FROM blob_links GROUP BY digest)
+        """;
 
     // A tag name filter: $contains null matches every tag.
     private const string TagFilter = "($contains IS NULL OR instr(lower(name), lower($contains)) > 0)";
@@ -425,17 +437,18 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         return result;
     }
 
-    private static void Link(SqliteConnection connection, SqliteTransaction transaction, string repository, Digest digest, long now) =>
+    private static void Link(SqliteConnection connection, SqliteTransaction transaction, string repository, Digest digest, long size, long now) =>
         Execute(
             connection,
             transaction,
             """
-            INSERT INTO blob_links (repository, digest, linked_at) VALUES ($repository, $digest, $now)
-            ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at
+            INSERT INTO blob_links (repository, digest, linked_at, size) VALUES ($repository, $digest, $now, $size)
+            ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at, size = excluded.size
             """,
             repository,
             digest,
-            ("$now", now));
+            ("$now", now),
+            ("$size", size));
 
     private static void InsertManifest(SqliteConnection connection, SqliteTransaction transaction, string repository, ManifestRecord manifest, ManifestReferences references, long now)
     {

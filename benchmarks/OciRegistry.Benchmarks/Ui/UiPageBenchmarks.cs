@@ -36,7 +36,7 @@ public class UiPageBenchmarks
         for (var i = 0; i < Repositories; i++)
         {
             var repository = $"team-{i % 100:D2}/app-{i:D6}";
-            await metadata.LinkBlobAsync(repository, layer);
+            await metadata.LinkBlobAsync(repository, layer, 100);
             await metadata.PutManifestAsync(repository, Manifest(i), ManifestReferences.None, "latest");
         }
 

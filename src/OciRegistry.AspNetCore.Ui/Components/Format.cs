@@ -21,6 +21,9 @@ internal static class Format
         return unit == 0 ? $"{bytes} B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {Units[unit]}");
     }
 
+    /// <summary>A sum of sizes, saying how many parts of it are of unknown size, e.g. <c>12.3 MiB + 2 unknown</c>.</summary>
+    public static string Size(long bytes, int unknown) => unknown == 0 ? Size(bytes) : $"{Size(bytes)} + {unknown} unknown";
+
     /// <summary>A size, or a dash when unknown.</summary>
     public static string Size(long? bytes) => bytes is { } known ? Size(known) : "—";
 

@@ -59,11 +59,12 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access
         return new RepositoryPage(rows, exhausted ? null : cursor);
     }
 
-    /// <summary>Counts, largest pull and last push of one repository, aggregated by the store.</summary>
+    /// <summary>Counts, total size, largest pull and last push of one repository, aggregated by the store.</summary>
     public async Task<RepositorySummary> SummarizeAsync(string repository, CancellationToken cancellationToken)
     {
         var statistics = await metadata.GetRepositoryStatisticsAsync(repository, cancellationToken).ConfigureAwait(false);
-        return new RepositorySummary(repository, statistics.Tags, statistics.Manifests, statistics.LargestPull, statistics.LastPush);
+        return new RepositorySummary(
+            repository, statistics.Tags, statistics.Manifests, statistics.Size, statistics.BlobsOfUnknownSize, statistics.LargestPull, statistics.LastPush);
     }
 
     /// <summary>

@@ -37,7 +37,6 @@ public static class OciRegistryUiServiceCollectionExtensions
         services.TryAddSingleton<RepositoryBrowser>();
         services.TryAddSingleton<ImageInspector>();
         services.TryAddSingleton<DeletePreviewer>();
-        services.TryAddSingleton<StorageSurvey>();
         services.TryAddSingleton<MaintenanceRuns>();
         services.TryAddSingleton<UiPages>();
         services.TryAddSingleton<UiEndpoints>();

@@ -26,7 +26,6 @@ internal sealed class UiEndpoints(
     RepositoryBrowser browser,
     ImageInspector inspector,
     DeletePreviewer previewer,
-    StorageSurvey survey,
     MaintenanceRuns maintenance,
     ManifestOperations manifests,
     IMetadataStore metadata,
@@ -155,7 +154,7 @@ internal sealed class UiEndpoints(
             return refused;
         }
 
-        var overview = await survey.SurveyAsync(context.RequestAborted).ConfigureAwait(false);
+        var overview = await metadata.GetBlobLinkStatisticsAsync(context.RequestAborted).ConfigureAwait(false);
         return UiPages.Render<StoragePage>(new() { ["Frame"] = pages.Frame(context), ["Overview"] = overview });
     }
 

@@ -14,8 +14,9 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     // Kept sorted so a catalog page costs O(log n + limit), not a sort of every name (100,000 repositories: 40 ms).
     private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
 
-    // How many repositories link each blob, kept as links come and go so the storage overview reads it, not every link.
-    private readonly Dictionary<Digest, int> _linksPerBlob = [];
+    // How many repositories link each blob and its size, kept as links come and go so the storage overview reads this,
+    // not every link.
+    private readonly Dictionary<Digest, (int Links, long Size)> _linksPerBlob = [];
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
 
@@ -26,8 +27,9 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, long size, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
         lock (_lock)
         {
             if (IsBeingDeleted(digest))
@@ -35,7 +37,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
                 return ValueTask.FromResult(false);
             }
 
-            Link(GetOrAdd(repository), digest, _time.GetUtcNow());
+            Link(GetOrAdd(repository), digest, size, _time.GetUtcNow());
         }
 
         return ValueTask.FromResult(true);
@@ -65,8 +67,8 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         lock (_lock)
         {
             return ValueTask.FromResult(Change(repository, metadata =>
-                metadata.BlobLinks.TryGetValue(digest, out var linkedAt)
-                && linkedAt < linkedBefore
+                metadata.BlobLinks.TryGetValue(digest, out var link)
+                && link.LinkedAt < linkedBefore
                 && !metadata.IsReferenced(digest)
                 && Unlink(metadata, digest)));
         }
@@ -102,7 +104,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
 
             var now = _time.GetUtcNow();
             var metadata = GetOrAdd(repository);
-            Link(metadata, manifest.Digest, now);
+            Link(metadata, manifest.Digest, manifest.Size, now);
             metadata.Manifests[manifest.Digest] = new StoredManifest(manifest with { PushedAt = now }, references, now);
             if (tag is not null)
             {
@@ -223,7 +225,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         lock (_lock)
         {
             IReadOnlyList<BlobLink> blobs = _repositories.TryGetValue(repository, out var metadata)
-                ? [.. metadata.BlobLinks.Select(l => new BlobLink(l.Key, l.Value))]
+                ? [.. metadata.BlobLinks.Select(l => new BlobLink(l.Key, l.Value.LinkedAt))]
                 : [];
             return ValueTask.FromResult(blobs);
         }
@@ -289,7 +291,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
             var manifests = metadata.Manifests.Values;
             var lastPush = manifests.Select(m => (DateTimeOffset?)m.PushedAt).Concat(metadata.Tags.Values.Select(t => (DateTimeOffset?)t.UpdatedAt)).Max();
             var largest = manifests.Select(m => m.Record.Size + (m.Record.ReferencedSize ?? 0)).DefaultIfEmpty().Max();
-            return ValueTask.FromResult(new RepositoryStatistics(metadata.Tags.Count, metadata.Manifests.Count, metadata.BlobLinks.Count, largest, lastPush));
+            return ValueTask.FromResult(new RepositoryStatistics(metadata.Tags.Count, metadata.Manifests.Count, metadata.BlobLinks.Count, largest, lastPush) { Size = metadata.Size });
         }
     }
 
@@ -332,7 +334,9 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(new BlobLinkStatistics(_repositories.Count, new Dictionary<Digest, int>(_linksPerBlob)));
+            var links = _linksPerBlob.Values;
+            return ValueTask.FromResult(new BlobLinkStatistics(
+                _repositories.Count, links.Count, links.Sum(b => b.Links), links.Sum(b => b.Size), links.Sum(b => b.Size * b.Links), BlobsOfUnknownSize: 0));
         }
     }
 
@@ -344,38 +348,36 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         {
             _repositories.TryGetValue(repository, out var own);
             IReadOnlySet<Digest> elsewhere = digests
-                .Where(digest => _linksPerBlob.GetValueOrDefault(digest) > (own is not null && own.BlobLinks.ContainsKey(digest) ? 1 : 0))
+                .Where(digest => _linksPerBlob.GetValueOrDefault(digest).Links > (own is not null && own.BlobLinks.ContainsKey(digest) ? 1 : 0))
                 .ToHashSet();
             return ValueTask.FromResult(elsewhere);
         }
     }
 
-    private void Link(RepositoryMetadata metadata, Digest digest, DateTimeOffset now)
+    private void Link(RepositoryMetadata metadata, Digest digest, long size, DateTimeOffset now)
     {
-        if (metadata.BlobLinks.TryAdd(digest, now))
-        {
-            _linksPerBlob[digest] = _linksPerBlob.GetValueOrDefault(digest) + 1;
-        }
-        else
-        {
-            metadata.BlobLinks[digest] = now;
-        }
+        var added = !metadata.BlobLinks.TryGetValue(digest, out var old);
+        metadata.BlobLinks[digest] = (now, size);
+        metadata.Size += size - old.Size;
+        _linksPerBlob[digest] = (_linksPerBlob.GetValueOrDefault(digest).Links + (added ? 1 : 0), size);
     }
 
     private bool Unlink(RepositoryMetadata metadata, Digest digest)
     {
-        if (!metadata.BlobLinks.Remove(digest))
+        if (!metadata.BlobLinks.Remove(digest, out var old))
         {
             return false;
         }
 
-        if (_linksPerBlob[digest] == 1)
+        metadata.Size -= old.Size;
+        var (links, size) = _linksPerBlob[digest];
+        if (links == 1)
         {
             _linksPerBlob.Remove(digest);
         }
         else
         {
-            _linksPerBlob[digest]--;
+            _linksPerBlob[digest] = (links - 1, size);
         }
 
         return true;

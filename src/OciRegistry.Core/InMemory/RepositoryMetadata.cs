@@ -6,8 +6,11 @@ namespace OciRegistry.Core.InMemory;
 /// <summary>One repository's links and tags in an <see cref="InMemoryMetadataStore"/>; guarded by the store's lock.</summary>
 internal sealed class RepositoryMetadata
 {
-    /// <summary>Each linked blob with when it was last linked.</summary>
-    public Dictionary<Digest, DateTimeOffset> BlobLinks { get; } = [];
+    /// <summary>Each linked blob with when it was last linked and its size.</summary>
+    public Dictionary<Digest, (DateTimeOffset LinkedAt, long Size)> BlobLinks { get; } = [];
+
+    /// <summary>The sizes of <see cref="BlobLinks"/> summed, kept as links come and go.</summary>
+    public long Size { get; set; }
 
     public Dictionary<Digest, StoredManifest> Manifests { get; } = [];
 

@@ -18,7 +18,9 @@ public sealed partial class IntegrityVerifier
 
         /// <summary>Links a referenced blob whose intact bytes are stored.</summary>
         public async Task<RepairOutcome> RelinkAsync(string repository, Digest blob, CancellationToken cancellationToken) =>
-            !corrupt.Contains(blob) && await metadata.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false)
+            !corrupt.Contains(blob)
+            && await blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) is { } size
+            && await metadata.LinkBlobAsync(repository, blob, size, cancellationToken).ConfigureAwait(false)
                 ? RepairOutcome.Relinked
                 : RepairOutcome.None;
 

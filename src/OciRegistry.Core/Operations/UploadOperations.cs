@@ -158,7 +158,7 @@ public sealed class UploadOperations
         // metadata store, as unlinked everywhere and being deleted. So either this link lands first (the collector
         // keeps the blob), or the link waits until the deletion has ended and the commit below, finding no blob,
         // moves this upload's copy in. Whichever way, the blob is there.
-        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(repository, expected, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
+        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(repository, expected, session.Length, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
         {
             return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
         }
@@ -276,14 +276,14 @@ public sealed class UploadOperations
         var mountable = from is null
             ? _options.Value.MountWithoutFrom
             : Check.Name(from) is null && await _metadata.IsBlobLinkedAsync(from, parsed, cancellationToken).ConfigureAwait(false);
-        if (!mountable || await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is null)
+        if (!mountable || await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is not { } size)
         {
             return false;
         }
 
         // Refused while a collector deletes the bytes; once linked, no collection deletes them, but one may have
         // deleted them between the check above and the link. Either way the client uploads instead.
-        return await _metadata.LinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false)
+        return await _metadata.LinkBlobAsync(repository, parsed, size, cancellationToken).ConfigureAwait(false)
             && await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is not null;
     }
 

@@ -17,11 +17,13 @@ namespace OciRegistry.Core.Storage;
 public partial interface IMetadataStore
 {
     /// <summary>
-    /// Links a committed blob to a repository, or refreshes the link's <see cref="BlobLink.LinkedAt"/> (idempotent).
+    /// Links a committed blob of <paramref name="size"/> bytes to a repository, or refreshes the link's
+    /// <see cref="BlobLink.LinkedAt"/> and size (idempotent). The size is kept with the link so that a repository's
+    /// total and the storage overview are sums in the store, never a read of the blobs.
     /// False, changing nothing, while a collector deletes the blob's bytes (<see cref="BeginBlobDeletionAsync"/>): the
     /// caller waits for the deletion to end, then links and stores the bytes again.
     /// </summary>
-    ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<bool> LinkBlobAsync(string repository, Digest digest, long size, CancellationToken cancellationToken = default);
 
     /// <summary>True when the blob is linked to the repository.</summary>
     ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
@@ -91,7 +93,7 @@ public partial interface IMetadataStore
     /// </summary>
     ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts, largest pull and last push of a repository (all zero and null when it does not exist).</summary>
+    /// <summary>Counts, total size, largest pull and last push of a repository (all zero and null when it does not exist).</summary>
     ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default);
 
     /// <summary>A keyset page of the repository's tags with their digests and times, filtered and ordered by <paramref name="query"/>.</summary>
@@ -100,7 +102,7 @@ public partial interface IMetadataStore
     /// <summary>How many of the repository's tags contain <paramref name="contains"/> (as in <see cref="TagListQuery.Contains"/>; null or empty counts all).</summary>
     ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default);
 
-    /// <summary>The registry's repository count and, per linked blob, how many repositories link it (one aggregate query, for the storage overview).</summary>
+    /// <summary>The registry's repositories, linked blobs and their bytes, each blob once and once per link (aggregates in the store, for the storage overview).</summary>
     ValueTask<BlobLinkStatistics> GetBlobLinkStatisticsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Which of <paramref name="digests"/> a repository other than <paramref name="repository"/> links (so collecting this one's links keeps their bytes).</summary>

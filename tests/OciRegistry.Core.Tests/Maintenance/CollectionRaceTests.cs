@@ -28,7 +28,7 @@ public sealed class CollectionRaceTests
         {
             if (method == nameof(IMetadataStore.BeginBlobDeletionAsync))
             {
-                Assert.True(await registry!.Metadata.LinkBlobAsync("other", layer)); // a mount's link lands right then
+                Assert.True(await registry!.Metadata.LinkBlobAsync("other", layer, 100)); // a mount's link lands right then
             }
         });
         registry = NewRegistry(metadata).Registry;

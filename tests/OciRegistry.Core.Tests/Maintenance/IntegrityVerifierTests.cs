@@ -27,7 +27,7 @@ public sealed class IntegrityVerifierTests
         await _registry.PushBlobAsync("app", "good");
         var claimed = DigestOf("what the digest says");
         await _registry.Blobs.PutAsync(claimed, Encoding.UTF8.GetBytes("what the bytes are"));
-        await _registry.Metadata.LinkBlobAsync("app", claimed);
+        await _registry.Metadata.LinkBlobAsync("app", claimed, 100);
 
         var found = await _registry.Verifier.VerifyAsync();
         var quarantined = await _registry.Verifier.VerifyAsync(quarantine: true);
@@ -48,7 +48,7 @@ public sealed class IntegrityVerifierTests
     {
         var image = await _registry.PushImageAsync("app", "v1", "config", "layer");
         var stray = DigestOf("never stored");
-        await _registry.Metadata.LinkBlobAsync("app", stray);
+        await _registry.Metadata.LinkBlobAsync("app", stray, 100);
         await _registry.Blobs.DeleteAsync(DigestOf("layer"));
 
         var report = await _registry.Verifier.VerifyAsync();

@@ -13,10 +13,10 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
     /// <summary>Every call yields the thread first.</summary>
     public static InterceptedMetadataStore Yielding(IMetadataStore inner) => new(inner, static async _ => await Task.Yield());
 
-    public async ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> LinkBlobAsync(string repository, Digest digest, long size, CancellationToken cancellationToken = default)
     {
         await before(nameof(LinkBlobAsync));
-        return await inner.LinkBlobAsync(repository, digest, cancellationToken);
+        return await inner.LinkBlobAsync(repository, digest, size, cancellationToken);
     }
 
     public async ValueTask<bool> TryAcquireCollectorLeaseAsync(string holder, TimeSpan duration, CancellationToken cancellationToken = default)

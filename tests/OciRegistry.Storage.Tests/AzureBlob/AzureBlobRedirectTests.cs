@@ -72,7 +72,7 @@ public sealed class AzureBlobRedirectTests(AzuriteServer azurite)
         var content = TestContent.Bytes(1000, seed: 9);
         var digest = TestContent.DigestOf(content);
         await blobs.PutAsync(digest, content);
-        await metadata.LinkBlobAsync("team/app", digest);
+        await metadata.LinkBlobAsync("team/app", digest, 100);
         var registry = await InProcessRegistry.StartAsync(options =>
         {
             options.Registry = rules => rules.BlobRedirectLifetime = lifetime;

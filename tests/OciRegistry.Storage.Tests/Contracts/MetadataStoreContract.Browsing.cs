@@ -16,7 +16,7 @@ public abstract partial class MetadataStoreContract
     {
         foreach (var repository in new[] { "team/db", "x/myapp", "team/app2", "a", "team/app" })
         {
-            await Store.LinkBlobAsync(repository, Layer);
+            await Store.LinkBlobAsync(repository, Layer, LayerSize);
         }
 
         Assert.Equal(Split(expected), await Store.SearchRepositoriesAsync(contains, after, limit));
@@ -29,7 +29,7 @@ public abstract partial class MetadataStoreContract
 
         var big = Manifest("big") with { ReferencedSize = 10_000 };
         var small = Manifest("small") with { ReferencedSize = 50 };
-        await Store.LinkBlobAsync(Repository, Layer);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
         await Store.PutManifestAsync(Repository, big, ManifestReferences.None, "1");
         Clock.Advance(TimeSpan.FromMinutes(5));
         await Store.PutManifestAsync(Repository, small, ManifestReferences.None, "2");
@@ -38,7 +38,10 @@ public abstract partial class MetadataStoreContract
         await Store.PutManifestAsync(Repository, big, ManifestReferences.None, "latest");
 
         Assert.Equal(
-            new RepositoryStatistics(Tags: 3, Manifests: 3, BlobLinks: 4, LargestPull: big.Size + 10_000, LastPush: Clock.Now),
+            new RepositoryStatistics(Tags: 3, Manifests: 3, BlobLinks: 4, LargestPull: big.Size + 10_000, LastPush: Clock.Now)
+            {
+                Size = LayerSize + big.Size + small.Size + Manifest("untagged").Size,
+            },
             await Store.GetRepositoryStatisticsAsync(Repository));
         Assert.Equal(new RepositoryStatistics(0, 0, 0, 0, null), await Store.GetRepositoryStatisticsAsync("other"));
     }
@@ -81,19 +84,46 @@ public abstract partial class MetadataStoreContract
     }
 
     [Fact]
-    public async Task BlobLinkStatistics_CountRepositoriesAndTheLinksOfEachBlob()
+    public async Task RepositorySize_SumsEachLinkedBlobOnce_AsLinksComeAndGo()
     {
+        var config = TestContent.DigestOf("config");
+        var image = Manifest("image");
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
+        await Store.LinkBlobAsync(Repository, config, 6);
+        await Store.PutManifestAsync(Repository, image, new ManifestReferences([Layer, config], []), "1");
+        await Store.PutManifestAsync(Repository, image, new ManifestReferences([Layer, config], []), "2");
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
+        await Store.LinkBlobAsync("other", Layer, LayerSize);
+        Assert.Equal(LayerSize + 6 + image.Size, (await Store.GetRepositoryStatisticsAsync(Repository)).Size);
+
+        await Store.DeleteManifestAsync(Repository, image.Digest);
+        await Store.UnlinkBlobAsync(Repository, image.Digest);
+        await Store.UnlinkBlobAsync(Repository, config);
+
+        var statistics = await Store.GetRepositoryStatisticsAsync(Repository);
+        Assert.Equal((LayerSize, 0), (statistics.Size, statistics.BlobsOfUnknownSize));
+    }
+
+    [Fact]
+    public async Task BlobLinkStatistics_SumEachBlobOnce_AndOncePerLink()
+    {
+        Assert.Equal(new BlobLinkStatistics(0, 0, 0, 0, 0, 0), await Store.GetBlobLinkStatisticsAsync());
         var shared = TestContent.DigestOf("shared");
-        await Store.LinkBlobAsync("a", shared);
-        await Store.LinkBlobAsync("b", shared);
-        await Store.LinkBlobAsync("b", Layer);
-        await Store.LinkBlobAsync("c", shared);
+        var manifest = Manifest("b");
+        await Store.LinkBlobAsync("a", shared, 1_000);
+        await Store.LinkBlobAsync("b", shared, 1_000);
+        await Store.LinkBlobAsync("b", Layer, LayerSize);
+        await Store.PutManifestAsync("b", manifest, new ManifestReferences([Layer], []), "1");
+        await Store.LinkBlobAsync("c", shared, 1_000);
         await Store.UnlinkBlobAsync("c", shared);
 
         var statistics = await Store.GetBlobLinkStatisticsAsync();
 
-        Assert.Equal(2, statistics.Repositories);
-        Assert.Equal(new Dictionary<Digest, int> { [shared] = 2, [Layer] = 1 }, statistics.LinksPerBlob);
+        Assert.Equal(
+            new BlobLinkStatistics(
+                Repositories: 2, Blobs: 3, Links: 4, Bytes: 1_000 + LayerSize + manifest.Size, LinkedBytes: 2_000 + LayerSize + manifest.Size, BlobsOfUnknownSize: 0),
+            statistics);
+        Assert.Equal(1_000, statistics.DedupeSavings);
     }
 
     [Fact]
@@ -101,10 +131,10 @@ public abstract partial class MetadataStoreContract
     {
         var shared = TestContent.DigestOf("shared");
         var unlinked = TestContent.DigestOf("unlinked");
-        await Store.LinkBlobAsync(Repository, shared);
-        await Store.LinkBlobAsync(Repository, Layer);
-        await Store.LinkBlobAsync("other", shared);
-        await Store.LinkBlobAsync("third", unlinked);
+        await Store.LinkBlobAsync(Repository, shared, 100);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
+        await Store.LinkBlobAsync("other", shared, 100);
+        await Store.LinkBlobAsync("third", unlinked, 100);
         await Store.UnlinkBlobAsync("third", unlinked);
 
         var elsewhere = await Store.FindBlobsLinkedElsewhereAsync(Repository, [shared, Layer, unlinked]);

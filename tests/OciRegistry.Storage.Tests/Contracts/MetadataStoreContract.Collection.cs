@@ -40,7 +40,7 @@ public abstract partial class MetadataStoreContract
     [Fact]
     public async Task BlobDeletion_IsRefused_WhileAnyRepositoryLinksTheBlob()
     {
-        await Store.LinkBlobAsync("other/repository", Layer);
+        await Store.LinkBlobAsync("other/repository", Layer, LayerSize);
 
         Assert.False(await Store.BeginBlobDeletionAsync(Layer));
         Assert.Empty(await Store.ListBlobDeletionsAsync());
@@ -56,7 +56,7 @@ public abstract partial class MetadataStoreContract
         Assert.True(await Store.BeginBlobDeletionAsync(manifest.Digest));
         Assert.True(await Store.BeginBlobDeletionAsync(Layer)); // marked already: resumable
 
-        Assert.False(await other.LinkBlobAsync(Repository, Layer));
+        Assert.False(await other.LinkBlobAsync(Repository, Layer, LayerSize));
         Assert.Equal(ManifestPutStatus.BlobDeleting, (await other.PutManifestAsync(Repository, manifest, ManifestReferences.None, "v1")).Status);
         Assert.False(await other.IsBlobLinkedAsync(Repository, Layer));
         Assert.Null(await other.GetManifestAsync(Repository, manifest.Digest));
@@ -65,7 +65,7 @@ public abstract partial class MetadataStoreContract
         await Store.EndBlobDeletionAsync(Layer);
         await Store.EndBlobDeletionAsync(manifest.Digest);
 
-        Assert.True(await other.LinkBlobAsync(Repository, Layer));
+        Assert.True(await other.LinkBlobAsync(Repository, Layer, LayerSize));
         Assert.True((await other.PutManifestAsync(Repository, manifest, ManifestReferences.None, "v1")).Stored);
         Assert.Empty(await Store.ListBlobDeletionsAsync());
     }
@@ -78,7 +78,7 @@ public abstract partial class MetadataStoreContract
         Assert.True(await Store.BeginBlobDeletionAsync(Layer));
         Clock.Advance(LeaseDuration);
 
-        Assert.True(await other.LinkBlobAsync(Repository, Layer));
+        Assert.True(await other.LinkBlobAsync(Repository, Layer, LayerSize));
 
         Assert.Empty(await Store.ListBlobDeletionsAsync());
         Assert.False(await Store.BeginBlobDeletionAsync(Layer));

@@ -11,6 +11,7 @@ public abstract partial class MetadataStoreContract
     private const string ImageManifest = "application/vnd.oci.image.manifest.v1+json";
 
     private static readonly Digest Layer = TestContent.DigestOf("layer");
+    private const long LayerSize = 5;
 
     private readonly Lazy<IMetadataStore> _store;
 
@@ -48,8 +49,8 @@ public abstract partial class MetadataStoreContract
     [Fact]
     public async Task LinkBlob_IsIdempotent_AndUnlinkRemovesIt()
     {
-        await Store.LinkBlobAsync(Repository, Layer);
-        await Store.LinkBlobAsync(Repository, Layer);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
 
         Assert.True(await Store.IsBlobLinkedAsync(Repository, Layer));
         Assert.False(await Store.IsBlobLinkedAsync("other", Layer));
@@ -209,10 +210,10 @@ public abstract partial class MetadataStoreContract
     [Fact]
     public async Task Relinking_RefreshesWhenTheBlobWasLinked()
     {
-        await Store.LinkBlobAsync(Repository, Layer);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
         Clock.Advance(TimeSpan.FromHours(2));
 
-        await Store.LinkBlobAsync(Repository, Layer);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
 
         Assert.Equal(new BlobLink(Layer, Clock.Now), Assert.Single(await Store.ListBlobLinksAsync(Repository)));
     }
@@ -222,8 +223,8 @@ public abstract partial class MetadataStoreContract
     {
         var config = TestContent.DigestOf("config");
         var manifest = Manifest("image");
-        await Store.LinkBlobAsync(Repository, Layer);
-        await Store.LinkBlobAsync(Repository, config);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
+        await Store.LinkBlobAsync(Repository, config, 100);
         await Store.PutManifestAsync(Repository, manifest, new ManifestReferences([config], []), tag: null);
         var cutoff = Clock.Now;
         Assert.False(await Store.UnlinkUnusedBlobAsync(Repository, Layer, linkedBefore: cutoff)); // linked at the cutoff
@@ -242,7 +243,7 @@ public abstract partial class MetadataStoreContract
     public async Task PutManifest_WithAReferenceNotInTheRepository_StoresNothing()
     {
         var child = Manifest("child");
-        await Store.LinkBlobAsync("other", Layer);
+        await Store.LinkBlobAsync("other", Layer, LayerSize);
 
         var blobMissing = await Store.PutManifestAsync(Repository, Manifest("image"), new ManifestReferences([Layer], []), "latest");
         var childMissing = await Store.PutManifestAsync(Repository, Manifest("index"), new ManifestReferences([], [child.Digest]), "latest");
@@ -355,7 +356,7 @@ public abstract partial class MetadataStoreContract
     {
         foreach (var repository in new[] { "a/b/c", "z/y", "a", "a/b", "a-b" })
         {
-            await Store.LinkBlobAsync(repository, Layer);
+            await Store.LinkBlobAsync(repository, Layer, LayerSize);
         }
 
         var page = await Store.ListRepositoriesAsync(after, limit);

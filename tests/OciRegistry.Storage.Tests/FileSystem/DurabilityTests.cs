@@ -114,7 +114,7 @@ public sealed class DurabilityTests : IDisposable
                 await writer!.WriteAsync(new(content[..123]));
             }
 
-            await metadata.LinkBlobAsync(Repository, digest);
+            await metadata.LinkBlobAsync(Repository, digest, 100);
             await metadata.PutManifestAsync(Repository, subject, ManifestReferences.None, "latest");
             await metadata.PutManifestAsync(Repository, referrer, ManifestReferences.None, tag: null);
         }

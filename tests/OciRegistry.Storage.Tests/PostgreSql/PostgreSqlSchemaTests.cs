@@ -50,7 +50,7 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
     {
         await using var database = await server.CreateDatabaseAsync();
         var store = new PostgreSqlMetadataStore(database);
-        await store.LinkBlobAsync("team/app", TestContent.DigestOf("layer"));
+        await store.LinkBlobAsync("team/app", TestContent.DigestOf("layer"), 100);
         var newer = PostgreSqlSchema.Version + 1;
         await using (var command = database.CreateCommand($"INSERT INTO schema_migrations (version) VALUES ({newer})"))
         {
@@ -68,5 +68,42 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
         await using var versions = database.CreateCommand("SELECT max(version) FROM schema_migrations");
         Assert.Equal(newer, await versions.ExecuteScalarAsync());
         Assert.True(await store.IsBlobLinkedAsync("team/app", TestContent.DigestOf("layer")));
+    }
+
+    [Fact]
+    public async Task LinksFromBeforeSizesWereKept_GetTheirManifestSizes_AndCountTheRestUnknown_UntilLinkedAgain()
+    {
+        await using var database = await server.CreateDatabaseAsync(migrate: false);
+        var sizesVersion = 1 + PostgreSqlMigrations.Scripts.Select((script, index) => (script, index)).Single(s => s.script.Contains("ADD COLUMN size", StringComparison.Ordinal)).index;
+        await ExecuteAsync(database, "CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+        for (var version = 1; version < sizesVersion; version++)
+        {
+            await ExecuteAsync(database, PostgreSqlMigrations.Scripts[version - 1] + $"; INSERT INTO schema_migrations (version) VALUES ({version})");
+        }
+
+        var layer = TestContent.DigestOf("layer");
+        var manifest = TestContent.DigestOf("manifest");
+        await ExecuteAsync(
+            database,
+            $"""
+             INSERT INTO blob_links (repository, digest, linked_at) VALUES ('team/app', '{layer}', now()), ('team/app', '{manifest}', now());
+             INSERT INTO manifests (repository, digest, media_type, size, pushed_at) VALUES ('team/app', '{manifest}', 'application/vnd.oci.image.manifest.v1+json', 321, now());
+             """);
+
+        Assert.Contains(sizesVersion, await PostgreSqlSchema.MigrateAsync(database));
+
+        var store = new PostgreSqlMetadataStore(database);
+        var before = await store.GetRepositoryStatisticsAsync("team/app");
+        Assert.Equal((321L, 1), (before.Size, before.BlobsOfUnknownSize));
+        Assert.Equal(new BlobLinkStatistics(1, 2, 2, 321, 321, BlobsOfUnknownSize: 1), await store.GetBlobLinkStatisticsAsync());
+        Assert.True(await store.LinkBlobAsync("team/app", layer, 5));
+        var after = await store.GetRepositoryStatisticsAsync("team/app");
+        Assert.Equal((326L, 0), (after.Size, after.BlobsOfUnknownSize));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 }

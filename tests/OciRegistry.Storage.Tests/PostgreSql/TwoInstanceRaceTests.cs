@@ -101,7 +101,7 @@ public sealed class TwoInstanceRaceTests(PostgreSqlServer server) : IAsyncLifeti
         for (var round = 0; round < Rounds; round++)
         {
             var layer = TestContent.DigestOf($"layer {round}");
-            await One.LinkBlobAsync(Repository, layer);
+            await One.LinkBlobAsync(Repository, layer, 100);
             _clock.Advance(TimeSpan.FromHours(1));
             var image = Manifest($"image {round}");
 
