@@ -15,7 +15,7 @@ internal static class SqliteSchemaVersions
     [
         // 1: the size of each linked blob, so a repository's total and the storage overview are sums over links.
         // Links made before it know their size only when the blob is a manifest of the repository; the rest stay NULL
-        // (unknown) until the blob is linked again: the metadata file cannot read the blob store (see README).
+        // (unknown) until the blob is linked again: the metadata file cannot read the blob store (see STORAGE.md).
         """
         ALTER TABLE blob_links ADD COLUMN size INTEGER;
         UPDATE blob_links SET size = (SELECT m.size FROM manifests m WHERE m.repository = blob_links.repository AND m.digest = blob_links.digest);
