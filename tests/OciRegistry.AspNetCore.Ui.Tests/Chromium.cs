@@ -46,10 +46,16 @@ internal sealed class Chromium : IDisposable
 
     public IWebDriver Driver { get; }
 
-    /// <summary>Saves the current page under <c>TestResults/ui-screenshots/</c> at the repository root (a CI artifact).</summary>
+    /// <summary>
+    /// Saves the current page as <c>name.png</c> in the folder <c>UI_SCREENSHOTS</c> names (<c>.ci/run</c> sets
+    /// <c>TestResults/ci/screenshots</c>, beside the test reports), else in <c>TestResults/ui-screenshots/</c> at the
+    /// repository root.
+    /// </summary>
     public string Screenshot(string name)
     {
-        var folder = Path.Combine(RepositoryRoot(), "TestResults", "ui-screenshots");
+        var folder = Environment.GetEnvironmentVariable("UI_SCREENSHOTS") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(RepositoryRoot(), "TestResults", "ui-screenshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, name + ".png");
         ((ITakesScreenshot)Driver).GetScreenshot().SaveAsFile(path);
