@@ -13,8 +13,10 @@ namespace OciRegistry.Storage.Tests.PostgreSql;
 /// Debian's <c>postgresql</c> package provides the binaries (in <c>/usr/lib/postgresql/&lt;version&gt;/bin</c>, off
 /// the PATH); <c>POSTGRESQL_BIN</c> names another folder. When they are missing the tests fail, naming the install
 /// command. The cluster trades durability for speed (<c>fsync=off</c>): it only lives as long as the test run.
+/// <para>Free of the test framework, so the benchmarks start their server the same way (xunit's fixture interface is
+/// declared in PostgreSqlCollection.cs).</para>
 /// </remarks>
-public sealed class PostgreSqlServer : IAsyncLifetime
+public sealed partial class PostgreSqlServer
 {
     // Runs the server when the tests run as root (initdb and postgres refuse root); Debian's package creates it.
     private const string ServiceUser = "postgres";
@@ -25,7 +27,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
 
     private string DataFolder => Path.Combine(_folder, "data");
 
-    /// <inheritdoc />
+    /// <summary>Creates the cluster and starts the server.</summary>
     public async Task InitializeAsync()
     {
         _bin = FindBinaries();
@@ -79,7 +81,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = _folder, Username = "postgres", Database = database }.ConnectionString;
 
-    /// <inheritdoc />
+    /// <summary>Stops the server and deletes its folder.</summary>
     public async Task DisposeAsync()
     {
         if (_admin is not null)
@@ -134,12 +136,4 @@ public sealed class PostgreSqlServer : IAsyncLifetime
                 $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}{(File.Exists(log) ? await File.ReadAllTextAsync(log) : string.Empty)}");
         }
     }
-}
-
-/// <summary>The test classes that share one <see cref="PostgreSqlServer"/> (each test in a database of its own).</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgreSqlCollection : ICollectionFixture<PostgreSqlServer>
-{
-    /// <summary>The collection's name, for <c>[Collection(PostgreSqlCollection.Name)]</c>.</summary>
-    public const string Name = "PostgreSQL";
 }
