@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.InMemory;
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.PostgreSql;
 using OciRegistry.Storage.Sqlite;
@@ -47,10 +48,10 @@ internal sealed class UiBenchmarkData : IAsyncDisposable
                 {
                     if (row.Tag == "latest")
                     {
-                        await store.LinkBlobAsync(row.Repository, Layer, LayerSize);
+                        await store.LinkBlobAsync(RepositoryName.Parse(row.Repository), Layer, LayerSize);
                     }
 
-                    await store.PutManifestAsync(row.Repository, Manifest(row.Digest), ManifestReferences.None, row.Tag);
+                    await store.PutManifestAsync(RepositoryName.Parse(row.Repository), Manifest(row.Digest), ManifestReferences.None, row.Tag);
                 }
 
                 return new UiBenchmarkData(store);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

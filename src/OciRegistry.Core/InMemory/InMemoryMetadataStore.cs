@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 
@@ -9,7 +10,7 @@ namespace OciRegistry.Core.InMemory;
 /// </summary>
 public sealed partial class InMemoryMetadataStore : IMetadataStore
 {
-    private readonly Dictionary<string, RepositoryMetadata> _repositories = new(StringComparer.Ordinal);
+    private readonly Dictionary<RepositoryName, RepositoryMetadata> _repositories = new();
 
     // Kept sorted so a catalog page costs O(log n + limit), not a sort of every name (100,000 repositories: 40 ms).
     private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
@@ -27,7 +28,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, long size, CancellationToken cancellationToken = default)
+    public ValueTask<bool> LinkBlobAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         lock (_lock)
@@ -44,7 +45,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -53,7 +54,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -62,7 +63,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
+    public ValueTask<bool> UnlinkUnusedBlobAsync(RepositoryName repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -75,7 +76,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    public ValueTask<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(references);
@@ -116,7 +117,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -128,7 +129,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -140,7 +141,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -165,7 +166,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteUnusedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -179,7 +180,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -188,7 +189,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<string>> ListTagsAsync(RepositoryName repository, string? after, int limit, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -198,7 +199,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -210,7 +211,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -220,7 +221,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -232,7 +233,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -244,7 +245,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<bool> RepositoryExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -253,16 +254,16 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(Paging.PageSorted(_names, after, limit));
+            return ValueTask.FromResult(Known(Paging.PageSorted(_names, after, limit)));
         }
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contains);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
@@ -274,12 +275,12 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
             IReadOnlyList<string> page = [.. names
                 .Where(name => (after is null || string.CompareOrdinal(name, after) > 0) && name.Contains(contains, StringComparison.OrdinalIgnoreCase))
                 .Take(limit)];
-            return ValueTask.FromResult(page);
+            return ValueTask.FromResult(Known(page));
         }
     }
 
     /// <inheritdoc />
-    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -296,7 +297,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
@@ -319,7 +320,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default)
+    public ValueTask<int> CountTagsAsync(RepositoryName repository, string? contains, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -341,7 +342,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(digests);
         lock (_lock)
@@ -383,20 +384,23 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         return true;
     }
 
-    private RepositoryMetadata GetOrAdd(string repository)
+    // The names of _names were parsed when their repositories were added.
+    private static IReadOnlyList<RepositoryName> Known(IReadOnlyList<string> names) => [.. names.Select(RepositoryName.FromParsed)];
+
+    private RepositoryMetadata GetOrAdd(RepositoryName repository)
     {
         if (!_repositories.TryGetValue(repository, out var metadata))
         {
             metadata = new RepositoryMetadata();
             _repositories.Add(repository, metadata);
-            _names.Add(repository);
+            _names.Add(repository.Value);
         }
 
         return metadata;
     }
 
     /// <summary>Applies <paramref name="change"/> to an existing repository and forgets the repository once it is empty.</summary>
-    private bool Change(string repository, Func<RepositoryMetadata, bool> change)
+    private bool Change(RepositoryName repository, Func<RepositoryMetadata, bool> change)
     {
         if (!_repositories.TryGetValue(repository, out var metadata) || !change(metadata))
         {
@@ -406,7 +410,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         if (metadata.IsEmpty)
         {
             _repositories.Remove(repository);
-            _names.Remove(repository);
+            _names.Remove(repository.Value);
         }
 
         return true;

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 
@@ -16,10 +17,10 @@ public abstract partial class MetadataStoreContract
     {
         foreach (var repository in new[] { "team/db", "x/myapp", "team/app2", "a", "team/app" })
         {
-            await Store.LinkBlobAsync(repository, Layer, LayerSize);
+            await Store.LinkBlobAsync(RepositoryName.Parse(repository), Layer, LayerSize);
         }
 
-        Assert.Equal(Split(expected), await Store.SearchRepositoriesAsync(contains, after, limit));
+        Assert.Equal(Split(expected), (await Store.SearchRepositoriesAsync(contains, after, limit)).Select(name => name.Value));
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public abstract partial class MetadataStoreContract
                 Size = LayerSize + big.Size + small.Size + Manifest("untagged").Size,
             },
             await Store.GetRepositoryStatisticsAsync(Repository));
-        Assert.Equal(new RepositoryStatistics(0, 0, 0, 0, null), await Store.GetRepositoryStatisticsAsync("other"));
+        Assert.Equal(new RepositoryStatistics(0, 0, 0, 0, null), await Store.GetRepositoryStatisticsAsync(RepositoryName.Parse("other")));
     }
 
     [Theory]
@@ -80,7 +81,7 @@ public abstract partial class MetadataStoreContract
         Assert.Equal(Split(expected), seen.Select(t => t.Name));
         Assert.All(seen, t => Assert.Equal(Manifest(t.Name).Digest, t.Digest));
         Assert.Equal(seen.Count, await Store.CountTagsAsync(Repository, contains));
-        Assert.Empty(await Store.ListTagEntriesAsync("other", new TagListQuery(contains, order, null, 10)));
+        Assert.Empty(await Store.ListTagEntriesAsync(RepositoryName.Parse("other"), new TagListQuery(contains, order, null, 10)));
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public abstract partial class MetadataStoreContract
         await Store.PutManifestAsync(Repository, image, new ManifestReferences([Layer, config], []), "1");
         await Store.PutManifestAsync(Repository, image, new ManifestReferences([Layer, config], []), "2");
         await Store.LinkBlobAsync(Repository, Layer, LayerSize);
-        await Store.LinkBlobAsync("other", Layer, LayerSize);
+        await Store.LinkBlobAsync(RepositoryName.Parse("other"), Layer, LayerSize);
         Assert.Equal(LayerSize + 6 + image.Size, (await Store.GetRepositoryStatisticsAsync(Repository)).Size);
 
         await Store.DeleteManifestAsync(Repository, image.Digest);
@@ -110,12 +111,12 @@ public abstract partial class MetadataStoreContract
         Assert.Equal(new BlobLinkStatistics(0, 0, 0, 0, 0, 0), await Store.GetBlobLinkStatisticsAsync());
         var shared = TestContent.DigestOf("shared");
         var manifest = Manifest("b");
-        await Store.LinkBlobAsync("a", shared, 1_000);
-        await Store.LinkBlobAsync("b", shared, 1_000);
-        await Store.LinkBlobAsync("b", Layer, LayerSize);
-        await Store.PutManifestAsync("b", manifest, new ManifestReferences([Layer], []), "1");
-        await Store.LinkBlobAsync("c", shared, 1_000);
-        await Store.UnlinkBlobAsync("c", shared);
+        await Store.LinkBlobAsync(RepositoryName.Parse("a"), shared, 1_000);
+        await Store.LinkBlobAsync(RepositoryName.Parse("b"), shared, 1_000);
+        await Store.LinkBlobAsync(RepositoryName.Parse("b"), Layer, LayerSize);
+        await Store.PutManifestAsync(RepositoryName.Parse("b"), manifest, new ManifestReferences([Layer], []), "1");
+        await Store.LinkBlobAsync(RepositoryName.Parse("c"), shared, 1_000);
+        await Store.UnlinkBlobAsync(RepositoryName.Parse("c"), shared);
 
         var statistics = await Store.GetBlobLinkStatisticsAsync();
 
@@ -133,14 +134,14 @@ public abstract partial class MetadataStoreContract
         var unlinked = TestContent.DigestOf("unlinked");
         await Store.LinkBlobAsync(Repository, shared, 100);
         await Store.LinkBlobAsync(Repository, Layer, LayerSize);
-        await Store.LinkBlobAsync("other", shared, 100);
-        await Store.LinkBlobAsync("third", unlinked, 100);
-        await Store.UnlinkBlobAsync("third", unlinked);
+        await Store.LinkBlobAsync(RepositoryName.Parse("other"), shared, 100);
+        await Store.LinkBlobAsync(RepositoryName.Parse("third"), unlinked, 100);
+        await Store.UnlinkBlobAsync(RepositoryName.Parse("third"), unlinked);
 
         var elsewhere = await Store.FindBlobsLinkedElsewhereAsync(Repository, [shared, Layer, unlinked]);
 
         Assert.Equal([shared], elsewhere);
-        Assert.Equal([shared], await Store.FindBlobsLinkedElsewhereAsync("unknown", [shared, unlinked]));
+        Assert.Equal([shared], await Store.FindBlobsLinkedElsewhereAsync(RepositoryName.Parse("unknown"), [shared, unlinked]));
         Assert.Empty(await Store.FindBlobsLinkedElsewhereAsync(Repository, []));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.Sqlite;
 
@@ -37,11 +38,11 @@ public sealed class SqliteSchemaVersionTests : IDisposable
 
         using var store = new SqliteMetadataStore(DatabasePath);
 
-        var before = await store.GetRepositoryStatisticsAsync(Repository);
+        var before = await store.GetRepositoryStatisticsAsync(RepositoryName.Parse(Repository));
         Assert.Equal((ManifestSize, 1), (before.Size, before.BlobsOfUnknownSize));
         Assert.Equal(new BlobLinkStatistics(1, 2, 2, ManifestSize, ManifestSize, BlobsOfUnknownSize: 1), await store.GetBlobLinkStatisticsAsync());
-        Assert.True(await store.LinkBlobAsync(Repository, layer, 5));
-        var after = await store.GetRepositoryStatisticsAsync(Repository);
+        Assert.True(await store.LinkBlobAsync(RepositoryName.Parse(Repository), layer, 5));
+        var after = await store.GetRepositoryStatisticsAsync(RepositoryName.Parse(Repository));
         Assert.Equal((ManifestSize + 5, 0), (after.Size, after.BlobsOfUnknownSize));
     }
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Npgsql;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.PostgreSql;
@@ -50,7 +51,7 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
     {
         await using var database = await server.CreateDatabaseAsync();
         var store = new PostgreSqlMetadataStore(database);
-        await store.LinkBlobAsync("team/app", TestContent.DigestOf("layer"), 100);
+        await store.LinkBlobAsync(RepositoryName.Parse("team/app"), TestContent.DigestOf("layer"), 100);
         var newer = PostgreSqlSchema.Version + 1;
         await using (var command = database.CreateCommand($"INSERT INTO schema_migrations (version) VALUES ({newer})"))
         {
@@ -67,7 +68,7 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
 
         await using var versions = database.CreateCommand("SELECT max(version) FROM schema_migrations");
         Assert.Equal(newer, await versions.ExecuteScalarAsync());
-        Assert.True(await store.IsBlobLinkedAsync("team/app", TestContent.DigestOf("layer")));
+        Assert.True(await store.IsBlobLinkedAsync(RepositoryName.Parse("team/app"), TestContent.DigestOf("layer")));
     }
 
     [Fact]
@@ -93,11 +94,11 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
         Assert.Contains(sizesVersion, await PostgreSqlSchema.MigrateAsync(database));
 
         var store = new PostgreSqlMetadataStore(database);
-        var before = await store.GetRepositoryStatisticsAsync("team/app");
+        var before = await store.GetRepositoryStatisticsAsync(RepositoryName.Parse("team/app"));
         Assert.Equal((321L, 1), (before.Size, before.BlobsOfUnknownSize));
         Assert.Equal(new BlobLinkStatistics(1, 2, 2, 321, 321, BlobsOfUnknownSize: 1), await store.GetBlobLinkStatisticsAsync());
-        Assert.True(await store.LinkBlobAsync("team/app", layer, 5));
-        var after = await store.GetRepositoryStatisticsAsync("team/app");
+        Assert.True(await store.LinkBlobAsync(RepositoryName.Parse("team/app"), layer, 5));
+        var after = await store.GetRepositoryStatisticsAsync(RepositoryName.Parse("team/app"));
         Assert.Equal((326L, 0), (after.Size, after.BlobsOfUnknownSize));
     }
 
