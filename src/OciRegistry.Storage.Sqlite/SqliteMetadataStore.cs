@@ -377,7 +377,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                 default,
                 default);
             var repositories = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            using var command = Command(connection, null, "SELECT digest, count(*) FROM blob_links GROUP BY digest", default, default);
+            using var command = Command(connection, null, BlobLinkTotals, default, default);
             using var reader = command.ExecuteReader();
             reader.Read();
             return new BlobLinkStatistics(repositories, reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt32(4));
