@@ -86,9 +86,8 @@ internal static class RegistryHost
             TlsConnectionGuard.AddTo(kestrel);
         });
         var section = builder.Configuration.GetSection("OciRegistry");
-        var registry = builder.Services
-            .AddOciRegistry(options => section.Bind(options))
-            .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration));
+        var registry = builder.Services.AddOciRegistry(options => section.Bind(options));
+        AddStorage(registry, builder.Configuration);
         if (MetadataSettings.UsesPostgreSql(builder.Configuration))
         {
             registry.AddPostgreSqlMetadata(options => builder.Configuration.GetSection(MetadataSettings.SectionKey).Bind(options));
@@ -122,5 +121,23 @@ internal static class RegistryHost
             app.MapConfiguredUi(ui);
         }
         return app;
+    }
+
+    private static void AddStorage(IOciRegistryBuilder registry, IConfiguration configuration)
+    {
+        switch (StorageSettings.BlobStorageOf(configuration))
+        {
+            case StorageSettings.BlobStorage.AzureBlob:
+                Directory.CreateDirectory(StorageSettings.RootPath(configuration));
+                registry.AddAzureBlobStorage(options =>
+                {
+                    options.MetadataPath = StorageSettings.MetadataPath(configuration);
+                    configuration.GetSection(StorageSettings.AzureBlobSectionKey).Bind(options);
+                });
+                break;
+            default:
+                registry.AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(configuration));
+                break;
+        }
     }
 }

@@ -18,6 +18,7 @@ internal static class ConfigurationProblems
         CheckCertificate(configuration, problems);
         TelemetrySettings.Read(configuration, problems);
         MetadataSettings.Check(configuration, problems);
+        StorageSettings.Check(configuration, problems);
         return problems;
     }
 
