@@ -135,6 +135,14 @@ internal static class RegistryHost
                     configuration.GetSection(StorageSettings.AzureBlobSectionKey).Bind(options);
                 });
                 break;
+            case StorageSettings.BlobStorage.S3:
+                Directory.CreateDirectory(StorageSettings.RootPath(configuration));
+                registry.AddS3Storage(options =>
+                {
+                    options.MetadataPath = StorageSettings.MetadataPath(configuration);
+                    configuration.GetSection(StorageSettings.S3SectionKey).Bind(options);
+                });
+                break;
             default:
                 registry.AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(configuration));
                 break;

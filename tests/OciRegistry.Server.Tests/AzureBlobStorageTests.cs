@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using OciRegistry.Storage.Tests.AzureBlob;
 
@@ -26,7 +25,7 @@ public sealed class AzureBlobStorageTests(AzuriteServer azurite) : IDisposable
         var content = RandomNumberGenerator.GetBytes(9 * 1024 * 1024 + 5);
         var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
 
-        var location = await PushInChunksAsync(client, "team/app", content, chunkBytes: 4 * 1024 * 1024, digest);
+        var location = await ChunkedPush.PushAsync(client, "team/app", content, chunkBytes: 4 * 1024 * 1024, digest);
 
         Assert.Equal($"/v2/team/app/blobs/{digest}", location);
         Assert.Contains($"Storage: Azure Blob container '{container.Name}'", server.Output, StringComparison.Ordinal);
@@ -63,28 +62,5 @@ public sealed class AzureBlobStorageTests(AzuriteServer azurite) : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("OciRegistry:Storage:AzureBlob:Container is not set", run.Error, StringComparison.Ordinal);
         Assert.Contains("OciRegistry:Storage:AzureBlob:ConnectionString is not an Azure Storage connection string", run.Error, StringComparison.Ordinal);
-    }
-
-    /// <summary>POST, PATCHes of <paramref name="chunkBytes"/>, then PUT with the digest; returns the blob's location.</summary>
-    internal static async Task<string> PushInChunksAsync(HttpClient client, string repository, byte[] content, int chunkBytes, string digest)
-    {
-        using var started = await client.PostAsync($"/v2/{repository}/blobs/uploads/", null);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var upload = started.Headers.Location!.ToString();
-        for (var offset = 0; offset < content.Length; offset += chunkBytes)
-        {
-            var length = Math.Min(chunkBytes, content.Length - offset);
-            using var chunk = new ByteArrayContent(content, offset, length);
-            chunk.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            chunk.Headers.ContentRange = new ContentRangeHeaderValue(offset, offset + length - 1);
-            using var patched = await client.PatchAsync(upload, chunk);
-            Assert.Equal(HttpStatusCode.Accepted, patched.StatusCode);
-            upload = patched.Headers.Location!.ToString();
-        }
-
-        var separator = upload.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        using var put = await client.PutAsync($"{upload}{separator}digest={digest}", null);
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        return put.Headers.Location!.ToString();
     }
 }
