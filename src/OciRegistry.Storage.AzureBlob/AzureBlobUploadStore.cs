@@ -4,7 +4,6 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Azure.Storage.Sas;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.ObjectStorage;
@@ -308,14 +307,13 @@ public sealed class AzureBlobUploadStore : IUploadStore
         }
     }
 
-    // A server-side copy: Copy Blob, which within one account reads the source with the destination's credentials (a
-    // short SAS is added when the client can sign one), and which Azure may complete asynchronously: it is awaited.
+    // A server-side copy: Copy Blob of the staging blob's own URL, which within one account Azure authorizes with the
+    // destination's credentials and copies inside the service; awaited, since Azure may complete it asynchronously.
+    // Measured on Azurite, 256 MiB: 55-86 ms. With a SAS URL as the source the emulator fetched the bytes over HTTP
+    // instead (23-35 s); Put Blob From URL and Put Block From URL it does not implement.
     private static async Task CopyAsync(BlockBlobClient source, BlobClient target, CancellationToken cancellationToken)
     {
-        var sourceUri = source.CanGenerateSasUri
-            ? source.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.Add(TimeSpan.FromHours(1)))
-            : source.Uri;
-        var copy = await target.StartCopyFromUriAsync(sourceUri, new BlobCopyFromUriOptions(), cancellationToken).ConfigureAwait(false);
+        var copy = await target.StartCopyFromUriAsync(source.Uri, new BlobCopyFromUriOptions(), cancellationToken).ConfigureAwait(false);
         await copy.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -8,7 +8,7 @@ namespace OciRegistry.Storage.AzureBlob;
 
 /// <summary>
 /// Appends to a session's staging blob under its lease: bytes are gathered into a pooled block buffer and each full
-/// block is staged while the next one fills (two buffers, sizes from <see cref="StagedBlocks.BlockBytes"/>); closing
+/// block is staged while the next ones fill (up to four buffers, sizes from <see cref="StagedBlocks.BlockBytes"/>); closing
 /// stages the rest and commits the block list (the kept blocks, then this writer's), then gives the lease back.
 /// </summary>
 /// <remarks>
@@ -23,6 +23,9 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
     // Renewed well before the 60 s lease runs out; a writer that stalls longer can still renew it unless someone
     // acquired it meanwhile, in which case its next request fails.
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(15);
+
+    private const int MaxBlocksInFlight = 3;
+    private const int InFlightBytes = 32 * 1024 * 1024;
 
     private readonly BlockBlobClient _blob;
     private readonly BlobLeaseClient _lease;
@@ -40,8 +43,8 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
     private int _filled;
     private long _blockStart;
 
-    private Task? _staging;
-    private byte[]? _stagingBuffer;
+    // Blocks being sent, oldest first, each with its pooled buffer.
+    private readonly Queue<(Task Staging, byte[] Buffer)> _staging = new();
 
     public AzureBlobUploadWriter(BlockBlobClient blob, BlobLeaseClient lease, IDictionary<string, string> metadata, List<string> keptBlocks, long keptLength, bool dropsBlocks, TimeProvider time)
     {
@@ -122,20 +125,37 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
         }
         finally
         {
-            await FinishStagingAsync().ConfigureAwait(false);
+            while (_staging.Count > 0)
+            {
+                try
+                {
+                    await FinishOldestAsync().ConfigureAwait(false);
+                }
+                catch (RequestFailedException)
+                {
+                    // Only the buffers matter here: the first failure is what the caller sees.
+                }
+            }
+
             Return(ref _buffer);
             await AzureBlobUploadStore.ReleaseAsync(_lease).ConfigureAwait(false);
         }
     }
 
-    // One block in flight while the next fills: the previous one is awaited before this one starts.
+    // Up to three blocks in flight while the next fills: one at a time reached 0.6-0.75 of the SDK's own parallel upload
+    // of the same 256 MiB to Azurite (7.2-9.2 s against 4.2-6.9 s on the loaded machine); three, 0.81-0.91 (5.2-8.4 s
+    // against 4.4-6.8 s, load average 30).
     private async Task StageBufferAsync(CancellationToken cancellationToken)
     {
-        await FinishStagingAsync().ConfigureAwait(false);
+        // Larger blocks (past 46 GiB) go one at a time, so a writer never holds more than two of 256 MiB.
+        if (_staging.Count >= Math.Clamp(InFlightBytes / _blockBytes, 1, MaxBlocksInFlight))
+        {
+            await FinishOldestAsync().ConfigureAwait(false);
+        }
+
         var id = StagedBlocks.Id(_blockStart, _writer);
-        _stagingBuffer = _buffer;
-        _staging = _blob.StageBlockAsync(
-            id, new MemoryStream(_buffer!, 0, _filled, writable: false), new BlockBlobStageBlockOptions { Conditions = _leased }, cancellationToken);
+        _staging.Enqueue((_blob.StageBlockAsync(
+            id, new MemoryStream(_buffer!, 0, _filled, writable: false), new BlockBlobStageBlockOptions { Conditions = _leased }, cancellationToken), _buffer!));
         _blocks.Add(id);
         _changed = true;
         _blockStart += _filled;
@@ -145,19 +165,22 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
 
     private async Task FinishStagingAsync()
     {
-        if (_staging is null)
+        while (_staging.Count > 0)
         {
-            return;
+            await FinishOldestAsync().ConfigureAwait(false);
         }
+    }
 
+    private async Task FinishOldestAsync()
+    {
+        var (staging, buffer) = _staging.Dequeue();
         try
         {
-            await _staging.ConfigureAwait(false);
+            await staging.ConfigureAwait(false);
         }
         finally
         {
-            _staging = null;
-            Return(ref _stagingBuffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -8,7 +8,7 @@ internal static class StagedBlocks
     /// <summary>The block size of a session's first 46 GiB.</summary>
     public const int MinBlockBytes = 8 * 1024 * 1024;
 
-    /// <summary>The largest block a writer buffers (it holds two: one filling, one being sent).</summary>
+    /// <summary>The largest block a writer buffers (it then holds two: one filling, one being sent).</summary>
     public const int MaxBlockBytes = 256 * 1024 * 1024;
 
     // A block blob holds at most 50,000 committed blocks. Blocks of offset / 6000 (from 8 MiB, up to 256 MiB) put a
