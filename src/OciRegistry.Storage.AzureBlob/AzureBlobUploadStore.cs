@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
@@ -49,7 +50,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<UploadSession> CreateAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
         await StagingBlob(session.Id).UploadAsync(
@@ -226,13 +227,14 @@ public sealed class AzureBlobUploadStore : IUploadStore
 
     private static Dictionary<string, string> MetadataOf(UploadSession session) => new(StringComparer.Ordinal)
     {
-        [RepositoryKey] = session.Repository,
+        [RepositoryKey] = session.Repository.Value,
         [StartedAtKey] = session.StartedAt.ToString("O", CultureInfo.InvariantCulture),
     };
 
     private static UploadSession? SessionOf(string id, IDictionary<string, string>? metadata, long length) =>
         metadata is not null
-        && metadata.TryGetValue(RepositoryKey, out var repository)
+        && metadata.TryGetValue(RepositoryKey, out var text)
+        && RepositoryName.TryParse(text, out var repository)
         && metadata.TryGetValue(StartedAtKey, out var startedAt)
         && DateTimeOffset.TryParseExact(startedAt, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var started)
             ? new UploadSession(id, repository, started, length)

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -51,17 +52,18 @@ public sealed class S3UploadStore : IUploadStore
     internal string Bucket => _blobs.Bucket;
 
     /// <inheritdoc />
-    public async ValueTask<UploadSession> CreateAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
-        await TryPutStateAsync(session.Id, 0, new S3UploadState(repository, session.StartedAt, []), cancellationToken).ConfigureAwait(false);
+        await TryPutStateAsync(session.Id, 0, new S3UploadState(repository.Value, session.StartedAt, []), cancellationToken).ConfigureAwait(false);
         return session;
     }
 
     /// <inheritdoc />
     public async ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         S3Names.IsUploadId(id) && await ReadLatestAsync(id, cancellationToken).ConfigureAwait(false) is var (_, state)
-            ? new UploadSession(id, state.Repository, state.StartedAt, state.Length)
+            && RepositoryName.TryParse(state.Repository, out var repository)
+            ? new UploadSession(id, repository, state.StartedAt, state.Length)
             : null;
 
     /// <inheritdoc />
