@@ -127,22 +127,29 @@ public sealed class RoundRobinInstancesTests(PostgreSqlServer postgres)
         var mover = new RegistrySeeder(instances.Clients[0]);
         await mover.PushManifestAsync("multi/moving", "moving", manifests[0].Bytes, "application/vnd.oci.image.manifest.v1+json");
         using var moving = new CancellationTokenSource();
-        var pulls = instances.Clients.Skip(1).Select(client => Task.Run(async () =>
+        var pulling = instances.Clients.Skip(1).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
+        var pulls = instances.Clients.Skip(1).Select((client, i) => Task.Run(async () =>
         {
-            var answers = 0;
-            while (!moving.IsCancellationRequested)
+            try
             {
-                using var response = await client.GetAsync("v2/multi/moving/manifests/moving");
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                var digest = response.Headers.GetValues("Docker-Content-Digest").Single();
-                Assert.Equal(manifests.Single(m => m.Digest == digest).Bytes, await response.Content.ReadAsByteArrayAsync());
-                answers++;
+                while (!moving.IsCancellationRequested)
+                {
+                    using var response = await client.GetAsync("v2/multi/moving/manifests/moving");
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    var digest = response.Headers.GetValues("Docker-Content-Digest").Single();
+                    Assert.Equal(manifests.Single(m => m.Digest == digest).Bytes, await response.Content.ReadAsByteArrayAsync());
+                    pulling[i].TrySetResult();
+                }
             }
-
-            return answers;
+            catch (Exception e) when (pulling[i].TrySetException(e))
+            {
+                throw;
+            }
         })).ToList();
         try
         {
+            // The moves start once both other instances are pulling.
+            await Task.WhenAll(pulling.Select(p => p.Task));
             for (var round = 1; round <= 12; round++)
             {
                 var (digest, bytes) = manifests[round % manifests.Count];
@@ -158,14 +165,14 @@ public sealed class RoundRobinInstancesTests(PostgreSqlServer postgres)
             await moving.CancelAsync();
         }
 
-        Assert.All(await Task.WhenAll(pulls), answers => Assert.True(answers > 0));
+        await Task.WhenAll(pulls);
     }
 
     // The collector (instance 2) is held inside a collection: the test locks the one blob link the collection must
     // delete, so the collector waits there with its lease taken. Meanwhile pushes run through instances 0 and 1 (none
     // waits for the collection), an upload is between chunks on instance 2 and another in the middle of a chunk on it,
-    // and skopeo pushes through the front. Then instance 2 is killed with SIGKILL.
-    // Returns the garbage layer, which the killed collection was about to unlink.
+    // and skopeo pushes through the front. Then instance 2 is killed with SIGKILL. Returns the garbage layer, which the
+    // killed collection was about to unlink.
     private static async Task<string> KillTheCollectorInTheMiddleOfACollectionAndOfUploadsAsync(
         RegistryInstances instances, RoundRobinFront front, HttpClient viaFront, SkopeoCli skopeo, OciLayoutWriter layout, List<(string, string)> acknowledged)
     {
@@ -181,6 +188,7 @@ public sealed class RoundRobinInstancesTests(PostgreSqlServer postgres)
         {
             File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddDays(-1));
         }
+
         await using var holder = await instances.Database.OpenConnectionAsync();
         await using var hold = await holder.BeginTransactionAsync();
         await using (var lockLink = new NpgsqlCommand("SELECT 1 FROM blob_links WHERE repository = 'multi/garbage' AND digest = $1 FOR UPDATE", holder, hold))
@@ -200,29 +208,31 @@ public sealed class RoundRobinInstancesTests(PostgreSqlServer postgres)
         await between.PatchAsync(viaCollector, betweenChunks[..(betweenChunks.Length / 2)]);
         var stalled = await ChunkedUpload.StartAsync(viaCollector, "multi/uploads");
         using var stall = new CancellationTokenSource();
-        using var stalledBody = new StalledContent(RandomNumberGenerator.GetBytes(64 * 1024), 1024 * 1024);
-        using var stalledPatch = stalled.PatchRequest(stalledBody, 1024 * 1024);
+        var cutShort = RandomNumberGenerator.GetBytes(1024 * 1024);
+        using var stalledBody = new StalledContent(cutShort[..(64 * 1024)], cutShort.Length);
+        using var stalledPatch = stalled.PatchRequest(stalledBody, cutShort.Length);
         var stalledResponse = viaCollector.SendAsync(stalledPatch, stall.Token);
         var stalledId = stalled.Location.Split('/')[^1].Split('?')[0];
         await WaitUntilAsync(async () => await instances.QueryAsync("SELECT lease_owner FROM upload_sessions WHERE id = $1", stalledId) is string);
-
-        // skopeo pushes through the front (some of its requests go to the collector), and pushes run through 0 and 1.
-        var other = layout.AddImage([7, 8], architecture: "amd64");
-        layout.Tag(other.Manifest, "other");
-        var skopeoPush = skopeo.RunAsync("copy", "--dest-tls-verify=false", $"oci:{layout.Folder}:other", $"docker://{front.HostPort}/multi/other:1.0");
-        var pushes = Enumerable.Range(0, 6).Select(i => new RegistrySeeder(instances.Clients[i % 2])
-            .PushImageAsync($"multi/during-{i}", "1.0", [RandomNumberGenerator.GetBytes(3000), RandomNumberGenerator.GetBytes(1000 + i)])).ToList();
 
         // The collector is inside its collection: it waits on the locked link, holding the collector lease.
         var lockHolder = holder.ProcessID;
         await WaitUntilAsync(async () => (long)(await instances.QueryAsync("SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))", lockHolder))! > 0);
         var lease = (string?)await instances.QueryAsync("SELECT holder FROM collector_lease");
         Assert.Contains($"/{collector.ProcessId}/", lease, StringComparison.Ordinal);
+
+        // Pushes through instances 0 and 1 while the collection is held: none waits for it.
+        var pushes = Enumerable.Range(0, 6).Select(i => new RegistrySeeder(instances.Clients[i % 2])
+            .PushImageAsync($"multi/during-{i}", "1.0", [RandomNumberGenerator.GetBytes(3000), RandomNumberGenerator.GetBytes(1000 + i)])).ToList();
         foreach (var pushed in await Task.WhenAll(pushes))
         {
             acknowledged.Add((pushed.Repository, pushed.ManifestDigest.ToString()));
         }
 
+        // skopeo starts a push through the front (its requests go to every instance in turn), and the collector dies.
+        var other = layout.AddImage([7, 8], architecture: "amd64");
+        layout.Tag(other.Manifest, "other");
+        var skopeoPush = skopeo.RunAsync("copy", "--dest-tls-verify=false", $"oci:{layout.Folder}:other", $"docker://{front.HostPort}/multi/other:1.0");
         await collector.KillAsync();
         front.Remove(Collector);
         Assert.Equal(lease, await instances.QueryAsync("SELECT holder FROM collector_lease"));
@@ -237,6 +247,7 @@ public sealed class RoundRobinInstancesTests(PostgreSqlServer postgres)
         await between.PatchAsync(viaFront, betweenChunks[(betweenChunks.Length / 2)..]);
         await between.FinishAsync(viaFront, PullCheck.DigestOf(betweenChunks));
         acknowledged.Add(("multi/uploads", (await new RegistrySeeder(viaFront).PushImageAsync("multi/uploads", "1.0", [betweenChunks])).ManifestDigest.ToString()));
+        acknowledged.Add(("multi/uploads", (await new RegistrySeeder(viaFront).PushImageAsync("multi/uploads", "retried", [cutShort])).ManifestDigest.ToString()));
         if ((await skopeoPush).ExitCode != 0)
         {
             await skopeo.RunSucceedingAsync("copy", "--dest-tls-verify=false", $"oci:{layout.Folder}:other", $"docker://{front.HostPort}/multi/other:1.0");
