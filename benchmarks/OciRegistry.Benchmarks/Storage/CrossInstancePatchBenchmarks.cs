@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Core.Operations;
 
@@ -16,7 +15,6 @@ namespace OciRegistry.Benchmarks.Storage;
 /// PATCH and the final PUT re-hash all that came before).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class CrossInstancePatchBenchmarks
 {
     private const int Chunks = 16;
