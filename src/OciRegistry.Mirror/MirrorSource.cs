@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Logging;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Errors;
@@ -33,12 +34,12 @@ internal sealed partial class MirrorSource(
 
     public string? RepositoryPrefixForNamespace(string upstreamHost) => router.PrefixForNamespace(upstreamHost);
 
-    public ValueTask<RegistryError?> RefreshTagAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
-        router.Route(repository) is var (client, remote) ? tags.RefreshAsync(client, remote, repository, tag) : ValueTask.FromResult<RegistryError?>(null);
+    public ValueTask<RegistryError?> RefreshTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
+        router.Route(repository.Value) is var (client, remote) ? tags.RefreshAsync(client, remote, repository, tag) : ValueTask.FromResult<RegistryError?>(null);
 
-    public async ValueTask<bool> FetchManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> FetchManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        if (router.Route(repository) is not var (client, remote))
+        if (router.Route(repository.Value) is not var (client, remote))
         {
             return false;
         }
@@ -56,9 +57,9 @@ internal sealed partial class MirrorSource(
         }
     }
 
-    public async ValueTask<long?> StatBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<long?> StatBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        if (router.Route(repository) is not var (client, remote))
+        if (router.Route(repository.Value) is not var (client, remote))
         {
             return null;
         }
@@ -79,9 +80,9 @@ internal sealed partial class MirrorSource(
         }
     }
 
-    public async ValueTask<IBlobContent?> OpenBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<IBlobContent?> OpenBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
-        if (router.Route(repository) is not var (client, remote))
+        if (router.Route(repository.Value) is not var (client, remote))
         {
             return null;
         }
@@ -108,11 +109,11 @@ internal sealed partial class MirrorSource(
         }
     }
 
-    public ValueTask RecordPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask RecordPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         pulls.RecordAsync(repository, digest, cancellationToken);
 
-    public ValueTask RefreshReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default) =>
-        router.Route(repository) is var (client, remote) ? referrers.RefreshAsync(client, remote, repository, subject, cancellationToken) : ValueTask.CompletedTask;
+    public ValueTask RefreshReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default) =>
+        router.Route(repository.Value) is var (client, remote) ? referrers.RefreshAsync(client, remote, repository, subject, cancellationToken) : ValueTask.CompletedTask;
 
     private static partial class Log
     {

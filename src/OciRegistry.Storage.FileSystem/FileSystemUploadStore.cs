@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -46,7 +47,7 @@ public sealed class FileSystemUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<UploadSession> CreateAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
         var staging = _layout.NewTempPath();
@@ -60,7 +61,7 @@ public sealed class FileSystemUploadStore : IUploadStore
         // whole files, not files truncated under it. Not flushed to disk: a session a crash loses is unknown afterwards
         // and the client starts over.
         var info = JsonSerializer.SerializeToUtf8Bytes(
-            new UploadInfoDocument(repository, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
+            new UploadInfoDocument(repository.Value, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
         await WriteNewFileAsync(Path.Combine(staging, DataFileName), [], cancellationToken).ConfigureAwait(false);
         await WriteNewFileAsync(Path.Combine(staging, "info.json"), info, cancellationToken).ConfigureAwait(false);
         Directory.Move(staging, _layout.Upload(session.Id));
@@ -231,7 +232,7 @@ public sealed class FileSystemUploadStore : IUploadStore
         }
 
         var info = TryReadInfo(json);
-        return info?.Repository is null ? null : new UploadSession(id, info.Repository, info.StartedAt, data.Length);
+        return RepositoryName.TryParse(info?.Repository, out var repository) ? new UploadSession(id, repository, info!.StartedAt, data.Length) : null;
     }
 
     /// <summary>

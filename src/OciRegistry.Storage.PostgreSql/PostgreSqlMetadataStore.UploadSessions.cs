@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using OciRegistry.Core.Storage;
@@ -86,7 +87,7 @@ public sealed partial class PostgreSqlMetadataStore : IUploadSessionStore
     }
 
     private static UploadSessionRow ReadUploadSession(NpgsqlDataReader reader) => new(
-        new UploadSession(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3)),
+        new UploadSession(reader.GetString(0), RepositoryName.Parse(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt64(3)),
         reader.IsDBNull(4) ? null : reader.GetString(4),
         reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
 
@@ -123,7 +124,7 @@ public sealed partial class PostgreSqlMetadataStore : IUploadSessionStore
                     {
                         foreach (var value in parameters)
                         {
-                            command.Parameters.Add(new NpgsqlParameter { Value = value });
+                            command.Parameters.Add(Parameter(value));
                         }
 
                         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Upstream;
 
@@ -10,7 +11,7 @@ namespace OciRegistry.Storage.PostgreSql;
 public sealed partial class PostgreSqlMetadataStore : IUpstreamCacheRecords
 {
     /// <inheritdoc />
-    public async ValueTask RecordPullAsync(string repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default) =>
+    public async ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(
             """
             INSERT INTO upstream_pulls (repository, digest, pulled_at) VALUES ($1, $2, $3)
@@ -22,7 +23,7 @@ public sealed partial class PostgreSqlMetadataStore : IUpstreamCacheRecords
             pulledAt).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ReadAsync(
             "SELECT digest, pulled_at FROM upstream_pulls WHERE repository = $1 ORDER BY digest",
             reader => new PullRecord(Digest.Parse(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1)),
@@ -30,11 +31,11 @@ public sealed partial class PostgreSqlMetadataStore : IUpstreamCacheRecords
             repository);
 
     /// <inheritdoc />
-    public async ValueTask<bool> ForgetPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public async ValueTask<bool> ForgetPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         await ExecuteAsync("DELETE FROM upstream_pulls WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString()).ConfigureAwait(false) > 0;
 
     /// <inheritdoc />
-    public async ValueTask RecordTagCheckAsync(string repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default) =>
+    public async ValueTask RecordTagCheckAsync(RepositoryName repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(
             """
             INSERT INTO upstream_tag_checks (repository, tag, checked_at) VALUES ($1, $2, $3)
@@ -46,7 +47,7 @@ public sealed partial class PostgreSqlMetadataStore : IUpstreamCacheRecords
             checkedAt).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask<DateTimeOffset?> GetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public async ValueTask<DateTimeOffset?> GetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         var found = await ReadAsync(
             "SELECT checked_at FROM upstream_tag_checks WHERE repository = $1 AND tag = $2",
@@ -58,7 +59,7 @@ public sealed partial class PostgreSqlMetadataStore : IUpstreamCacheRecords
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> ForgetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+    public async ValueTask<bool> ForgetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
         await ExecuteAsync("DELETE FROM upstream_tag_checks WHERE repository = $1 AND tag = $2", cancellationToken, repository, tag).ConfigureAwait(false) > 0;
 
     private async ValueTask<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -35,7 +36,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc />
-    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> LinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
             cancellationToken,
@@ -48,11 +49,11 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
 
     /// <inheritdoc />
-    public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ExistsAsync("SELECT 1 FROM blob_links WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString());
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
             cancellationToken,
@@ -60,7 +61,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> UnlinkUnusedBlobAsync(RepositoryName repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
             cancellationToken,
@@ -78,7 +79,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
 
     /// <inheritdoc />
-    public async ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    public async ValueTask<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(references);
@@ -159,12 +160,12 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public async ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public async ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         (await ReadManifestsAsync($"{SelectManifest} WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString()).ConfigureAwait(false))
             .FirstOrDefault();
 
     /// <inheritdoc />
-    public async ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public async ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         var command = Command("SELECT digest FROM tags WHERE repository = $1 AND name = $2", repository, tag);
         await using (command.ConfigureAwait(false))
@@ -174,7 +175,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
             cancellationToken,
@@ -182,7 +183,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> DeleteUnusedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
             cancellationToken,
@@ -200,7 +201,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
             cancellationToken,
@@ -208,7 +209,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<string>> ListTagsAsync(RepositoryName repository, string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return ReadAsync(
@@ -221,7 +222,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ReadAsync(
             "SELECT name, digest, updated_at FROM tags WHERE repository = $1 ORDER BY name",
             reader => new TagEntry(reader.GetString(0), Digest.Parse(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)),
@@ -229,11 +230,11 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             repository);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ReadManifestsAsync($"{SelectManifest} WHERE repository = $1 ORDER BY digest", cancellationToken, repository);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ReadAsync(
             "SELECT digest, linked_at FROM blob_links WHERE repository = $1 ORDER BY digest",
             reader => new BlobLink(Digest.Parse(reader.GetString(0)), reader.GetFieldValue<DateTimeOffset>(1)),
@@ -241,11 +242,11 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             repository);
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default) =>
         ReadManifestsAsync($"{SelectManifest} WHERE repository = $1 AND subject = $2 ORDER BY digest", cancellationToken, repository, subject.ToString());
 
     /// <inheritdoc />
-    public ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> RepositoryExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ExistsAsync(
             """
             SELECT 1 WHERE EXISTS (SELECT 1 FROM blob_links WHERE repository = $1)
@@ -260,12 +261,12 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     /// A loose index scan: each step finds the next name after the previous one in each table's primary key (three
     /// index probes), so a page of the catalog costs its length, not the number of links, manifests or tags.
     /// </remarks>
-    public ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return ReadAsync(
             $"{RepositoryNames} SELECT name FROM names WHERE name IS NOT NULL LIMIT $2",
-            reader => reader.GetString(0),
+            reader => RepositoryName.Parse(reader.GetString(0)),
             cancellationToken,
             after ?? string.Empty,
             limit);
@@ -273,13 +274,13 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 
     /// <inheritdoc />
     /// <remarks>The catalog's loose index scan, filtered as it goes: it stops at <paramref name="limit"/> matches.</remarks>
-    public ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contains);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return ReadAsync(
             $"{RepositoryNames} SELECT name FROM names WHERE name IS NOT NULL AND strpos(lower(name), lower($3)) > 0 LIMIT $2",
-            reader => reader.GetString(0),
+            reader => RepositoryName.Parse(reader.GetString(0)),
             cancellationToken,
             after ?? string.Empty,
             limit,
@@ -287,7 +288,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var rows = await ReadAsync(
             """
@@ -309,7 +310,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
@@ -334,7 +335,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public async ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default) =>
+    public async ValueTask<int> CountTagsAsync(RepositoryName repository, string? contains, CancellationToken cancellationToken = default) =>
         (await ReadAsync(
             $"SELECT count(*)::int FROM tags WHERE repository = $1 AND {TagFilter}",
             reader => reader.GetInt32(0),
@@ -357,7 +358,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(digests);
         var found = await ReadAsync(
@@ -396,7 +397,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 
     // The checks of a put, in its transaction after the repository's lock: the first reference the repository lacks
     // (blobs first, each list in its order), then whether an immutable tag points elsewhere. Null when the put may go on.
-    private static async Task<ManifestPutResult?> CheckPutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string repository, Digest digest, ManifestReferences references, string? immutableTag, CancellationToken cancellationToken)
+    private static async Task<ManifestPutResult?> CheckPutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RepositoryName repository, Digest digest, ManifestReferences references, string? immutableTag, CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
@@ -433,7 +434,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     // One transaction under the repository's lock: the commands `write` adds, then `result` of the executed batch.
-    private async ValueTask<T> WriteAsync<T>(string repository, CancellationToken cancellationToken, Action<NpgsqlBatch> write, Func<NpgsqlBatch, T> result)
+    private async ValueTask<T> WriteAsync<T>(RepositoryName repository, CancellationToken cancellationToken, Action<NpgsqlBatch> write, Func<NpgsqlBatch, T> result)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -506,11 +507,15 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
         var command = _dataSource.CreateCommand(sql);
         foreach (var value in parameters)
         {
-            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+            command.Parameters.Add(value as NpgsqlParameter ?? Parameter(value));
         }
 
         return command;
     }
+
+    // A repository name binds as its text.
+    private static NpgsqlParameter Parameter(object value) =>
+        new() { Value = value is RepositoryName repository ? repository.Value : value };
 
     // Positional parameters $1, $2…; a value already an NpgsqlParameter (a typed null, jsonb) is added as it is.
     private static void Add(NpgsqlBatch batch, string sql, params object[] parameters)
@@ -518,7 +523,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in parameters)
         {
-            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+            command.Parameters.Add(value as NpgsqlParameter ?? Parameter(value));
         }
 
         batch.BatchCommands.Add(command);

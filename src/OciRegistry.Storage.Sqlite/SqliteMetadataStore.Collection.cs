@@ -22,7 +22,7 @@ public sealed partial class SqliteMetadataStore
                 ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
                 WHERE collector_lease.holder = excluded.holder OR collector_lease.expires_at <= $now
                 """,
-                null,
+                default,
                 default,
                 ("$holder", holder),
                 ("$expires", (now + duration).ToUnixTimeMilliseconds()),
@@ -33,7 +33,7 @@ public sealed partial class SqliteMetadataStore
     /// <inheritdoc />
     public ValueTask ReleaseCollectorLeaseAsync(string holder, CancellationToken cancellationToken = default)
     {
-        Write((connection, transaction) => Execute(connection, transaction, "DELETE FROM collector_lease WHERE holder = $holder", null, default, ("$holder", holder)));
+        Write((connection, transaction) => Execute(connection, transaction, "DELETE FROM collector_lease WHERE holder = $holder", default, default, ("$holder", holder)));
         return ValueTask.CompletedTask;
     }
 
@@ -41,19 +41,19 @@ public sealed partial class SqliteMetadataStore
     public ValueTask<bool> BeginBlobDeletionAsync(Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) =>
         {
-            if (Exists(connection, transaction, "SELECT 1 FROM blob_links WHERE digest = $digest", null, digest))
+            if (Exists(connection, transaction, "SELECT 1 FROM blob_links WHERE digest = $digest", default, digest))
             {
                 return false;
             }
 
-            Execute(connection, transaction, "INSERT OR IGNORE INTO blob_deletions (digest, since) VALUES ($digest, $now)", null, digest, ("$now", Now()));
+            Execute(connection, transaction, "INSERT OR IGNORE INTO blob_deletions (digest, since) VALUES ($digest, $now)", default, digest, ("$now", Now()));
             return true;
         }));
 
     /// <inheritdoc />
     public ValueTask EndBlobDeletionAsync(Digest digest, CancellationToken cancellationToken = default)
     {
-        Write((connection, transaction) => Execute(connection, transaction, "DELETE FROM blob_deletions WHERE digest = $digest", null, digest));
+        Write((connection, transaction) => Execute(connection, transaction, "DELETE FROM blob_deletions WHERE digest = $digest", default, digest));
         return ValueTask.CompletedTask;
     }
 
@@ -66,17 +66,17 @@ public sealed partial class SqliteMetadataStore
     // collector that is gone (no live lease) is rolled back, so the link (and the bytes the caller stores next) win.
     private static bool IsBeingDeleted(SqliteConnection connection, SqliteTransaction transaction, Digest digest, long now)
     {
-        if (!Exists(connection, transaction, "SELECT 1 FROM blob_deletions WHERE digest = $digest", null, digest))
+        if (!Exists(connection, transaction, "SELECT 1 FROM blob_deletions WHERE digest = $digest", default, digest))
         {
             return false;
         }
 
-        if (Exists(connection, transaction, "SELECT 1 FROM collector_lease WHERE expires_at > $now", null, default, ("$now", now)))
+        if (Exists(connection, transaction, "SELECT 1 FROM collector_lease WHERE expires_at > $now", default, default, ("$now", now)))
         {
             return true;
         }
 
-        Execute(connection, transaction, "DELETE FROM blob_deletions WHERE digest = $digest", null, digest);
+        Execute(connection, transaction, "DELETE FROM blob_deletions WHERE digest = $digest", default, digest);
         return false;
     }
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using OciRegistry.Core.Storage;
@@ -63,7 +64,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
                     connection,
                     transaction,
                     "UPDATE upload_sessions SET lease_owner = $owner, lease_expires_at = $expires WHERE id = $id",
-                    null,
+                    default,
                     default,
                     ("$id", id),
                     ("$owner", owner),
@@ -82,7 +83,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
             UPDATE upload_sessions SET length = $to, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = $id AND lease_owner = $owner AND length = $from
             """,
-            null,
+            default,
             default,
             ("$id", id),
             ("$owner", owner),
@@ -103,7 +104,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
             };
             if (status == UploadCommitStatus.Committed)
             {
-                Execute(connection, transaction, "DELETE FROM upload_sessions WHERE id = $id", null, default, ("$id", id));
+                Execute(connection, transaction, "DELETE FROM upload_sessions WHERE id = $id", default, default, ("$id", id));
             }
 
             return status;
@@ -114,7 +115,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
     {
         var sessions = Read(connection =>
         {
-            using var command = Command(connection, null, SelectUploadSession + " ORDER BY id", null, default);
+            using var command = Command(connection, null, SelectUploadSession + " ORDER BY id", default, default);
             return ReadUploadSessions(command);
         });
         foreach (var row in sessions)
@@ -126,7 +127,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
 
     private static UploadSessionRow? ReadUploadSession(SqliteConnection connection, SqliteTransaction? transaction, string id)
     {
-        using var command = Command(connection, transaction, SelectUploadSession + " WHERE id = $id", null, default, ("$id", id));
+        using var command = Command(connection, transaction, SelectUploadSession + " WHERE id = $id", default, default, ("$id", id));
         return ReadUploadSessions(command).FirstOrDefault();
     }
 
@@ -137,7 +138,7 @@ public sealed partial class SqliteMetadataStore : IUploadSessionStore
         while (reader.Read())
         {
             rows.Add(new UploadSessionRow(
-                new UploadSession(reader.GetString(0), reader.GetString(1), FromMilliseconds(reader.GetInt64(2)), reader.GetInt64(3)),
+                new UploadSession(reader.GetString(0), RepositoryName.Parse(reader.GetString(1)), FromMilliseconds(reader.GetInt64(2)), reader.GetInt64(3)),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetInt64(5)));
         }

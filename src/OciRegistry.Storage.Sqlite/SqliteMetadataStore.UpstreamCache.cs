@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Upstream;
 
@@ -25,7 +26,7 @@ public sealed partial class SqliteMetadataStore : IUpstreamCacheRecords
     private volatile bool _upstreamTablesCreated;
 
     /// <inheritdoc />
-    public ValueTask RecordPullAsync(string repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default)
+    public ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default)
     {
         UpstreamWrite((connection, transaction) => Execute(
             connection,
@@ -41,7 +42,7 @@ public sealed partial class SqliteMetadataStore : IUpstreamCacheRecords
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         EnsureUpstreamTables();
         return ValueTask.FromResult(Read<IReadOnlyList<PullRecord>>(connection =>
@@ -59,12 +60,12 @@ public sealed partial class SqliteMetadataStore : IUpstreamCacheRecords
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ForgetPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> ForgetPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(UpstreamWrite((connection, transaction) => Execute(
             connection, transaction, "DELETE FROM upstream_pulls WHERE repository = $repository AND digest = $digest", repository, digest)) > 0);
 
     /// <inheritdoc />
-    public ValueTask RecordTagCheckAsync(string repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default)
+    public ValueTask RecordTagCheckAsync(RepositoryName repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default)
     {
         UpstreamWrite((connection, transaction) => Execute(
             connection,
@@ -81,7 +82,7 @@ public sealed partial class SqliteMetadataStore : IUpstreamCacheRecords
     }
 
     /// <inheritdoc />
-    public ValueTask<DateTimeOffset?> GetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public ValueTask<DateTimeOffset?> GetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         EnsureUpstreamTables();
         return ValueTask.FromResult(Read(connection =>
@@ -92,7 +93,7 @@ public sealed partial class SqliteMetadataStore : IUpstreamCacheRecords
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> ForgetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> ForgetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(UpstreamWrite((connection, transaction) => Execute(
             connection, transaction, "DELETE FROM upstream_tag_checks WHERE repository = $repository AND tag = $tag", repository, default, ("$tag", tag))) > 0);
 

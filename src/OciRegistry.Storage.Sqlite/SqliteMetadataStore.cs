@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OciRegistry.Core.Digests;
@@ -50,7 +51,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> LinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) =>
         {
             var now = Now();
@@ -64,17 +65,17 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         }));
 
     /// <inheritdoc />
-    public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection => Exists(
             connection, null, "SELECT 1 FROM blob_links WHERE repository = $repository AND digest = $digest", repository, digest)));
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) => Execute(
             connection, transaction, "DELETE FROM blob_links WHERE repository = $repository AND digest = $digest", repository, digest) > 0));
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> UnlinkUnusedBlobAsync(RepositoryName repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) => Execute(
             connection,
             transaction,
@@ -89,7 +90,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             ("$before", linkedBefore.ToUnixTimeMilliseconds())) > 0));
 
     /// <inheritdoc />
-    public ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    public ValueTask<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(references);
@@ -144,20 +145,20 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection => ReadManifests(
             connection, $"{SelectManifest} WHERE repository = $repository AND digest = $digest", repository, digest).FirstOrDefault()));
 
     /// <inheritdoc />
-    public ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+    public ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection => ResolveTag(connection, null, repository, tag)));
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) => DeleteManifest(connection, transaction, repository, digest)));
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> DeleteUnusedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) =>
             Exists(
                 connection,
@@ -174,12 +175,12 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             && DeleteManifest(connection, transaction, repository, digest)));
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) => Execute(
             connection, transaction, "DELETE FROM tags WHERE repository = $repository AND name = $tag", repository, default, ("$tag", tag)) > 0));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<string>> ListTagsAsync(RepositoryName repository, string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return ValueTask.FromResult(Read(connection => ReadStrings(
@@ -191,7 +192,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read<IReadOnlyList<TagEntry>>(connection =>
         {
             using var command = Command(connection, null, "SELECT name, digest, updated_at FROM tags WHERE repository = $repository ORDER BY name", repository, default);
@@ -206,12 +207,12 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         }));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection => ReadManifests(
             connection, $"{SelectManifest} WHERE repository = $repository ORDER BY digest", repository, default)));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read<IReadOnlyList<BlobLink>>(connection =>
         {
             using var command = Command(connection, null, "SELECT digest, linked_at FROM blob_links WHERE repository = $repository ORDER BY digest", repository, default);
@@ -226,7 +227,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         }));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection => ReadManifests(
             connection,
             $"{SelectManifest} WHERE repository = $repository AND subject = $subject ORDER BY digest",
@@ -235,7 +236,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             ("$subject", subject.ToString()))));
 
     /// <inheritdoc />
-    public ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> RepositoryExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection => Exists(
             connection,
             null,
@@ -248,10 +249,10 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             default)));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return ValueTask.FromResult(Read(connection => ReadStrings(
+        return ValueTask.FromResult(Read(connection => ReadNames(
             connection,
             """
             SELECT repository FROM blob_links WHERE repository > $after
@@ -264,11 +265,11 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contains);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return ValueTask.FromResult(Read(connection => ReadStrings(
+        return ValueTask.FromResult(Read(connection => ReadNames(
             connection,
             """
             SELECT repository FROM blob_links WHERE repository > $after AND instr(lower(repository), lower($contains)) > 0
@@ -282,7 +283,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection =>
         {
             using var command = Command(
@@ -309,7 +310,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         }));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
@@ -347,7 +348,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default) =>
+    public ValueTask<int> CountTagsAsync(RepositoryName repository, string? contains, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(connection =>
         {
             using var command = Command(
@@ -363,10 +364,10 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
                 connection,
                 null,
                 "SELECT count(*) FROM (SELECT repository FROM blob_links UNION SELECT repository FROM manifests UNION SELECT repository FROM tags)",
-                null,
+                default,
                 default);
             var repositories = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            using var command = Command(connection, null, "SELECT digest, count(*) FROM blob_links GROUP BY digest", null, default);
+            using var command = Command(connection, null, "SELECT digest, count(*) FROM blob_links GROUP BY digest", default, default);
             using var reader = command.ExecuteReader();
             var links = new Dictionary<Digest, int>();
             while (reader.Read())
@@ -378,7 +379,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         }));
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(digests);
         return ValueTask.FromResult(Read<IReadOnlySet<Digest>>(connection => ReadStrings(
@@ -425,7 +426,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         return result;
     }
 
-    private static void Link(SqliteConnection connection, SqliteTransaction transaction, string repository, Digest digest, long now) =>
+    private static void Link(SqliteConnection connection, SqliteTransaction transaction, RepositoryName repository, Digest digest, long now) =>
         Execute(
             connection,
             transaction,
@@ -437,7 +438,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             digest,
             ("$now", now));
 
-    private static void InsertManifest(SqliteConnection connection, SqliteTransaction transaction, string repository, ManifestRecord manifest, ManifestReferences references, long now)
+    private static void InsertManifest(SqliteConnection connection, SqliteTransaction transaction, RepositoryName repository, ManifestRecord manifest, ManifestReferences references, long now)
     {
         Execute(
             connection,
@@ -470,7 +471,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         }
     }
 
-    private static bool DeleteManifest(SqliteConnection connection, SqliteTransaction transaction, string repository, Digest digest)
+    private static bool DeleteManifest(SqliteConnection connection, SqliteTransaction transaction, RepositoryName repository, Digest digest)
     {
         if (Execute(connection, transaction, "DELETE FROM manifests WHERE repository = $repository AND digest = $digest", repository, digest) == 0)
         {
@@ -482,13 +483,13 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         return true;
     }
 
-    private static Digest? ResolveTag(SqliteConnection connection, SqliteTransaction? transaction, string repository, string tag)
+    private static Digest? ResolveTag(SqliteConnection connection, SqliteTransaction? transaction, RepositoryName repository, string tag)
     {
         using var command = Command(connection, transaction, "SELECT digest FROM tags WHERE repository = $repository AND name = $tag", repository, default, ("$tag", tag));
         return command.ExecuteScalar() is string digest ? Digest.Parse(digest) : null;
     }
 
-    private static IReadOnlyList<ManifestRecord> ReadManifests(SqliteConnection connection, string sql, string repository, Digest digest, params (string Name, object? Value)[] parameters)
+    private static IReadOnlyList<ManifestRecord> ReadManifests(SqliteConnection connection, string sql, RepositoryName repository, Digest digest, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, null, sql, repository, digest, parameters);
         using var reader = command.ExecuteReader();
@@ -512,9 +513,12 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         return manifests;
     }
 
+    private static IReadOnlyList<RepositoryName> ReadNames(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        [.. ReadStrings(connection, sql, parameters).Select(RepositoryName.Parse)];
+
     private static IReadOnlyList<string> ReadStrings(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(connection, null, sql, null, default, parameters);
+        using var command = Command(connection, null, sql, default, default, parameters);
         using var reader = command.ExecuteReader();
         var values = new List<string>();
         while (reader.Read())
@@ -525,27 +529,27 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         return values;
     }
 
-    private static bool Exists(SqliteConnection connection, SqliteTransaction? transaction, string sql, string? repository, Digest digest, params (string Name, object? Value)[] parameters)
+    private static bool Exists(SqliteConnection connection, SqliteTransaction? transaction, string sql, RepositoryName repository, Digest digest, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, repository, digest, parameters);
         return command.ExecuteScalar() is not null;
     }
 
-    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, string? repository = null, Digest digest = default, params (string Name, object? Value)[] parameters)
+    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, RepositoryName repository = default, Digest digest = default, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, repository, digest, parameters);
         return command.ExecuteNonQuery();
     }
 
     // $repository and $digest are bound when given, the rest by name; null binds SQL NULL.
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, string? repository, Digest digest, params (string Name, object? Value)[] parameters)
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, RepositoryName repository, Digest digest, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        if (repository is not null)
+        if (!repository.IsEmpty)
         {
-            command.Parameters.AddWithValue("$repository", repository);
+            command.Parameters.AddWithValue("$repository", repository.Value);
         }
 
         if (!digest.IsEmpty)
@@ -555,7 +559,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
 
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            command.Parameters.AddWithValue(name, value switch { null => DBNull.Value, RepositoryName text => text.Value, _ => value });
         }
 
         return command;

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
@@ -48,10 +49,10 @@ public sealed class CrossRepositoryCopyTests
         var metadata = session.Registry.Services.GetRequiredService<IMetadataStore>();
         foreach (var blob in image.Layers.Append(image.Config))
         {
-            Assert.True(await metadata.IsBlobLinkedAsync("team/b", Digest.Parse(blob.Digest)), $"{blob.Digest} not linked to team/b");
+            Assert.True(await metadata.IsBlobLinkedAsync(RepositoryName.Parse("team/b"), Digest.Parse(blob.Digest)), $"{blob.Digest} not linked to team/b");
         }
 
-        Assert.Equal(Digest.Parse(image.Manifest.Digest), await metadata.ResolveTagAsync("team/b", "1"));
+        Assert.Equal(Digest.Parse(image.Manifest.Digest), await metadata.ResolveTagAsync(RepositoryName.Parse("team/b"), "1"));
         var raw = await session.Skopeo.RunSucceedingAsync("inspect", "--raw", "--tls-verify=false", second);
         Assert.Equal(image.Manifest.Digest, SkopeoJson.DigestOfRaw(raw));
     }
@@ -67,7 +68,7 @@ public sealed class CrossRepositoryCopyTests
         var metadata = session.Registry.Services.GetRequiredService<IMetadataStore>();
         foreach (var layer in image.Layers)
         {
-            Assert.True(await metadata.UnlinkBlobAsync("team/a", Digest.Parse(layer.Digest)));
+            Assert.True(await metadata.UnlinkBlobAsync(RepositoryName.Parse("team/a"), Digest.Parse(layer.Digest)));
         }
 
         session.Recorder.Clear();
@@ -88,7 +89,7 @@ public sealed class CrossRepositoryCopyTests
             Assert.True(
                 requests.Any(request => request.Method == "PUT" && request.Query("digest") == layer.Digest && request.StatusCode == 201),
                 $"{layer.Digest} was not uploaded after the refused mount; requests:\n{log}");
-            Assert.True(await metadata.IsBlobLinkedAsync("team/c", Digest.Parse(layer.Digest)), $"{layer.Digest} not linked to team/c");
+            Assert.True(await metadata.IsBlobLinkedAsync(RepositoryName.Parse("team/c"), Digest.Parse(layer.Digest)), $"{layer.Digest} not linked to team/c");
         }
 
         var raw = await session.Skopeo.RunSucceedingAsync("inspect", "--raw", "--tls-verify=false", session.DockerReference("team/c", "1"));

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
@@ -29,8 +30,8 @@ public sealed class DockerSchema2Tests
         var pushedDigest = Digest.Parse(SkopeoJson.DigestOfRaw(raw));
 
         var metadata = session.Registry.Services.GetRequiredService<IMetadataStore>();
-        Assert.Equal(pushedDigest, await metadata.ResolveTagAsync("interop/docker", "1.0"));
-        var record = await metadata.GetManifestAsync("interop/docker", pushedDigest);
+        Assert.Equal(pushedDigest, await metadata.ResolveTagAsync(RepositoryName.Parse("interop/docker"), "1.0"));
+        var record = await metadata.GetManifestAsync(RepositoryName.Parse("interop/docker"), pushedDigest);
         Assert.NotNull(record);
         Assert.Equal(OciMediaTypes.DockerManifest, record.MediaType);
 
@@ -64,11 +65,11 @@ public sealed class DockerSchema2Tests
         Assert.Equal(OciMediaTypes.DockerManifestList, list["mediaType"]!.GetValue<string>());
         var metadata = session.Registry.Services.GetRequiredService<IMetadataStore>();
         var listDigest = Digest.Parse(SkopeoJson.DigestOfRaw(raw));
-        Assert.Equal(OciMediaTypes.DockerManifestList, (await metadata.GetManifestAsync("interop/docker-list", listDigest))?.MediaType);
+        Assert.Equal(OciMediaTypes.DockerManifestList, (await metadata.GetManifestAsync(RepositoryName.Parse("interop/docker-list"), listDigest))?.MediaType);
         foreach (var entry in list["manifests"]!.AsArray())
         {
             Assert.Equal(OciMediaTypes.DockerManifest, entry!["mediaType"]!.GetValue<string>());
-            var child = await metadata.GetManifestAsync("interop/docker-list", Digest.Parse(entry["digest"]!.GetValue<string>()));
+            var child = await metadata.GetManifestAsync(RepositoryName.Parse("interop/docker-list"), Digest.Parse(entry["digest"]!.GetValue<string>()));
             Assert.Equal(OciMediaTypes.DockerManifest, child?.MediaType);
         }
 

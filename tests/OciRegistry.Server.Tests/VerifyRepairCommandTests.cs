@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Core.Digests;
@@ -19,7 +20,7 @@ public sealed class VerifyRepairCommandTests : IDisposable
         var config = await PushImageOverAnOrphanBlobAsync();
         using (var metadata = new SqliteMetadataStore(Path.Combine(_folder.Storage, "metadata.db")))
         {
-            Assert.True(await metadata.UnlinkBlobAsync("app", config));
+            Assert.True(await metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), config));
         }
 
         string[] storage = ["--OciRegistry:Storage:RootPath", _folder.Storage];

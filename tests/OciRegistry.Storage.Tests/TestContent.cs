@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Buffers;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
@@ -60,7 +61,7 @@ internal static class TestContent
     /// <summary>Starts a session in <paramref name="repository"/> and writes <paramref name="content"/> to it in pieces of at most <paramref name="pieceBytes"/>; returns the session id.</summary>
     public static async Task<string> UploadAsync(IUploadStore uploads, string repository, byte[] content, int pieceBytes = int.MaxValue)
     {
-        var session = await uploads.CreateAsync(repository);
+        var session = await uploads.CreateAsync(RepositoryName.Parse(repository));
         var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
         await using (writer)
         {

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Win32.SafeHandles;
 using OciRegistry.Core.Digests;
@@ -38,7 +39,7 @@ public class RangedReadBenchmarks
         _root = Path.Combine(Path.GetTempPath(), "ociregistry-bench-" + Guid.NewGuid().ToString("N"));
         _store = new FileSystemBlobStore(new FileSystemStorageOptions { RootPath = _root });
         var uploads = new FileSystemUploadStore(_store);
-        var session = await uploads.CreateAsync("bench/ranged");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("bench/ranged"));
         using var hasher = DigestHasher.Rent();
         var chunk = new byte[SliceLength];
         var random = new Random(42);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,13 +37,13 @@ public class UiPageBenchmarks
         for (var i = 0; i < Repositories; i++)
         {
             var repository = $"team-{i % 100:D2}/app-{i:D6}";
-            await metadata.LinkBlobAsync(repository, layer);
-            await metadata.PutManifestAsync(repository, Manifest(i), ManifestReferences.None, "latest");
+            await metadata.LinkBlobAsync(RepositoryName.Parse(repository), layer);
+            await metadata.PutManifestAsync(RepositoryName.Parse(repository), Manifest(i), ManifestReferences.None, "latest");
         }
 
         for (var i = 0; i < Tags; i++)
         {
-            await metadata.PutManifestAsync("big/app", Manifest(Repositories + i), ManifestReferences.None, $"1.{i}");
+            await metadata.PutManifestAsync(RepositoryName.Parse("big/app"), Manifest(Repositories + i), ManifestReferences.None, $"1.{i}");
         }
 
         // The "next" link of the newest-first list carries the keyset cursor (time and name of the last row shown).

@@ -24,8 +24,9 @@ internal sealed class DeletePreviewer(
 {
     public async Task<DeletePreview> PreviewAsync(string repository, ManifestReference reference, CancellationToken cancellationToken)
     {
-        var manifests = (await metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.Digest);
-        var tags = await metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
+        var name = RepositoryName.Parse(repository);
+        var manifests = (await metadata.ListManifestsAsync(name, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.Digest);
+        var tags = await metadata.GetTagsAsync(name, cancellationToken).ConfigureAwait(false);
         var untaggedKept = !gcOptions.Value.DeleteUntaggedManifests;
         var keptTags = tags.Where(t => reference.IsDigest ? t.Digest != reference.Digest : t.Name != reference.TagName);
         var removed = reference.IsDigest ? reference.Digest : (Digest?)null;
@@ -43,7 +44,7 @@ internal sealed class DeletePreviewer(
             lostBlobs.Add((blob, await blobs.GetSizeAsync(blob, cancellationToken).ConfigureAwait(false) ?? 0));
         }
 
-        var elsewhere = await metadata.FindBlobsLinkedElsewhereAsync(repository, [.. lostManifests, .. lostBlobs.Select(b => b.Item1)], cancellationToken).ConfigureAwait(false);
+        var elsewhere = await metadata.FindBlobsLinkedElsewhereAsync(name, [.. lostManifests, .. lostBlobs.Select(b => b.Item1)], cancellationToken).ConfigureAwait(false);
         return new DeletePreview(repository, reference.ToString(), lostManifests, lostBlobs, elsewhere, untaggedKept && !reference.IsDigest);
     }
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Errors;
@@ -32,15 +33,16 @@ internal sealed class ImageInspector(ManifestOperations manifests, BlobOperation
         }
 
         var manifest = parsed.Value;
+        var name = RepositoryName.Parse(repository);
         var children = new List<IndexEntry>(manifest.Manifests.Count);
         foreach (var child in manifest.Manifests)
         {
-            var childRecord = await metadata.GetManifestAsync(repository, child.Digest, cancellationToken).ConfigureAwait(false);
+            var childRecord = await metadata.GetManifestAsync(name, child.Digest, cancellationToken).ConfigureAwait(false);
             children.Add(new IndexEntry(child, childRecord?.ReferencedSize is { } referenced ? child.Size + referenced : null));
         }
 
         var referrers = await manifests.ReferrersAsync(repository, record.Digest.ToString(), null, cancellationToken).ConfigureAwait(false);
-        var tags = await metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
+        var tags = await metadata.GetTagsAsync(name, cancellationToken).ConfigureAwait(false);
         return new ImageDetails(
             repository,
             reference,

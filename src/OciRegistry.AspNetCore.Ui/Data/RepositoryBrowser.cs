@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -36,11 +37,11 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access
             exhausted = batch.Count < limit;
             foreach (var name in batch)
             {
-                cursor = name;
+                cursor = name.Value;
                 budget--;
-                if (await access.CanPullAsync(context, name).ConfigureAwait(false))
+                if (await access.CanPullAsync(context, name.Value).ConfigureAwait(false))
                 {
-                    names.Add(name);
+                    names.Add(name.Value);
                     if (names.Count == pageSize)
                     {
                         exhausted = exhausted && name == batch[^1];
@@ -62,7 +63,7 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access
     /// <summary>Counts, largest pull and last push of one repository, aggregated by the store.</summary>
     public async Task<RepositorySummary> SummarizeAsync(string repository, CancellationToken cancellationToken)
     {
-        var statistics = await metadata.GetRepositoryStatisticsAsync(repository, cancellationToken).ConfigureAwait(false);
+        var statistics = await metadata.GetRepositoryStatisticsAsync(RepositoryName.Parse(repository), cancellationToken).ConfigureAwait(false);
         return new RepositorySummary(repository, statistics.Tags, statistics.Manifests, statistics.LargestPull, statistics.LastPush);
     }
 
@@ -74,12 +75,13 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access
     {
         var pageSize = options.Value.PageSize;
         var query = new TagListQuery(filter, order, ParseCursor(after), pageSize + 1);
-        var tags = await metadata.ListTagEntriesAsync(repository, query, cancellationToken).ConfigureAwait(false);
-        var matched = await metadata.CountTagsAsync(repository, filter, cancellationToken).ConfigureAwait(false);
+        var name = RepositoryName.Parse(repository);
+        var tags = await metadata.ListTagEntriesAsync(name, query, cancellationToken).ConfigureAwait(false);
+        var matched = await metadata.CountTagsAsync(name, filter, cancellationToken).ConfigureAwait(false);
         var rows = new List<TagRow>(Math.Min(tags.Count, pageSize));
         foreach (var tag in tags.Take(pageSize))
         {
-            var record = await metadata.GetManifestAsync(repository, tag.Digest, cancellationToken).ConfigureAwait(false);
+            var record = await metadata.GetManifestAsync(name, tag.Digest, cancellationToken).ConfigureAwait(false);
             rows.Add(new TagRow(
                 tag.Name,
                 tag.Digest,

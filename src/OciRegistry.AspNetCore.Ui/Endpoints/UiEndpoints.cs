@@ -189,7 +189,7 @@ internal sealed class UiEndpoints(
         var sessions = new List<UploadSession>();
         await foreach (var session in uploads.ListAsync(context.RequestAborted).ConfigureAwait(false))
         {
-            if (await access.CanPullAsync(context, session.Repository).ConfigureAwait(false))
+            if (await access.CanPullAsync(context, session.Repository.Value).ConfigureAwait(false))
             {
                 sessions.Add(session);
             }
@@ -259,7 +259,7 @@ internal sealed class UiEndpoints(
     /// <summary>Refuses an invalid name, a repository the caller may not <paramref name="action"/>, or one that does not exist.</summary>
     private async Task<IResult?> RefuseRepositoryAsync(HttpContext context, string? repository, RegistryAction action)
     {
-        if (!RepositoryName.IsValid(repository))
+        if (!RepositoryName.TryParse(repository, out var name))
         {
             return pages.Message(context, StatusCodes.Status400BadRequest, "Invalid name", $"“{repository}” is not a repository name.");
         }
@@ -272,7 +272,7 @@ internal sealed class UiEndpoints(
         }
 
         // Not allowed reads exactly like not there: the interface must not reveal which names exist.
-        if (result != RegistryAuthorizationResult.Allowed || !await metadata.RepositoryExistsAsync(repository, context.RequestAborted).ConfigureAwait(false))
+        if (result != RegistryAuthorizationResult.Allowed || !await metadata.RepositoryExistsAsync(name, context.RequestAborted).ConfigureAwait(false))
         {
             return pages.Message(context, StatusCodes.Status404NotFound, "Not found", $"There is no repository {repository} you may see.");
         }

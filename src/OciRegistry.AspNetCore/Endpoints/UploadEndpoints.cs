@@ -178,7 +178,7 @@ internal sealed class UploadEndpoints(UploadOperations uploads, UploadSessionOwn
     {
         var response = context.Response;
         response.StatusCode = status;
-        response.Headers.Location = Locations.Upload(context, session.Repository, session.Id);
+        response.Headers.Location = Locations.Upload(context, session.Repository.Value, session.Id);
         response.Headers[HeaderNames.Range] = RangeOf(session.Length);
         response.Headers[RegistryHeaders.UploadUuid] = session.Id;
         response.Headers[RegistryHeaders.UploadSessionId] = session.Id;

@@ -33,7 +33,7 @@ internal sealed class UploadSessionOwners(UploadOperations uploads, IOptions<Reg
     {
         if (options.Value.MaxUploadSessionsPerClient is not null)
         {
-            _sessions.GetOrAdd(ClientOf(context), _ => new(StringComparer.Ordinal))[session.Id] = session.Repository;
+            _sessions.GetOrAdd(ClientOf(context), _ => new(StringComparer.Ordinal))[session.Id] = session.Repository.Value;
         }
     }
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OciRegistry.Core.Storage;
 
@@ -10,6 +11,7 @@ namespace OciRegistry.AspNetCore.Observability;
 internal sealed class StorageHealthCheck(IMetadataStore metadata, IUploadStore uploads) : IHealthCheck
 {
     private static readonly byte[] Probe = "oci-registry health probe"u8.ToArray();
+    private static readonly RepositoryName ProbeRepository = RepositoryName.Parse("health-check");
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -17,7 +19,7 @@ internal sealed class StorageHealthCheck(IMetadataStore metadata, IUploadStore u
         try
         {
             await metadata.ListRepositoriesAsync(after: null, limit: 1, cancellationToken).ConfigureAwait(false);
-            session = await uploads.CreateAsync("health-check", cancellationToken).ConfigureAwait(false);
+            session = await uploads.CreateAsync(ProbeRepository, cancellationToken).ConfigureAwait(false);
             var (status, writer) = await uploads.OpenWriterAsync(session.Id, 0, cancellationToken).ConfigureAwait(false);
             if (status != UploadWriteStatus.Opened || writer is null)
             {

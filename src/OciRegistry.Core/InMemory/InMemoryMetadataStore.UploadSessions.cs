@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Runtime.CompilerServices;
 using OciRegistry.Core.Storage;
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 
@@ -9,7 +10,7 @@ namespace OciRegistry.Core.InMemory;
 /// </summary>
 public sealed partial class InMemoryMetadataStore : IMetadataStore
 {
-    private readonly Dictionary<string, RepositoryMetadata> _repositories = new(StringComparer.Ordinal);
+    private readonly Dictionary<RepositoryName, RepositoryMetadata> _repositories = new();
 
     // Kept sorted so a catalog page costs O(log n + limit), not a sort of every name (100,000 repositories: 40 ms).
     private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
@@ -26,7 +27,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> LinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -42,7 +43,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -51,7 +52,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -60,7 +61,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
+    public ValueTask<bool> UnlinkUnusedBlobAsync(RepositoryName repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -73,7 +74,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    public ValueTask<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(references);
@@ -114,7 +115,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -126,7 +127,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -138,7 +139,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -163,7 +164,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteUnusedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -177,7 +178,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public ValueTask<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -186,7 +187,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<string>> ListTagsAsync(RepositoryName repository, string? after, int limit, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -196,7 +197,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -208,7 +209,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -218,7 +219,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -230,7 +231,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -242,7 +243,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<bool> RepositoryExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -251,16 +252,16 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(Paging.PageSorted(_names, after, limit));
+            return ValueTask.FromResult(Known(Paging.PageSorted(_names, after, limit)));
         }
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contains);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
@@ -272,12 +273,12 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
             IReadOnlyList<string> page = [.. names
                 .Where(name => (after is null || string.CompareOrdinal(name, after) > 0) && name.Contains(contains, StringComparison.OrdinalIgnoreCase))
                 .Take(limit)];
-            return ValueTask.FromResult(page);
+            return ValueTask.FromResult(Known(page));
         }
     }
 
     /// <inheritdoc />
-    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -294,7 +295,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
@@ -317,7 +318,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default)
+    public ValueTask<int> CountTagsAsync(RepositoryName repository, string? contains, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -337,7 +338,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(digests);
         lock (_lock)
@@ -381,20 +382,23 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         return true;
     }
 
-    private RepositoryMetadata GetOrAdd(string repository)
+    // The names of _names were parsed when their repositories were added.
+    private static IReadOnlyList<RepositoryName> Known(IReadOnlyList<string> names) => [.. names.Select(RepositoryName.FromParsed)];
+
+    private RepositoryMetadata GetOrAdd(RepositoryName repository)
     {
         if (!_repositories.TryGetValue(repository, out var metadata))
         {
             metadata = new RepositoryMetadata();
             _repositories.Add(repository, metadata);
-            _names.Add(repository);
+            _names.Add(repository.Value);
         }
 
         return metadata;
     }
 
     /// <summary>Applies <paramref name="change"/> to an existing repository and forgets the repository once it is empty.</summary>
-    private bool Change(string repository, Func<RepositoryMetadata, bool> change)
+    private bool Change(RepositoryName repository, Func<RepositoryMetadata, bool> change)
     {
         if (!_repositories.TryGetValue(repository, out var metadata) || !change(metadata))
         {
@@ -404,7 +408,7 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
         if (metadata.IsEmpty)
         {
             _repositories.Remove(repository);
-            _names.Remove(repository);
+            _names.Remove(repository.Value);
         }
 
         return true;

@@ -1,11 +1,12 @@
+using OciRegistry.Core.References;
 namespace OciRegistry.Core.InMemory;
 
 /// <summary>The mutable state of one in-memory upload session; every member is guarded by locking the instance.</summary>
-internal sealed class InMemoryUploadSession(string id, string repository, DateTimeOffset startedAt)
+internal sealed class InMemoryUploadSession(string id, RepositoryName repository, DateTimeOffset startedAt)
 {
     public string Id { get; } = id;
 
-    public string Repository { get; } = repository;
+    public RepositoryName Repository { get; } = repository;
 
     public DateTimeOffset StartedAt { get; } = startedAt;
 

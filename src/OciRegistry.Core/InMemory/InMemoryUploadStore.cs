@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using OciRegistry.Core.Digests;
@@ -29,7 +30,7 @@ public sealed class InMemoryUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    public ValueTask<UploadSession> CreateAsync(string repository, CancellationToken cancellationToken = default)
+    public ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new InMemoryUploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow());
         _sessions[session.Id] = session;

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -178,7 +179,7 @@ public sealed partial class GarbageCollector
         await _metadata.EndBlobDeletionAsync(digest, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CollectRepositoryAsync(string repository, CollectionPass pass, CancellationToken cancellationToken)
+    private async Task CollectRepositoryAsync(RepositoryName repository, CollectionPass pass, CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var report = pass.Report;
@@ -223,7 +224,7 @@ public sealed partial class GarbageCollector
 
     // An index is deleted before its children can be (the store refuses to delete a manifest another one references),
     // so the unmarked manifests are tried again while a round deletes any.
-    private async Task DeleteManifestsAsync(string repository, List<Digest> unmarked, CollectionPass pass, CancellationToken cancellationToken)
+    private async Task DeleteManifestsAsync(RepositoryName repository, List<Digest> unmarked, CollectionPass pass, CancellationToken cancellationToken)
     {
         var deletedAny = true;
         while (deletedAny && unmarked.Count > 0)
@@ -241,7 +242,7 @@ public sealed partial class GarbageCollector
         }
     }
 
-    private async Task<MarkedSet> MarkAsync(string repository, Dictionary<Digest, ManifestRecord> manifests, IEnumerable<Digest> roots, ManifestReferenceReader reader, CancellationToken cancellationToken)
+    private async Task<MarkedSet> MarkAsync(RepositoryName repository, Dictionary<Digest, ManifestRecord> manifests, IEnumerable<Digest> roots, ManifestReferenceReader reader, CancellationToken cancellationToken)
     {
         var marked = new MarkedSet();
         var pending = new Stack<Digest>(roots);
@@ -255,7 +256,7 @@ public sealed partial class GarbageCollector
             var references = await reader.ReadAsync(record, cancellationToken).ConfigureAwait(false);
             if (references is null)
             {
-                Log.UnreadableManifest(_logger, repository, digest);
+                Log.UnreadableManifest(_logger, repository.Value, digest);
                 marked.Complete = false;
             }
             else
@@ -276,10 +277,10 @@ public sealed partial class GarbageCollector
         return marked;
     }
 
-    private async Task<List<string>> ListRepositoriesAsync(CancellationToken cancellationToken)
+    private async Task<List<RepositoryName>> ListRepositoriesAsync(CancellationToken cancellationToken)
     {
         const int PageSize = 1000;
-        var repositories = new List<string>();
+        var repositories = new List<RepositoryName>();
         string? after = null;
         while (true)
         {
@@ -290,7 +291,7 @@ public sealed partial class GarbageCollector
                 return repositories;
             }
 
-            after = page[^1];
+            after = page[^1].Value;
         }
     }
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Operations;
@@ -17,25 +18,25 @@ public sealed partial class IntegrityVerifier
         private readonly ManifestOperations _manifests = new(blobs, metadata, options);
 
         /// <summary>Links a referenced blob whose intact bytes are stored.</summary>
-        public async Task<RepairOutcome> RelinkAsync(string repository, Digest blob, CancellationToken cancellationToken) =>
+        public async Task<RepairOutcome> RelinkAsync(RepositoryName repository, Digest blob, CancellationToken cancellationToken) =>
             !corrupt.Contains(blob) && await metadata.LinkBlobAsync(repository, blob, cancellationToken).ConfigureAwait(false)
                 ? RepairOutcome.Relinked
                 : RepairOutcome.None;
 
         /// <summary>Stores a missing manifest again from its intact bytes (tagged <paramref name="tag"/> when given).</summary>
-        public async Task<RepairOutcome> RestoreManifestAsync(string repository, Digest digest, string? tag, CancellationToken cancellationToken)
+        public async Task<RepairOutcome> RestoreManifestAsync(RepositoryName repository, Digest digest, string? tag, CancellationToken cancellationToken)
         {
             if (corrupt.Contains(digest) || await ReadAsync(digest, cancellationToken).ConfigureAwait(false) is not { } bytes)
             {
                 return RepairOutcome.None;
             }
 
-            var put = await _manifests.PutAsync(repository, tag ?? digest.ToString(), contentType: null, bytes, cancellationToken).ConfigureAwait(false);
+            var put = await _manifests.PutAsync(repository.Value, tag ?? digest.ToString(), contentType: null, bytes, cancellationToken).ConfigureAwait(false);
             return put.IsSuccess && put.Value.Digest == digest ? RepairOutcome.RestoredManifest : RepairOutcome.None;
         }
 
         /// <summary>Restores the manifest a tag points at; when it cannot be, removes the tag.</summary>
-        public async Task<RepairOutcome> RestoreOrRemoveTagAsync(string repository, TagEntry tag, CancellationToken cancellationToken)
+        public async Task<RepairOutcome> RestoreOrRemoveTagAsync(RepositoryName repository, TagEntry tag, CancellationToken cancellationToken)
         {
             if (await RestoreManifestAsync(repository, tag.Digest, tag.Name, cancellationToken).ConfigureAwait(false) is var restored and not RepairOutcome.None)
             {

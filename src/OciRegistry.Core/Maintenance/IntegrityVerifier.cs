@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -91,20 +92,20 @@ public sealed partial class IntegrityVerifier
                 return;
             }
 
-            after = repositories[^1];
+            after = repositories[^1].Value;
         }
     }
 
     // Every tag resolves to a stored manifest, every linked blob is stored. A link to a blob this run quarantined is
     // reported, then goes with the blob, so the repository asks clients for it again instead of pointing at nothing.
-    private async Task CheckTagsAndLinksAsync(string repository, IntegrityReport report, Repairs? repairs, CancellationToken cancellationToken)
+    private async Task CheckTagsAndLinksAsync(RepositoryName repository, IntegrityReport report, Repairs? repairs, CancellationToken cancellationToken)
     {
         var quarantined = report.Corrupt.Where(c => c.Quarantined).Select(c => c.Digest).ToHashSet();
         foreach (var tag in await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false))
         {
             if (await _metadata.GetManifestAsync(repository, tag.Digest, cancellationToken).ConfigureAwait(false) is null)
             {
-                Log.Missing(_logger, repository, tag.Digest, tag.Digest);
+                Log.Missing(_logger, repository.Value, tag.Digest, tag.Digest);
                 var repair = repairs is null ? RepairOutcome.None : await repairs.RestoreOrRemoveTagAsync(repository, tag, cancellationToken).ConfigureAwait(false);
                 report.Missing.Add(new MissingReference(repository, tag.Digest, tag.Digest) { Tag = tag.Name, Repair = repair });
             }
@@ -117,7 +118,7 @@ public sealed partial class IntegrityVerifier
                 continue;
             }
 
-            Log.Missing(_logger, repository, link.Digest, link.Digest);
+            Log.Missing(_logger, repository.Value, link.Digest, link.Digest);
             report.Missing.Add(new MissingReference(repository, link.Digest, link.Digest));
             if (quarantined.Contains(link.Digest))
             {
@@ -126,7 +127,7 @@ public sealed partial class IntegrityVerifier
         }
     }
 
-    private async Task CheckManifestAsync(string repository, ManifestRecord record, ManifestReferenceReader reader, IntegrityReport report, Repairs? repairs, CancellationToken cancellationToken)
+    private async Task CheckManifestAsync(RepositoryName repository, ManifestRecord record, ManifestReferenceReader reader, IntegrityReport report, Repairs? repairs, CancellationToken cancellationToken)
     {
         var references = await _blobs.GetSizeAsync(record.Digest, cancellationToken).ConfigureAwait(false) is null
             ? null
@@ -161,7 +162,7 @@ public sealed partial class IntegrityVerifier
 
         void Report(MissingReference missing)
         {
-            Log.Missing(_logger, missing.Repository, missing.Manifest, missing.Missing);
+            Log.Missing(_logger, missing.Repository.Value, missing.Manifest, missing.Missing);
             report.Missing.Add(missing);
         }
     }

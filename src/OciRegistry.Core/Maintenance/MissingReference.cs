@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 
 namespace OciRegistry.Core.Maintenance;
@@ -11,7 +12,7 @@ namespace OciRegistry.Core.Maintenance;
 /// <param name="Repository">The repository.</param>
 /// <param name="Manifest">The manifest's digest (or the tag's target, or the linked blob).</param>
 /// <param name="Missing">The digest that cannot be served.</param>
-public readonly record struct MissingReference(string Repository, Digest Manifest, Digest Missing)
+public readonly record struct MissingReference(RepositoryName Repository, Digest Manifest, Digest Missing)
 {
     /// <summary>The tag whose manifest is missing; null for the other kinds.</summary>
     public string? Tag { get; init; }

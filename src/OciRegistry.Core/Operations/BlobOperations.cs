@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Observability;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Storage;
@@ -36,15 +37,15 @@ public sealed class BlobOperations
     /// <summary>The blob's size; BLOB_UNKNOWN when it is not in the repository.</summary>
     public async ValueTask<RegistryResult<long>> StatAsync(string repository, string digest, CancellationToken cancellationToken = default)
     {
-        if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
+        if (Check.NameAndDigest(repository, digest, out var name, out var parsed) is { } error)
         {
             return error;
         }
 
-        if (!await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
+        if (!await _metadata.IsBlobLinkedAsync(name, parsed, cancellationToken).ConfigureAwait(false))
         {
             return _upstream is not null && _upstream.Covers(repository)
-                && await _upstream.StatBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false) is { } upstreamSize
+                && await _upstream.StatBlobAsync(name, parsed, cancellationToken).ConfigureAwait(false) is { } upstreamSize
                 ? upstreamSize
                 : RegistryError.BlobUnknown(parsed);
         }
@@ -62,15 +63,15 @@ public sealed class BlobOperations
 
     private async ValueTask<RegistryResult<IBlobContent>> OpenCoreAsync(string repository, string digest, CancellationToken cancellationToken)
     {
-        if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
+        if (Check.NameAndDigest(repository, digest, out var name, out var parsed) is { } error)
         {
             return error;
         }
 
-        if (!await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
+        if (!await _metadata.IsBlobLinkedAsync(name, parsed, cancellationToken).ConfigureAwait(false))
         {
             return _upstream is not null && _upstream.Covers(repository)
-                && await _upstream.OpenBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false) is { } fetched
+                && await _upstream.OpenBlobAsync(name, parsed, cancellationToken).ConfigureAwait(false) is { } fetched
                 ? RegistryResult<IBlobContent>.From(fetched)
                 : RegistryError.BlobUnknown(parsed);
         }
@@ -88,8 +89,8 @@ public sealed class BlobOperations
     {
         if (_options.Value.BlobRedirectLifetime is not { } lifetime
             || _blobs is not IBlobRedirects redirects
-            || Check.NameAndDigest(repository, digest, out var parsed) is not null
-            || !await _metadata.IsBlobLinkedAsync(repository, parsed, cancellationToken).ConfigureAwait(false))
+            || Check.NameAndDigest(repository, digest, out var name, out var parsed) is not null
+            || !await _metadata.IsBlobLinkedAsync(name, parsed, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -108,12 +109,12 @@ public sealed class BlobOperations
             return RegistryError.Unsupported("deletes are disabled on this registry");
         }
 
-        if (Check.NameAndDigest(repository, digest, out var parsed) is { } error)
+        if (Check.NameAndDigest(repository, digest, out var name, out var parsed) is { } error)
         {
             return error;
         }
 
-        return await _metadata.UnlinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false)
+        return await _metadata.UnlinkBlobAsync(name, parsed, cancellationToken).ConfigureAwait(false)
             ? true
             : RegistryError.BlobUnknown(parsed);
     }

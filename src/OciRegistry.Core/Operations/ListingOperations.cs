@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Storage;
@@ -23,18 +24,18 @@ public sealed class ListingOperations
     /// </summary>
     public async ValueTask<RegistryResult<Page<string>>> ListTagsAsync(string repository, int? n, string? last, CancellationToken cancellationToken = default)
     {
-        if (Check.Name(repository) is { } nameError)
+        if (Check.Name(repository, out var name) is { } nameError)
         {
             return nameError;
         }
 
-        if (!await _metadata.RepositoryExistsAsync(repository, cancellationToken).ConfigureAwait(false))
+        if (!await _metadata.RepositoryExistsAsync(name, cancellationToken).ConfigureAwait(false))
         {
             return RegistryError.NameUnknown(repository);
         }
 
         var limit = PageSize(n);
-        var tags = limit == 0 ? [] : await _metadata.ListTagsAsync(repository, last, limit + 1, cancellationToken).ConfigureAwait(false);
+        var tags = limit == 0 ? [] : await _metadata.ListTagsAsync(name, last, limit + 1, cancellationToken).ConfigureAwait(false);
         return ToPage(tags, limit);
     }
 
@@ -43,7 +44,7 @@ public sealed class ListingOperations
     {
         var limit = PageSize(n);
         var names = limit == 0 ? [] : await _metadata.ListRepositoriesAsync(last, limit + 1, cancellationToken).ConfigureAwait(false);
-        return ToPage(names, limit);
+        return ToPage([.. names.Select(name => name.Value)], limit);
     }
 
     private int PageSize(int? n) => Math.Clamp(n ?? int.MaxValue, 0, _options.Value.MaxPageSize);

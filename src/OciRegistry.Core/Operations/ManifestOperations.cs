@@ -45,7 +45,7 @@ public sealed class ManifestOperations
 
     private async ValueTask<RegistryResult<PushedManifest>> PutCoreAsync(string repository, string reference, string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        if (Check.Name(repository) is { } nameError)
+        if (Check.Name(repository, out var name) is { } nameError)
         {
             return nameError;
         }
@@ -73,7 +73,7 @@ public sealed class ManifestOperations
             }
         }
 
-        if (await FindMissingReferenceAsync(repository, manifest, cancellationToken).ConfigureAwait(false) is { } missing)
+        if (await FindMissingReferenceAsync(name, manifest, cancellationToken).ConfigureAwait(false) is { } missing)
         {
             return missing;
         }
@@ -81,14 +81,14 @@ public sealed class ManifestOperations
         var digest = parsedReference.IsDigest ? parsedReference.Digest : manifest.Digest;
         var record = new ManifestRecord(digest, manifest.MediaType, body.Length, manifest.Subject?.Digest, manifest.EffectiveArtifactType, manifest.Annotations)
         {
-            ReferencedSize = await ManifestSummary.ReferencedSizeAsync(_metadata, repository, manifest, cancellationToken).ConfigureAwait(false),
+            ReferencedSize = await ManifestSummary.ReferencedSizeAsync(_metadata, name, manifest, cancellationToken).ConfigureAwait(false),
             Platforms = ManifestSummary.Platforms(manifest),
         };
         await _blobs.PutAsync(digest, body, cancellationToken).ConfigureAwait(false);
         var tag = parsedReference.TagName;
         var references = ReferencesOf(manifest);
         var stored = await DeletionWait.RetryAsync(
-            () => _metadata.PutManifestAsync(repository, record, references, tag, tag is not null && _immutableTags.Matches(tag), cancellationToken),
+            () => _metadata.PutManifestAsync(name, record, references, tag, tag is not null && _immutableTags.Matches(tag), cancellationToken),
             put => put.Status == ManifestPutStatus.BlobDeleting,
             TimeProvider.System,
             cancellationToken).ConfigureAwait(false);
@@ -118,7 +118,7 @@ public sealed class ManifestOperations
     /// <summary>What is known of the manifest <paramref name="reference"/> names, without its bytes (for HEAD).</summary>
     public async ValueTask<RegistryResult<ManifestRecord>> ResolveAsync(string repository, string reference, CancellationToken cancellationToken = default)
     {
-        if (Check.Name(repository) is { } nameError)
+        if (Check.Name(repository, out var name) is { } nameError)
         {
             return nameError;
         }
@@ -130,32 +130,32 @@ public sealed class ManifestOperations
 
         var upstream = _upstream is not null && _upstream.Covers(repository) ? _upstream : null;
         if (upstream is not null && !parsedReference.IsDigest
-            && await upstream.RefreshTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false) is { } refreshError)
+            && await upstream.RefreshTagAsync(name, parsedReference.TagName!, cancellationToken).ConfigureAwait(false) is { } refreshError)
         {
             return refreshError;
         }
 
         var digest = parsedReference.IsDigest
             ? parsedReference.Digest
-            : await _metadata.ResolveTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
-        var record = digest is null ? null : await _metadata.GetManifestAsync(repository, digest.Value, cancellationToken).ConfigureAwait(false);
+            : await _metadata.ResolveTagAsync(name, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
+        var record = digest is null ? null : await _metadata.GetManifestAsync(name, digest.Value, cancellationToken).ConfigureAwait(false);
         if (record is null && digest is { } missing && upstream is not null
-            && await upstream.FetchManifestAsync(repository, missing, cancellationToken).ConfigureAwait(false))
+            && await upstream.FetchManifestAsync(name, missing, cancellationToken).ConfigureAwait(false))
         {
-            record = await _metadata.GetManifestAsync(repository, missing, cancellationToken).ConfigureAwait(false);
+            record = await _metadata.GetManifestAsync(name, missing, cancellationToken).ConfigureAwait(false);
         }
 
         if (record is not null)
         {
             if (upstream is not null)
             {
-                await upstream.RecordPullAsync(repository, record.Digest, cancellationToken).ConfigureAwait(false);
+                await upstream.RecordPullAsync(name, record.Digest, cancellationToken).ConfigureAwait(false);
             }
 
             return record;
         }
 
-        return await _metadata.RepositoryExistsAsync(repository, cancellationToken).ConfigureAwait(false)
+        return await _metadata.RepositoryExistsAsync(name, cancellationToken).ConfigureAwait(false)
             ? RegistryError.ManifestUnknown(reference)
             : RegistryError.NameUnknown(repository);
     }
@@ -208,7 +208,7 @@ public sealed class ManifestOperations
             return RegistryError.Unsupported("deletes are disabled on this registry");
         }
 
-        if (Check.Name(repository) is { } nameError)
+        if (Check.Name(repository, out var name) is { } nameError)
         {
             return nameError;
         }
@@ -218,14 +218,14 @@ public sealed class ManifestOperations
             return referenceError;
         }
 
-        if (await RefuseDeletingImmutableTagAsync(repository, parsedReference, cancellationToken).ConfigureAwait(false) is { } denied)
+        if (await RefuseDeletingImmutableTagAsync(name, parsedReference, cancellationToken).ConfigureAwait(false) is { } denied)
         {
             return denied;
         }
 
         var deleted = parsedReference.IsDigest
-            ? await _metadata.DeleteManifestAsync(repository, parsedReference.Digest, cancellationToken).ConfigureAwait(false)
-            : await _metadata.DeleteTagAsync(repository, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
+            ? await _metadata.DeleteManifestAsync(name, parsedReference.Digest, cancellationToken).ConfigureAwait(false)
+            : await _metadata.DeleteTagAsync(name, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
         return deleted ? true : RegistryError.ManifestUnknown(reference);
     }
 
@@ -235,17 +235,17 @@ public sealed class ManifestOperations
     /// </summary>
     public async ValueTask<RegistryResult<IReadOnlyList<Descriptor>>> ReferrersAsync(string repository, string digest, string? artifactType, CancellationToken cancellationToken = default)
     {
-        if (Check.NameAndDigest(repository, digest, out var subject) is { } error)
+        if (Check.NameAndDigest(repository, digest, out var name, out var subject) is { } error)
         {
             return error;
         }
 
         if (_upstream is not null && _upstream.Covers(repository))
         {
-            await _upstream.RefreshReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false);
+            await _upstream.RefreshReferrersAsync(name, subject, cancellationToken).ConfigureAwait(false);
         }
 
-        var records = await _metadata.ListReferrersAsync(repository, subject, cancellationToken).ConfigureAwait(false);
+        var records = await _metadata.ListReferrersAsync(name, subject, cancellationToken).ConfigureAwait(false);
         var descriptors = records
             .Where(r => artifactType is null || r.ArtifactType == artifactType)
             .Select(r => new Descriptor
@@ -273,7 +273,7 @@ public sealed class ManifestOperations
         [.. manifest.References.Where(r => r.Kind is ReferenceKind.Config || (r.Kind is ReferenceKind.Layer && !r.Descriptor.IsNonDistributable)).Select(r => r.Descriptor.Digest).Distinct()],
         [.. manifest.References.Where(r => r.Kind == ReferenceKind.Manifest).Select(r => r.Descriptor.Digest).Distinct()]);
 
-    private async ValueTask<RegistryError?> RefuseDeletingImmutableTagAsync(string repository, ManifestReference reference, CancellationToken cancellationToken)
+    private async ValueTask<RegistryError?> RefuseDeletingImmutableTagAsync(RepositoryName name, ManifestReference reference, CancellationToken cancellationToken)
     {
         if (_immutableTags.IsEmpty)
         {
@@ -285,12 +285,12 @@ public sealed class ManifestOperations
             return _immutableTags.Matches(reference.TagName!) ? RegistryError.Denied($"tag '{reference.TagName}' is immutable") : null;
         }
 
-        var tags = await _metadata.GetTagsAsync(repository, cancellationToken).ConfigureAwait(false);
+        var tags = await _metadata.GetTagsAsync(name, cancellationToken).ConfigureAwait(false);
         var pinned = tags.FirstOrDefault(t => t.Digest == reference.Digest && _immutableTags.Matches(t.Name)).Name;
         return pinned is null ? null : RegistryError.Denied($"tag '{pinned}' is immutable and points at {reference.Digest}");
     }
 
-    private async ValueTask<RegistryError?> FindMissingReferenceAsync(string repository, Manifest manifest, CancellationToken cancellationToken)
+    private async ValueTask<RegistryError?> FindMissingReferenceAsync(RepositoryName name, Manifest manifest, CancellationToken cancellationToken)
     {
         foreach (var (descriptor, kind) in manifest.References)
         {
@@ -299,7 +299,7 @@ public sealed class ManifestOperations
                 case ReferenceKind.Layer when descriptor.IsNonDistributable:
                     break;
                 case ReferenceKind.Config or ReferenceKind.Layer:
-                    if (!await _metadata.IsBlobLinkedAsync(repository, descriptor.Digest, cancellationToken).ConfigureAwait(false)
+                    if (!await _metadata.IsBlobLinkedAsync(name, descriptor.Digest, cancellationToken).ConfigureAwait(false)
                         || await _blobs.GetSizeAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) is not { } size)
                     {
                         return RegistryError.ManifestBlobUnknown(descriptor.Digest);
@@ -312,7 +312,7 @@ public sealed class ManifestOperations
 
                     break;
                 case ReferenceKind.Manifest:
-                    if (await _metadata.GetManifestAsync(repository, descriptor.Digest, cancellationToken).ConfigureAwait(false) is null)
+                    if (await _metadata.GetManifestAsync(name, descriptor.Digest, cancellationToken).ConfigureAwait(false) is null)
                     {
                         return RegistryError.ManifestBlobUnknown(descriptor.Digest);
                     }

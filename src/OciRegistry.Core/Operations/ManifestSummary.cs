@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Manifests;
 using OciRegistry.Core.Storage;
 
@@ -10,7 +11,7 @@ internal static class ManifestSummary
     /// The bytes its descriptors add up to: config and layers for an image; for an index each child manifest with
     /// what that child references (from the child's record, which must already be linked).
     /// </summary>
-    public static async ValueTask<long> ReferencedSizeAsync(IMetadataStore metadata, string repository, Manifest manifest, CancellationToken cancellationToken)
+    public static async ValueTask<long> ReferencedSizeAsync(IMetadataStore metadata, RepositoryName repository, Manifest manifest, CancellationToken cancellationToken)
     {
         var size = (manifest.Config?.Size ?? 0) + manifest.Layers.Sum(layer => layer.Size);
         foreach (var child in manifest.Manifests)

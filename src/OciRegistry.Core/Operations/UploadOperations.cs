@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,7 @@ public sealed class UploadOperations
     /// <summary>Starts an upload session in <paramref name="repository"/>.</summary>
     public async ValueTask<RegistryResult<UploadSession>> StartAsync(string repository, CancellationToken cancellationToken = default)
     {
-        if (Check.Name(repository) is { } error)
+        if (Check.Name(repository, out var name) is { } error)
         {
             return error;
         }
@@ -64,7 +65,7 @@ public sealed class UploadOperations
         }
 
         // Bytes first: a crash before the row leaves bytes no row names, which expiry removes.
-        var session = await _uploads.CreateAsync(repository, cancellationToken).ConfigureAwait(false);
+        var session = await _uploads.CreateAsync(name, cancellationToken).ConfigureAwait(false);
         await _sessions.CreateUploadSessionAsync(session, cancellationToken).ConfigureAwait(false);
         _metrics?.UploadStarted();
         return session;
@@ -73,12 +74,12 @@ public sealed class UploadOperations
     /// <summary>The state of a live session of <paramref name="repository"/>; BLOB_UPLOAD_UNKNOWN when it does not exist or expired.</summary>
     public async ValueTask<RegistryResult<UploadSession>> GetAsync(string repository, string uploadId, CancellationToken cancellationToken = default)
     {
-        if (Check.Name(repository) is { } error)
+        if (Check.Name(repository, out var name) is { } error)
         {
             return error;
         }
 
-        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        var session = await FindLiveSessionAsync(name, uploadId, cancellationToken).ConfigureAwait(false);
         return session is null ? RegistryError.UploadUnknown() : session;
     }
 
@@ -88,12 +89,12 @@ public sealed class UploadOperations
     /// </summary>
     public async ValueTask<RegistryResult<UploadSession>> AppendAsync(string repository, string uploadId, long? rangeStart, PipeReader body, CancellationToken cancellationToken = default)
     {
-        if (Check.Name(repository) is { } error)
+        if (Check.Name(repository, out var name) is { } error)
         {
             return error;
         }
 
-        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        var session = await FindLiveSessionAsync(name, uploadId, cancellationToken).ConfigureAwait(false);
         if (session is null)
         {
             return RegistryError.UploadUnknown();
@@ -115,7 +116,7 @@ public sealed class UploadOperations
 
     private async ValueTask<RegistryResult<Digest>> CompleteCoreAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken)
     {
-        if (Check.Name(repository) is { } nameError)
+        if (Check.Name(repository, out var name) is { } nameError)
         {
             return nameError;
         }
@@ -125,7 +126,7 @@ public sealed class UploadOperations
             return digestError;
         }
 
-        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        var session = await FindLiveSessionAsync(name, uploadId, cancellationToken).ConfigureAwait(false);
         if (session is null)
         {
             return RegistryError.UploadUnknown();
@@ -158,7 +159,7 @@ public sealed class UploadOperations
         // metadata store, as unlinked everywhere and being deleted. So either this link lands first (the collector
         // keeps the blob), or the link waits until the deletion has ended and the commit below, finding no blob,
         // moves this upload's copy in. Whichever way, the blob is there.
-        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(repository, expected, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
+        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(name, expected, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
         {
             return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
         }
@@ -263,7 +264,7 @@ public sealed class UploadOperations
 
     private async ValueTask<RegistryResult<bool>> MountCoreAsync(string repository, string digest, string? from, CancellationToken cancellationToken)
     {
-        if (Check.Name(repository) is { } nameError)
+        if (Check.Name(repository, out var name) is { } nameError)
         {
             return nameError;
         }
@@ -275,7 +276,7 @@ public sealed class UploadOperations
 
         var mountable = from is null
             ? _options.Value.MountWithoutFrom
-            : Check.Name(from) is null && await _metadata.IsBlobLinkedAsync(from, parsed, cancellationToken).ConfigureAwait(false);
+            : Check.Name(from, out var source) is null && await _metadata.IsBlobLinkedAsync(source, parsed, cancellationToken).ConfigureAwait(false);
         if (!mountable || await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is null)
         {
             return false;
@@ -283,19 +284,19 @@ public sealed class UploadOperations
 
         // Refused while a collector deletes the bytes; once linked, no collection deletes them, but one may have
         // deleted them between the check above and the link. Either way the client uploads instead.
-        return await _metadata.LinkBlobAsync(repository, parsed, cancellationToken).ConfigureAwait(false)
+        return await _metadata.LinkBlobAsync(name, parsed, cancellationToken).ConfigureAwait(false)
             && await _blobs.GetSizeAsync(parsed, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Cancels the session and discards what it received.</summary>
     public async ValueTask<RegistryResult<bool>> CancelAsync(string repository, string uploadId, CancellationToken cancellationToken = default)
     {
-        if (Check.Name(repository) is { } error)
+        if (Check.Name(repository, out var name) is { } error)
         {
             return error;
         }
 
-        var session = await FindLiveSessionAsync(repository, uploadId, cancellationToken).ConfigureAwait(false);
+        var session = await FindLiveSessionAsync(name, uploadId, cancellationToken).ConfigureAwait(false);
         return session is not null && await EndAsync(session.Id, cancellationToken).ConfigureAwait(false) ? true : RegistryError.UploadUnknown();
     }
 
@@ -344,7 +345,7 @@ public sealed class UploadOperations
     private bool IsExpired(UploadSession session) =>
         _time.GetUtcNow() - session.StartedAt > _options.Value.UploadSessionLifetime;
 
-    private async ValueTask<UploadSession?> FindLiveSessionAsync(string repository, string uploadId, CancellationToken cancellationToken)
+    private async ValueTask<UploadSession?> FindLiveSessionAsync(RepositoryName repository, string uploadId, CancellationToken cancellationToken)
     {
         var session = await _sessions.GetUploadSessionAsync(uploadId, cancellationToken).ConfigureAwait(false);
         return session is not null && session.Repository == repository && !IsExpired(session) ? session : null;

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 
 namespace OciRegistry.Core.Storage;
@@ -21,20 +22,20 @@ public partial interface IMetadataStore
     /// False, changing nothing, while a collector deletes the blob's bytes (<see cref="BeginBlobDeletionAsync"/>): the
     /// caller waits for the deletion to end, then links and stores the bytes again.
     /// </summary>
-    ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<bool> LinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>True when the blob is linked to the repository.</summary>
-    ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>Unlinks a blob from a repository; returns false when it was not linked.</summary>
-    ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Unlinks a blob only when nothing in the repository needs it: it was linked before <paramref name="linkedBefore"/>,
     /// no manifest of the repository references it and no manifest of the repository is stored under it. Check and
     /// unlink are one transaction (garbage collection). False when it was kept or not linked.
     /// </summary>
-    ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default);
+    ValueTask<bool> UnlinkUnusedBlobAsync(RepositoryName repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores a manifest (whose bytes are already in the blob store) in a repository, all or nothing, in one
@@ -42,67 +43,67 @@ public partial interface IMetadataStore
     /// <paramref name="tag"/> does not point at another manifest; then links the manifest's own blob, records the
     /// manifest with its references (and as a referrer of its subject) and points the tag at it.
     /// </summary>
-    ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default);
+    ValueTask<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default);
 
     /// <summary>The manifest linked to the repository under <paramref name="digest"/>, or <c>null</c>.</summary>
-    ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>The digest a tag points at, or <c>null</c>.</summary>
-    ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default);
+    ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
 
     /// <summary>Unlinks a manifest, removes every tag pointing at it and its referrer entry; false when it was not linked.</summary>
-    ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Deletes a manifest only when nothing in the repository needs it: it was pushed before
     /// <paramref name="pushedBefore"/>, no tag points at it and no other manifest of the repository references it.
     /// Check and delete are one transaction (garbage collection). False when it was kept or not there.
     /// </summary>
-    ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default);
+    ValueTask<bool> DeleteUnusedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a tag (the manifest stays); false when there was no such tag.</summary>
-    ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default);
+    ValueTask<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
 
     /// <summary>The repository's tags in lexical order, after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
-    ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<string>> ListTagsAsync(RepositoryName repository, string? after, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Every tag of the repository with the digest it points at and when it was set (for garbage collection).</summary>
-    ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default);
 
     /// <summary>Every manifest linked to the repository (for garbage collection).</summary>
-    ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(RepositoryName repository, CancellationToken cancellationToken = default);
 
     /// <summary>Every blob linked to the repository, with when it was last linked (for garbage collection).</summary>
-    ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(RepositoryName repository, CancellationToken cancellationToken = default);
 
     /// <summary>The manifests in the repository whose subject is <paramref name="subject"/>, in digest order.</summary>
-    ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default);
 
     /// <summary>True when the repository has any manifest, tag or blob.</summary>
-    ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default);
+    ValueTask<bool> RepositoryExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default);
 
     /// <summary>Repository names in lexical order, after <paramref name="after"/>, at most <paramref name="limit"/>.</summary>
-    ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<RepositoryName>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Repository names containing <paramref name="contains"/> (ASCII letters compared without case) in lexical order,
     /// after <paramref name="after"/>, at most <paramref name="limit"/>. The store filters while it walks its keyset, so
     /// a page costs the names it passes over, never a read of every repository's links or tags.
     /// </summary>
-    ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Counts, largest pull and last push of a repository (all zero and null when it does not exist).</summary>
-    ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default);
+    ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default);
 
     /// <summary>A keyset page of the repository's tags with their digests and times, filtered and ordered by <paramref name="query"/>.</summary>
-    ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>How many of the repository's tags contain <paramref name="contains"/> (as in <see cref="TagListQuery.Contains"/>; null or empty counts all).</summary>
-    ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default);
+    ValueTask<int> CountTagsAsync(RepositoryName repository, string? contains, CancellationToken cancellationToken = default);
 
     /// <summary>The registry's repository count and, per linked blob, how many repositories link it (one aggregate query, for the storage overview).</summary>
     ValueTask<BlobLinkStatistics> GetBlobLinkStatisticsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Which of <paramref name="digests"/> a repository other than <paramref name="repository"/> links (so collecting this one's links keeps their bytes).</summary>
-    ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 
 namespace OciRegistry.Core.Storage;
@@ -13,7 +14,7 @@ namespace OciRegistry.Core.Storage;
 public interface IUploadStore
 {
     /// <summary>Starts an empty session in <paramref name="repository"/>.</summary>
-    ValueTask<UploadSession> CreateAsync(string repository, CancellationToken cancellationToken = default);
+    ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default);
 
     /// <summary>The session's current state, or <c>null</c> when it does not exist.</summary>
     ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 
 namespace OciRegistry.Core.Upstream;
@@ -15,20 +16,20 @@ namespace OciRegistry.Core.Upstream;
 public interface IUpstreamCacheRecords
 {
     /// <summary>Records that <paramref name="digest"/> was pulled from <paramref name="repository"/> at <paramref name="pulledAt"/> (kept when an earlier time is recorded later).</summary>
-    ValueTask RecordPullAsync(string repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default);
+    ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default);
 
     /// <summary>Every pull recorded for <paramref name="repository"/>, in digest order.</summary>
-    ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(string repository, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(RepositoryName repository, CancellationToken cancellationToken = default);
 
     /// <summary>Drops the pull record of <paramref name="digest"/> (the content was evicted); false when there was none.</summary>
-    ValueTask<bool> ForgetPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<bool> ForgetPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>Records that <paramref name="tag"/> was checked at the upstream at <paramref name="checkedAt"/> (kept when an earlier time is recorded later).</summary>
-    ValueTask RecordTagCheckAsync(string repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default);
+    ValueTask RecordTagCheckAsync(RepositoryName repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default);
 
     /// <summary>When <paramref name="tag"/> was last checked at the upstream, or null when never.</summary>
-    ValueTask<DateTimeOffset?> GetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default);
+    ValueTask<DateTimeOffset?> GetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
 
     /// <summary>Drops the check record of <paramref name="tag"/> (its local tag was evicted), so the next pull asks the upstream; false when there was none.</summary>
-    ValueTask<bool> ForgetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default);
+    ValueTask<bool> ForgetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Storage;
@@ -28,27 +29,27 @@ public interface IUpstreamSource
     /// Called before <paramref name="tag"/> is resolved: brings the tag up to date with the upstream when it has not been
     /// checked recently. An error (upstream unreachable and the tag too stale) is returned to the client as it is.
     /// </summary>
-    ValueTask<RegistryError?> RefreshTagAsync(string repository, string tag, CancellationToken cancellationToken = default);
+    ValueTask<RegistryError?> RefreshTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
 
     /// <summary>Fetches manifest <paramref name="digest"/> from the upstream and stores it; false when the upstream lacks it.</summary>
-    ValueTask<bool> FetchManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<bool> FetchManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>The size of a blob the repository lacks, as the upstream tells it (no download); null when unknown there.</summary>
-    ValueTask<long?> StatBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<long?> StatBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Opens a blob the repository lacks: reads are served while it is fetched from the upstream (once, however many
     /// callers ask), and it is stored once verified. Null when the upstream lacks it. Reads throw when the fetched bytes
     /// fail verification.
     /// </summary>
-    ValueTask<IBlobContent?> OpenBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default);
+    ValueTask<IBlobContent?> OpenBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>Called when a manifest of <paramref name="repository"/> is pulled (by tag or digest), so the cache knows what is in use.</summary>
-    ValueTask RecordPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    ValueTask RecordPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Called before the referrers of <paramref name="subject"/> are listed: brings in the referrers the upstream knows
     /// (signatures, SBOMs) that the repository lacks, when it has not asked recently. Failures leave the local listing.
     /// </summary>
-    ValueTask RefreshReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    ValueTask RefreshReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using OciRegistry.Core.Digests;
 
@@ -9,18 +10,18 @@ namespace OciRegistry.Core.Upstream;
 /// </summary>
 public sealed class InMemoryUpstreamCacheRecords : IUpstreamCacheRecords
 {
-    private readonly ConcurrentDictionary<(string Repository, Digest Digest), DateTimeOffset> _pulls = new();
-    private readonly ConcurrentDictionary<(string Repository, string Tag), DateTimeOffset> _tagChecks = new();
+    private readonly ConcurrentDictionary<(RepositoryName Repository, Digest Digest), DateTimeOffset> _pulls = new();
+    private readonly ConcurrentDictionary<(RepositoryName Repository, string Tag), DateTimeOffset> _tagChecks = new();
 
     /// <inheritdoc />
-    public ValueTask RecordPullAsync(string repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default)
+    public ValueTask RecordPullAsync(RepositoryName repository, Digest digest, DateTimeOffset pulledAt, CancellationToken cancellationToken = default)
     {
         _pulls.AddOrUpdate((repository, digest), pulledAt, (_, recorded) => Later(recorded, pulledAt));
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(string repository, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<PullRecord>> ListPullsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<PullRecord>>(_pulls
             .Where(p => p.Key.Repository == repository)
             .Select(p => new PullRecord(p.Key.Digest, p.Value))
@@ -28,22 +29,22 @@ public sealed class InMemoryUpstreamCacheRecords : IUpstreamCacheRecords
             .ToList());
 
     /// <inheritdoc />
-    public ValueTask<bool> ForgetPullAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> ForgetPullAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_pulls.TryRemove((repository, digest), out _));
 
     /// <inheritdoc />
-    public ValueTask RecordTagCheckAsync(string repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default)
+    public ValueTask RecordTagCheckAsync(RepositoryName repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken = default)
     {
         _tagChecks.AddOrUpdate((repository, tag), checkedAt, (_, recorded) => Later(recorded, checkedAt));
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask<DateTimeOffset?> GetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+    public ValueTask<DateTimeOffset?> GetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_tagChecks.TryGetValue((repository, tag), out var checkedAt) ? checkedAt : (DateTimeOffset?)null);
 
     /// <inheritdoc />
-    public ValueTask<bool> ForgetTagCheckAsync(string repository, string tag, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> ForgetTagCheckAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_tagChecks.TryRemove((repository, tag), out _));
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
     public Task CompletionOf(Digest digest) => _fills.TryGetValue(digest, out var fill) ? fill.Completion : Task.CompletedTask;
 
     /// <summary>A reader of <paramref name="digest"/> as it arrives from the upstream into <paramref name="repository"/>; null when the upstream lacks it.</summary>
-    public async ValueTask<IBlobContent?> OpenAsync(UpstreamClient client, string remoteRepository, string repository, Digest digest)
+    public async ValueTask<IBlobContent?> OpenAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, Digest digest)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -53,7 +54,7 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
             metrics.Miss("blob");
             fill.Start(
                 () => client.GetBlobAsync(remoteRepository, digest, _stopping.Token),
-                body => uploads.PushAsync(repository, digest.ToString(), body, _stopping.Token).AsTask(),
+                body => uploads.PushAsync(repository.Value, digest.ToString(), body, _stopping.Token).AsTask(),
                 client.CountBlobBytes,
                 Ended,
                 _stopping.Token);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Digests;
@@ -82,7 +83,7 @@ internal sealed partial class MirrorEviction(
 
         var total = sizes.Values.Sum();
         var chosen = new List<CachedImage>();
-        foreach (var image in images.OrderBy(i => i.LastUsed).ThenBy(i => i.Repository, StringComparer.Ordinal).ThenBy(i => i.Digest))
+        foreach (var image in images.OrderBy(i => i.LastUsed).ThenBy(i => i.Repository).ThenBy(i => i.Digest))
         {
             var expired = limits.MaxAge is { } age && now - image.LastUsed > age;
             var over = limits.MaxBytes is { } budget && total > budget;
@@ -111,7 +112,7 @@ internal sealed partial class MirrorEviction(
         while (true)
         {
             var page = await metadata.ListRepositoriesAsync(after, RepositoryPage, cancellationToken).ConfigureAwait(false);
-            foreach (var repository in page.Where(r => router.Route(r) is not null))
+            foreach (var repository in page.Where(r => router.Route(r.Value) is not null))
             {
                 images.AddRange(await ReadRepositoryAsync(repository, now, cancellationToken).ConfigureAwait(false));
             }
@@ -121,11 +122,11 @@ internal sealed partial class MirrorEviction(
                 return images;
             }
 
-            after = page[^1];
+            after = page[^1].Value;
         }
     }
 
-    private async Task<IEnumerable<CachedImage>> ReadRepositoryAsync(string repository, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IEnumerable<CachedImage>> ReadRepositoryAsync(RepositoryName repository, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var manifests = await metadata.ListManifestsAsync(repository, cancellationToken).ConfigureAwait(false);
         var pulled = (await records.ListPullsAsync(repository, cancellationToken).ConfigureAwait(false)).ToDictionary(p => p.Digest, p => p.PulledAt);

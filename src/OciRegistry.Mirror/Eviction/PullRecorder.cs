@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Upstream;
@@ -13,9 +14,9 @@ internal sealed class PullRecorder(IUpstreamCacheRecords records, TimeProvider t
     /// <summary>How stale a recorded pull time may be.</summary>
     public static readonly TimeSpan Resolution = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<(string Repository, Digest Digest), DateTimeOffset> _written = new();
+    private readonly ConcurrentDictionary<(RepositoryName Repository, Digest Digest), DateTimeOffset> _written = new();
 
-    public async ValueTask RecordAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    public async ValueTask RecordAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var key = (repository, digest);
@@ -29,7 +30,7 @@ internal sealed class PullRecorder(IUpstreamCacheRecords records, TimeProvider t
     }
 
     /// <summary>Forgets an evicted manifest, so its next pull is recorded at once.</summary>
-    public async ValueTask ForgetAsync(string repository, Digest digest, CancellationToken cancellationToken)
+    public async ValueTask ForgetAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
         _written.TryRemove((repository, digest), out _);
         await records.ForgetPullAsync(repository, digest, cancellationToken).ConfigureAwait(false);

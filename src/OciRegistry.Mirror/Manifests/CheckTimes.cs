@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using OciRegistry.Core.Upstream;
 
@@ -9,10 +10,10 @@ namespace OciRegistry.Mirror.Manifests;
 /// </summary>
 internal sealed class CheckTimes(IUpstreamCacheRecords records)
 {
-    private readonly ConcurrentDictionary<(string Repository, string Tag), DateTimeOffset> _checked = new();
+    private readonly ConcurrentDictionary<(RepositoryName Repository, string Tag), DateTimeOffset> _checked = new();
 
     /// <summary>When <paramref name="tag"/> was last checked; null when never.</summary>
-    public async ValueTask<DateTimeOffset?> GetAsync(string repository, string tag, CancellationToken cancellationToken)
+    public async ValueTask<DateTimeOffset?> GetAsync(RepositoryName repository, string tag, CancellationToken cancellationToken)
     {
         if (_checked.TryGetValue((repository, tag), out var last))
         {
@@ -24,14 +25,14 @@ internal sealed class CheckTimes(IUpstreamCacheRecords records)
             : null;
     }
 
-    public async ValueTask RecordAsync(string repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken)
+    public async ValueTask RecordAsync(RepositoryName repository, string tag, DateTimeOffset checkedAt, CancellationToken cancellationToken)
     {
         _checked[(repository, tag)] = checkedAt;
         await records.RecordTagCheckAsync(repository, tag, checkedAt, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Forgets <paramref name="tag"/>'s check (its local tag was evicted), so its next pull asks the upstream.</summary>
-    public async ValueTask ForgetAsync(string repository, string tag, CancellationToken cancellationToken)
+    public async ValueTask ForgetAsync(RepositoryName repository, string tag, CancellationToken cancellationToken)
     {
         _checked.TryRemove((repository, tag), out _);
         await records.ForgetTagCheckAsync(repository, tag, cancellationToken).ConfigureAwait(false);

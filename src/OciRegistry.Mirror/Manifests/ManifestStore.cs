@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Manifests;
 using OciRegistry.Core.Storage;
@@ -11,7 +12,7 @@ namespace OciRegistry.Mirror.Manifests;
 internal sealed class ManifestStore(IBlobStore blobs, IMetadataStore metadata)
 {
     /// <summary>Parses and stores <paramref name="bytes"/>; false when they do not parse or are not <paramref name="expected"/>.</summary>
-    public async ValueTask<bool> PutAsync(string repository, byte[] bytes, string? mediaType, Digest? expected, string? tag, CancellationToken cancellationToken)
+    public async ValueTask<bool> PutAsync(RepositoryName repository, byte[] bytes, string? mediaType, Digest? expected, string? tag, CancellationToken cancellationToken)
     {
         var parsed = ManifestParser.Parse(bytes, mediaType);
         if (!parsed.IsSuccess)
@@ -35,7 +36,7 @@ internal sealed class ManifestStore(IBlobStore blobs, IMetadataStore metadata)
     }
 
     /// <summary>Points <paramref name="tag"/> at a manifest the repository has already; false when it has not.</summary>
-    public async ValueTask<bool> RetagAsync(string repository, Digest digest, string tag, CancellationToken cancellationToken)
+    public async ValueTask<bool> RetagAsync(RepositoryName repository, Digest digest, string tag, CancellationToken cancellationToken)
     {
         if (await metadata.GetManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not { } record)
         {

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OciRegistry.Core.Digests;
@@ -24,7 +25,7 @@ internal sealed partial class ReferrerChecks(
     TimeProvider time,
     ILogger<ReferrerChecks> logger)
 {
-    public async ValueTask RefreshAsync(UpstreamClient client, string remoteRepository, string repository, Digest subject, CancellationToken cancellationToken)
+    public async ValueTask RefreshAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, Digest subject, CancellationToken cancellationToken)
     {
         var schemaTag = SchemaTag(subject);
         if (await checks.GetAsync(repository, schemaTag, cancellationToken).ConfigureAwait(false) is { } last
@@ -61,7 +62,7 @@ internal sealed partial class ReferrerChecks(
     /// <summary>The tag schema's name for the referrers of <paramref name="subject"/>, under which its check time is kept.</summary>
     public static string SchemaTag(Digest subject) => subject.ToString().Replace(':', '-');
 
-    private async ValueTask FetchAsync(UpstreamClient client, string remoteRepository, string repository, Digest referrer, CancellationToken cancellationToken)
+    private async ValueTask FetchAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, Digest referrer, CancellationToken cancellationToken)
     {
         if (await metadata.GetManifestAsync(repository, referrer, cancellationToken).ConfigureAwait(false) is not null)
         {
@@ -82,6 +83,6 @@ internal sealed partial class ReferrerChecks(
         public static partial void Unreachable(ILogger logger, string upstream, string reason);
 
         [LoggerMessage(31, LogLevel.Warning, "Referrer {Digest} of {Repository} could not be fetched or did not match its digest; not cached")]
-        public static partial void Refused(ILogger logger, Digest digest, string repository);
+        public static partial void Refused(ILogger logger, Digest digest, RepositoryName repository);
     }
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,7 @@ internal sealed partial class TagChecks(
     private readonly ConcurrentDictionary<string, Lazy<Task<RegistryError?>>> _running = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
-    public async ValueTask<RegistryError?> RefreshAsync(UpstreamClient client, string remoteRepository, string repository, string tag)
+    public async ValueTask<RegistryError?> RefreshAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, string tag)
     {
         var key = repository + ":" + tag;
         if (await checks.GetAsync(repository, tag, default).ConfigureAwait(false) is { } last && time.GetUtcNow() - last < options.Value.TagCheckInterval)
@@ -51,7 +52,7 @@ internal sealed partial class TagChecks(
         }
     }
 
-    private async Task<RegistryError?> CheckAsync(UpstreamClient client, string remoteRepository, string repository, string tag)
+    private async Task<RegistryError?> CheckAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, string tag)
     {
         HttpStatusCode status;
         try
@@ -93,7 +94,7 @@ internal sealed partial class TagChecks(
         return await ServeStaleAsync(repository, tag, status, await metadata.ResolveTagAsync(repository, tag).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    private async ValueTask<RegistryError?> ServeStaleAsync(string repository, string tag, HttpStatusCode status, Core.Digests.Digest? local)
+    private async ValueTask<RegistryError?> ServeStaleAsync(RepositoryName repository, string tag, HttpStatusCode status, Core.Digests.Digest? local)
     {
         var lastGood = await checks.GetAsync(repository, tag, default).ConfigureAwait(false) ?? _startedAt;
         if (local is not null && time.GetUtcNow() - lastGood <= options.Value.MaxStaleness)
@@ -114,6 +115,6 @@ internal sealed partial class TagChecks(
         public static partial void Unreachable(ILogger logger, string upstream, string reason);
 
         [LoggerMessage(11, LogLevel.Information, "Served {Repository}:{Tag} from cache; the upstream answered {Status}")]
-        public static partial void Stale(ILogger logger, string repository, string tag, int status);
+        public static partial void Stale(ILogger logger, RepositoryName repository, string tag, int status);
     }
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.IO.Pipelines;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Operations;
@@ -13,7 +14,7 @@ namespace OciRegistry.Mirror.Transfer;
 internal sealed class RegistryImageTarget(UploadOperations uploads, ManifestOperations manifests, IBlobStore blobs, IMetadataStore metadata) : IImageTarget
 {
     public async Task<bool> HasBlobAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        await metadata.IsBlobLinkedAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+        await metadata.IsBlobLinkedAsync(RepositoryName.Parse(repository), digest, cancellationToken).ConfigureAwait(false)
         && await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is not null;
 
     public async Task PutBlobAsync(string repository, Digest digest, long size, Stream content, CancellationToken cancellationToken)
@@ -26,7 +27,7 @@ internal sealed class RegistryImageTarget(UploadOperations uploads, ManifestOper
     }
 
     public async Task<bool> HasManifestAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
-        await metadata.GetManifestAsync(repository, digest, cancellationToken).ConfigureAwait(false) is not null;
+        await metadata.GetManifestAsync(RepositoryName.Parse(repository), digest, cancellationToken).ConfigureAwait(false) is not null;
 
     public async Task PutManifestAsync(string repository, ManifestDocument manifest, string? tag, CancellationToken cancellationToken)
     {

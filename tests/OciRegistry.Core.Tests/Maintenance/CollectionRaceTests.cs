@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.IO.Pipelines;
 using System.Text;
 using OciRegistry.Core.Digests;
@@ -28,12 +29,12 @@ public sealed class CollectionRaceTests
         {
             if (method == nameof(IMetadataStore.BeginBlobDeletionAsync))
             {
-                Assert.True(await registry!.Metadata.LinkBlobAsync("other", layer)); // a mount's link lands right then
+                Assert.True(await registry!.Metadata.LinkBlobAsync(RepositoryName.Parse("other"), layer)); // a mount's link lands right then
             }
         });
         registry = NewRegistry(metadata).Registry;
         await registry.PushBlobAsync("app", "unreferenced layer");
-        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        await registry.Metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), layer);
         _clock.Advance(PastGrace);
 
         var report = await registry.Collector.CollectAsync();
@@ -49,7 +50,7 @@ public sealed class CollectionRaceTests
     {
         var (registry, blobs) = NewRegistry();
         var layer = await registry.PushBlobAsync("app", "unreferenced layer");
-        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        await registry.Metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), layer);
         _clock.Advance(PastGrace);
         var markedWhileDeleting = new List<Digest>();
         blobs.BeforeDelete = async digest => markedWhileDeleting.AddRange(await registry.Metadata.ListBlobDeletionsAsync());
@@ -67,7 +68,7 @@ public sealed class CollectionRaceTests
     {
         var (registry, blobs) = NewRegistry(o => o.MountWithoutFrom = true);
         var layer = await registry.PushBlobAsync("app", "layer");
-        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        await registry.Metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), layer);
         _clock.Advance(PastGrace);
         RegistryResult<bool>? mounted = null;
         blobs.BeforeDelete = async digest => mounted = await registry.Uploads.MountAsync("other", digest.ToString(), from: null);
@@ -75,7 +76,7 @@ public sealed class CollectionRaceTests
         await registry.Collector.CollectAsync();
 
         Assert.False(mounted!.Value.Value);
-        Assert.False(await registry.Metadata.IsBlobLinkedAsync("other", layer));
+        Assert.False(await registry.Metadata.IsBlobLinkedAsync(RepositoryName.Parse("other"), layer));
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class CollectionRaceTests
     {
         var (registry, blobs) = NewRegistry();
         var layer = await registry.PushBlobAsync("app", "layer");
-        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        await registry.Metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), layer);
         _clock.Advance(PastGrace);
         RegistryResult<Digest>? during = null;
 
@@ -103,7 +104,7 @@ public sealed class CollectionRaceTests
     {
         var (registry, blobs) = NewRegistry();
         var layer = await registry.PushBlobAsync("app", "layer");
-        await registry.Metadata.UnlinkBlobAsync("app", layer);
+        await registry.Metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), layer);
         _clock.Advance(PastGrace);
         Task<RegistryResult<Digest>>? push = null;
         blobs.BeforeDelete = digest =>
@@ -125,8 +126,8 @@ public sealed class CollectionRaceTests
         await registry.PushImageAsync("app", "kept", "config", "layer", "other layer"); // keeps config and layer linked
         var image = await registry.PushImageAsync("app", "v1", "config", "layer");
         var bytes = (await registry.Manifests.GetAsync("app", "v1")).Value.Bytes.ToArray();
-        Assert.True(await registry.Metadata.DeleteManifestAsync("app", image));
-        await registry.Metadata.UnlinkBlobAsync("app", image);
+        Assert.True(await registry.Metadata.DeleteManifestAsync(RepositoryName.Parse("app"), image));
+        await registry.Metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), image);
         _clock.Advance(PastGrace);
         Task<RegistryResult<PushedManifest>>? put = null;
         blobs.BeforeDelete = digest =>

@@ -163,7 +163,7 @@ internal static class ConcurrentCollectionScenario
         {
             foreach (var record in await registry.Metadata.ListManifestsAsync(repository))
             {
-                var manifest = await registry.Manifests.GetAsync(repository, record.Digest.ToString());
+                var manifest = await registry.Manifests.GetAsync(repository.Value, record.Digest.ToString());
                 Assert.True(manifest.IsSuccess, $"{repository}@{record.Digest}: {manifest.Error?.Message}");
                 var parsed = Core.Manifests.ManifestParser.Parse(manifest.Value.Bytes, record.MediaType).Value;
                 foreach (var (descriptor, kind) in parsed.References)
@@ -171,9 +171,9 @@ internal static class ConcurrentCollectionScenario
                     var served = kind switch
                     {
                         Core.Manifests.ReferenceKind.Config or Core.Manifests.ReferenceKind.Layer =>
-                            (await registry.BlobOperations.StatAsync(repository, descriptor.Digest.ToString())).IsSuccess,
+                            (await registry.BlobOperations.StatAsync(repository.Value, descriptor.Digest.ToString())).IsSuccess,
                         Core.Manifests.ReferenceKind.Manifest =>
-                            (await registry.Manifests.GetAsync(repository, descriptor.Digest.ToString())).IsSuccess,
+                            (await registry.Manifests.GetAsync(repository.Value, descriptor.Digest.ToString())).IsSuccess,
                         _ => true,
                     };
                     Assert.True(served, $"{repository}@{record.Digest} references {kind} {descriptor.Digest}, which is not served");
@@ -182,7 +182,7 @@ internal static class ConcurrentCollectionScenario
 
             foreach (var (tag, _, _) in await registry.Metadata.GetTagsAsync(repository))
             {
-                Assert.True((await registry.Manifests.GetAsync(repository, tag)).IsSuccess, $"{repository}:{tag} does not resolve");
+                Assert.True((await registry.Manifests.GetAsync(repository.Value, tag)).IsSuccess, $"{repository}:{tag} does not resolve");
             }
         }
     }

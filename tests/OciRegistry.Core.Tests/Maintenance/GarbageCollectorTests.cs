@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Maintenance;
 using static OciRegistry.Core.Tests.Maintenance.MaintenanceRegistry;
@@ -22,7 +23,7 @@ public sealed class GarbageCollectorTests
 
         var report = await registry.Collector.CollectAsync();
 
-        Assert.Equal([new RepositoryDigest("app", dropped)], report.DeletedManifests);
+        Assert.Equal([new RepositoryDigest(RepositoryName.Parse("app"), dropped)], report.DeletedManifests);
         var gone = new[] { dropped, DigestOf("config-2"), DigestOf("only-v2"), orphan }.Order().ToArray();
         Assert.Equal(gone, report.DeletedBlobs.Select(b => b.Digest).Order());
         Assert.Equal(gone, report.UnlinkedBlobs.Select(l => l.Digest).Order());
@@ -45,8 +46,8 @@ public sealed class GarbageCollectorTests
 
         var report = await registry.Collector.CollectAsync();
 
-        Assert.Equal([new RepositoryDigest("two", untagged)], report.DeletedManifests);
-        Assert.Contains(new RepositoryDigest("two", DigestOf("base")), report.UnlinkedBlobs);
+        Assert.Equal([new RepositoryDigest(RepositoryName.Parse("two"), untagged)], report.DeletedManifests);
+        Assert.Contains(new RepositoryDigest(RepositoryName.Parse("two"), DigestOf("base")), report.UnlinkedBlobs);
         Assert.DoesNotContain(DigestOf("base"), report.DeletedBlobs.Select(b => b.Digest));
         Assert.True((await registry.BlobOperations.StatAsync("one", DigestOf("base").ToString())).IsSuccess);
     }
@@ -129,8 +130,8 @@ public sealed class GarbageCollectorTests
 
         Assert.True(dry.DryRun);
         Assert.Equal(blobsBefore.Order(), (await registry.StoredBlobsAsync()).Order());
-        Assert.Equal(["build-1", "build-2"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Name).Order());
-        Assert.Equal(3, (await registry.Metadata.ListManifestsAsync("app")).Count);
+        Assert.Equal(["build-1", "build-2"], (await registry.Metadata.GetTagsAsync(RepositoryName.Parse("app"))).Select(t => t.Name).Order());
+        Assert.Equal(3, (await registry.Metadata.ListManifestsAsync(RepositoryName.Parse("app"))).Count);
 
         var real = await registry.Collector.CollectAsync();
 
@@ -154,8 +155,8 @@ public sealed class GarbageCollectorTests
 
         var report = await registry.Collector.CollectAsync();
 
-        Assert.Equal([new RepositoryTag("app", "release-zeta")], report.DeletedTags);
-        Assert.Equal(["release-alpha"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Name));
+        Assert.Equal([new RepositoryTag(RepositoryName.Parse("app"), "release-zeta")], report.DeletedTags);
+        Assert.Equal(["release-alpha"], (await registry.Metadata.GetTagsAsync(RepositoryName.Parse("app"))).Select(t => t.Name));
     }
 
     [Fact]
@@ -175,9 +176,9 @@ public sealed class GarbageCollectorTests
         var report = await registry.Collector.CollectAsync();
 
         Assert.Equal(
-            [new RepositoryTag("app", "build-001"), new RepositoryTag("app", "build-002"), new RepositoryTag("app", "build-003")],
+            [new RepositoryTag(RepositoryName.Parse("app"), "build-001"), new RepositoryTag(RepositoryName.Parse("app"), "build-002"), new RepositoryTag(RepositoryName.Parse("app"), "build-003")],
             report.DeletedTags);
-        Assert.Equal(["build-004", "build-005", "latest"], (await registry.Metadata.GetTagsAsync("app")).Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["build-004", "build-005", "latest"], (await registry.Metadata.GetTagsAsync(RepositoryName.Parse("app"))).Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal(2, report.DeletedManifests.Count);
         Assert.DoesNotContain(DigestOf("layer-1"), report.DeletedBlobs.Select(b => b.Digest));
         Assert.Contains(DigestOf("layer-2"), report.DeletedBlobs.Select(b => b.Digest));
@@ -197,7 +198,7 @@ public sealed class GarbageCollectorTests
         var report = await registry.Collector.CollectAsync();
 
         Assert.Empty(report.DeletedTags);
-        Assert.Equal(3, (await registry.Metadata.GetTagsAsync("app")).Count);
+        Assert.Equal(3, (await registry.Metadata.GetTagsAsync(RepositoryName.Parse("app"))).Count);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Errors;
 
 namespace OciRegistry.Core.Tests.Maintenance;
@@ -14,7 +15,7 @@ public sealed class ImmutableTagTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _registry.PushImageAsync("app", "v1.0.0", "config-2", "layer-2"));
 
         Assert.StartsWith(nameof(RegistryErrorCode.Denied), error.Message, StringComparison.Ordinal);
-        Assert.Equal(first, await _registry.Metadata.ResolveTagAsync("app", "v1.0.0"));
+        Assert.Equal(first, await _registry.Metadata.ResolveTagAsync(RepositoryName.Parse("app"), "v1.0.0"));
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class ImmutableTagTests
 
         Assert.Equal(RegistryErrorCode.Denied, byTag.Error?.Code);
         Assert.Equal(RegistryErrorCode.Denied, byDigest.Error?.Code);
-        Assert.Equal(digest, await _registry.Metadata.ResolveTagAsync("app", "v1.0.0"));
+        Assert.Equal(digest, await _registry.Metadata.ResolveTagAsync(RepositoryName.Parse("app"), "v1.0.0"));
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class ImmutableTagTests
         await _registry.PushImageAsync("app", "latest", "config-1", "layer-1");
         var second = await _registry.PushImageAsync("app", "latest", "config-2", "layer-2");
 
-        Assert.Equal(second, await _registry.Metadata.ResolveTagAsync("app", "latest"));
+        Assert.Equal(second, await _registry.Metadata.ResolveTagAsync(RepositoryName.Parse("app"), "latest"));
         Assert.True((await _registry.Manifests.DeleteAsync("app", "latest")).Value);
     }
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Text;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Maintenance;
@@ -27,7 +28,7 @@ public sealed class IntegrityVerifierTests
         await _registry.PushBlobAsync("app", "good");
         var claimed = DigestOf("what the digest says");
         await _registry.Blobs.PutAsync(claimed, Encoding.UTF8.GetBytes("what the bytes are"));
-        await _registry.Metadata.LinkBlobAsync("app", claimed);
+        await _registry.Metadata.LinkBlobAsync(RepositoryName.Parse("app"), claimed);
 
         var found = await _registry.Verifier.VerifyAsync();
         var quarantined = await _registry.Verifier.VerifyAsync(quarantine: true);
@@ -35,8 +36,8 @@ public sealed class IntegrityVerifierTests
         Assert.Equal([new CorruptBlob(claimed, DigestOf("what the bytes are"), 18, Quarantined: false)], found.CorruptBlobs);
         Assert.Equal([new CorruptBlob(claimed, DigestOf("what the bytes are"), 18, Quarantined: true)], quarantined.CorruptBlobs);
         Assert.Equal(RegistryErrorCode.BlobUnknown, (await _registry.BlobOperations.OpenAsync("app", claimed.ToString())).Error?.Code);
-        Assert.Equal([new MissingReference("app", claimed, claimed)], quarantined.MissingReferences); // its link went with it
-        Assert.False(await _registry.Metadata.IsBlobLinkedAsync("app", claimed));
+        Assert.Equal([new MissingReference(RepositoryName.Parse("app"), claimed, claimed)], quarantined.MissingReferences); // its link went with it
+        Assert.False(await _registry.Metadata.IsBlobLinkedAsync(RepositoryName.Parse("app"), claimed));
         Assert.True((await _registry.Verifier.VerifyAsync()).IsHealthy);
         await _registry.PushBlobAsync("app", "what the digest says"); // the genuine push brings it back
         Assert.True((await _registry.BlobOperations.OpenAsync("app", claimed.ToString())).IsSuccess);
@@ -48,14 +49,14 @@ public sealed class IntegrityVerifierTests
     {
         var image = await _registry.PushImageAsync("app", "v1", "config", "layer");
         var stray = DigestOf("never stored");
-        await _registry.Metadata.LinkBlobAsync("app", stray);
+        await _registry.Metadata.LinkBlobAsync(RepositoryName.Parse("app"), stray);
         await _registry.Blobs.DeleteAsync(DigestOf("layer"));
 
         var report = await _registry.Verifier.VerifyAsync();
 
-        Assert.Contains(new MissingReference("app", stray, stray), report.MissingReferences);
-        Assert.Contains(new MissingReference("app", DigestOf("layer"), DigestOf("layer")), report.MissingReferences);
-        Assert.Contains(new MissingReference("app", image, DigestOf("layer")), report.MissingReferences);
+        Assert.Contains(new MissingReference(RepositoryName.Parse("app"), stray, stray), report.MissingReferences);
+        Assert.Contains(new MissingReference(RepositoryName.Parse("app"), DigestOf("layer"), DigestOf("layer")), report.MissingReferences);
+        Assert.Contains(new MissingReference(RepositoryName.Parse("app"), image, DigestOf("layer")), report.MissingReferences);
         Assert.False(report.IsHealthy);
     }
 
@@ -65,12 +66,12 @@ public sealed class IntegrityVerifierTests
         var child = await _registry.PushImageAsync("app", tag: null, "config", "layer");
         var index = await _registry.PushIndexAsync("app", "multi", child);
         await _registry.Blobs.DeleteAsync(DigestOf("layer"));
-        await _registry.Metadata.DeleteManifestAsync("app", child);
+        await _registry.Metadata.DeleteManifestAsync(RepositoryName.Parse("app"), child);
 
         var report = await _registry.Verifier.VerifyAsync();
 
         Assert.Equal(
-            [new MissingReference("app", index, child), new MissingReference("app", DigestOf("layer"), DigestOf("layer"))],
+            [new MissingReference(RepositoryName.Parse("app"), index, child), new MissingReference(RepositoryName.Parse("app"), DigestOf("layer"), DigestOf("layer"))],
             report.MissingReferences);
         Assert.Empty(report.CorruptBlobs);
     }

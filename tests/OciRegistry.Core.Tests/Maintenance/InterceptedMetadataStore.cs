@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 
@@ -13,7 +14,7 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
     /// <summary>Every call yields the thread first.</summary>
     public static InterceptedMetadataStore Yielding(IMetadataStore inner) => new(inner, static async _ => await Task.Yield());
 
-    public async ValueTask<bool> LinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> LinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(LinkBlobAsync));
         return await inner.LinkBlobAsync(repository, digest, cancellationToken);
@@ -49,121 +50,121 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
         return await inner.ListBlobDeletionsAsync(cancellationToken);
     }
 
-    public async ValueTask<bool> IsBlobLinkedAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(IsBlobLinkedAsync));
         return await inner.IsBlobLinkedAsync(repository, digest, cancellationToken);
     }
 
-    public async ValueTask<bool> UnlinkBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(UnlinkBlobAsync));
         return await inner.UnlinkBlobAsync(repository, digest, cancellationToken);
     }
 
-    public async ValueTask<bool> UnlinkUnusedBlobAsync(string repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> UnlinkUnusedBlobAsync(RepositoryName repository, Digest digest, DateTimeOffset linkedBefore, CancellationToken cancellationToken = default)
     {
         await before(nameof(UnlinkUnusedBlobAsync));
         return await inner.UnlinkUnusedBlobAsync(repository, digest, linkedBefore, cancellationToken);
     }
 
-    public async ValueTask<ManifestPutResult> PutManifestAsync(string repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
+    public async ValueTask<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
     {
         await before(nameof(PutManifestAsync));
         return await inner.PutManifestAsync(repository, manifest, references, tag, tagIsImmutable, cancellationToken);
     }
 
-    public async ValueTask<ManifestRecord?> GetManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(GetManifestAsync));
         return await inner.GetManifestAsync(repository, digest, cancellationToken);
     }
 
-    public async ValueTask<Digest?> ResolveTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public async ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         await before(nameof(ResolveTagAsync));
         return await inner.ResolveTagAsync(repository, tag, cancellationToken);
     }
 
-    public async ValueTask<bool> DeleteManifestAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(DeleteManifestAsync));
         return await inner.DeleteManifestAsync(repository, digest, cancellationToken);
     }
 
-    public async ValueTask<bool> DeleteUnusedManifestAsync(string repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> DeleteUnusedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default)
     {
         await before(nameof(DeleteUnusedManifestAsync));
         return await inner.DeleteUnusedManifestAsync(repository, digest, pushedBefore, cancellationToken);
     }
 
-    public async ValueTask<bool> DeleteTagAsync(string repository, string tag, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         await before(nameof(DeleteTagAsync));
         return await inner.DeleteTagAsync(repository, tag, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<string>> ListTagsAsync(string repository, string? after, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<string>> ListTagsAsync(RepositoryName repository, string? after, int limit, CancellationToken cancellationToken = default)
     {
         await before(nameof(ListTagsAsync));
         return await inner.ListTagsAsync(repository, after, limit, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<TagEntry>> GetTagsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         await before(nameof(GetTagsAsync));
         return await inner.GetTagsAsync(repository, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<ManifestRecord>> ListManifestsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         await before(nameof(ListManifestsAsync));
         return await inner.ListManifestsAsync(repository, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<BlobLink>> ListBlobLinksAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         await before(nameof(ListBlobLinksAsync));
         return await inner.ListBlobLinksAsync(repository, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(string repository, Digest subject, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<ManifestRecord>> ListReferrersAsync(RepositoryName repository, Digest subject, CancellationToken cancellationToken = default)
     {
         await before(nameof(ListReferrersAsync));
         return await inner.ListReferrersAsync(repository, subject, cancellationToken);
     }
 
-    public async ValueTask<bool> RepositoryExistsAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RepositoryExistsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         await before(nameof(RepositoryExistsAsync));
         return await inner.RepositoryExistsAsync(repository, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<string>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<RepositoryName>> ListRepositoriesAsync(string? after, int limit, CancellationToken cancellationToken = default)
     {
         await before(nameof(ListRepositoriesAsync));
         return await inner.ListRepositoriesAsync(after, limit, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<string>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
     {
         await before(nameof(SearchRepositoriesAsync));
         return await inner.SearchRepositoriesAsync(contains, after, limit, cancellationToken);
     }
 
-    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(string repository, CancellationToken cancellationToken = default)
+    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         await before(nameof(GetRepositoryStatisticsAsync));
         return await inner.GetRepositoryStatisticsAsync(repository, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(string repository, TagListQuery query, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)
     {
         await before(nameof(ListTagEntriesAsync));
         return await inner.ListTagEntriesAsync(repository, query, cancellationToken);
     }
 
-    public async ValueTask<int> CountTagsAsync(string repository, string? contains, CancellationToken cancellationToken = default)
+    public async ValueTask<int> CountTagsAsync(RepositoryName repository, string? contains, CancellationToken cancellationToken = default)
     {
         await before(nameof(CountTagsAsync));
         return await inner.CountTagsAsync(repository, contains, cancellationToken);
@@ -175,7 +176,7 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
         return await inner.GetBlobLinkStatisticsAsync(cancellationToken);
     }
 
-    public async ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(string repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
     {
         await before(nameof(FindBlobsLinkedElsewhereAsync));
         return await inner.FindBlobsLinkedElsewhereAsync(repository, digests, cancellationToken);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.IO.Pipelines;
 using System.Text;
 using OciRegistry.Core.Errors;
@@ -42,7 +43,7 @@ public sealed class InterruptedDeletionTests
         var pushed = await PushAsync("other");
 
         Assert.Equal(RegistryErrorCode.BlobUploadInvalid, pushed.Error?.Code);
-        Assert.False(await _metadata.IsBlobLinkedAsync("other", MaintenanceRegistry.DigestOf(Content)));
+        Assert.False(await _metadata.IsBlobLinkedAsync(RepositoryName.Parse("other"), MaintenanceRegistry.DigestOf(Content)));
     }
 
     [Theory]
@@ -78,7 +79,7 @@ public sealed class InterruptedDeletionTests
     private async Task KillCollectorInsideDeletionAsync(bool bytesDeleted)
     {
         var layer = await _registry.PushBlobAsync("app", Content);
-        await _metadata.UnlinkBlobAsync("app", layer);
+        await _metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), layer);
         _clock.Advance(PastGrace);
         var dead = false;
         var killed = new MaintenanceRegistry(_blobs, _registry.UploadStore, new InterceptedMetadataStore(_metadata, _ =>

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -94,7 +95,7 @@ internal sealed class MaintenanceRegistry
         var entries = new List<string>();
         foreach (var child in children)
         {
-            var record = await Metadata.GetManifestAsync(repository, child) ?? throw new InvalidOperationException($"{child} is not in {repository}");
+            var record = await Metadata.GetManifestAsync(RepositoryName.Parse(repository), child) ?? throw new InvalidOperationException($"{child} is not in {repository}");
             entries.Add(Descriptor(record.MediaType, child, record.Size));
         }
 
@@ -105,7 +106,7 @@ internal sealed class MaintenanceRegistry
     /// <summary>Pushes an artifact (e.g. a signature) whose subject is <paramref name="subject"/>, holding <paramref name="payload"/>.</summary>
     public async Task<Digest> PushReferrerAsync(string repository, Digest subject, string payload)
     {
-        var subjectRecord = await Metadata.GetManifestAsync(repository, subject) ?? throw new InvalidOperationException($"{subject} is not in {repository}");
+        var subjectRecord = await Metadata.GetManifestAsync(RepositoryName.Parse(repository), subject) ?? throw new InvalidOperationException($"{subject} is not in {repository}");
         var empty = await PushBlobAsync(repository, "{}");
         var layer = await PushBlobAsync(repository, payload);
         var json = $$"""

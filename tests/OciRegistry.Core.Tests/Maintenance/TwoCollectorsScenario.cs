@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.InMemory;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Storage;
@@ -28,7 +29,7 @@ internal static class TwoCollectorsScenario
         }), blobs, clock);
         var other = Registry(second, blobs, clock);
         await other.PushBlobAsync("app", "unreferenced");
-        await other.Metadata.UnlinkBlobAsync("app", MaintenanceRegistry.DigestOf("unreferenced"));
+        await other.Metadata.UnlinkBlobAsync(RepositoryName.Parse("app"), MaintenanceRegistry.DigestOf("unreferenced"));
         clock.Advance(GarbageCollectionOptions.DefaultGracePeriod + TimeSpan.FromMinutes(1));
 
         var collecting = Task.Run(async () => await held.Collector.CollectAsync());

@@ -92,4 +92,45 @@ public sealed class RepositoryNameTests
         Assert.InRange(samples.Count(c => !ReferenceGrammar.IsRepositoryName(c.Value)), 100, int.MaxValue);
         Assert.Contains(samples, c => c.Value.Length > RepositoryName.MaxLength);
     }
+
+    [Property(MaxTest = 3000, Arbitrary = [typeof(ReferenceArbitraries)])]
+    public bool Parses_exactly_the_valid_names_and_keeps_their_text(NameCandidate candidate)
+    {
+        var parsed = RepositoryName.TryParse(candidate.Value, out var name);
+        return parsed == ReferenceGrammar.IsRepositoryName(candidate.Value)
+            && parsed == !name.IsEmpty
+            && (!parsed || (name.Value == candidate.Value && name.ToString() == candidate.Value && RepositoryName.Parse(candidate.Value) == name));
+    }
+
+    [Property(MaxTest = 1000, Arbitrary = [typeof(ReferenceArbitraries)])]
+    public bool Orders_and_compares_like_ordinal_text(NameCandidate left, NameCandidate right)
+    {
+        if (!RepositoryName.TryParse(left.Value, out var a) || !RepositoryName.TryParse(right.Value, out var b))
+        {
+            return true;
+        }
+
+        var ordinal = string.CompareOrdinal(left.Value, right.Value);
+        return Math.Sign(a.CompareTo(b)) == Math.Sign(ordinal)
+            && (a == b) == (ordinal == 0)
+            && (a.GetHashCode() == b.GetHashCode() || ordinal != 0);
+    }
+
+    [Fact]
+    public void Parse_refuses_an_invalid_name_with_a_FormatException()
+    {
+        var error = Assert.Throws<FormatException>(() => RepositoryName.Parse("a/../b"));
+
+        Assert.Contains("a/../b", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Default_names_nothing()
+    {
+        var name = default(RepositoryName);
+
+        Assert.True(name.IsEmpty);
+        Assert.Equal(string.Empty, name.ToString());
+        Assert.Throws<InvalidOperationException>(() => name.Value);
+    }
 }

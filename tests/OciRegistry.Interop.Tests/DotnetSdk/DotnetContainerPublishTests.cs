@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using OciRegistry.Core.Storage;
@@ -34,7 +35,7 @@ public sealed class DotnetContainerPublishTests
         var metadata = registry.Services.GetRequiredService<IMetadataStore>();
         foreach (var layer in layers)
         {
-            Assert.True(await metadata.IsBlobLinkedAsync("apps/hello", Core.Digests.Digest.Parse(layer!)), $"{layer} is not in apps/hello");
+            Assert.True(await metadata.IsBlobLinkedAsync(RepositoryName.Parse("apps/hello"), Core.Digests.Digest.Parse(layer!)), $"{layer} is not in apps/hello");
         }
 
         var config = manifest.RootElement.GetProperty("config").GetProperty("digest").GetString();

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Net;
 using System.Net.Http.Headers;
 using OciRegistry.Core.Digests;
@@ -67,7 +68,7 @@ public sealed class BlobFillTests
 
         Assert.NotNull(failure);
         Assert.Null(await BlobStore(setup).GetSizeAsync(digest));
-        Assert.False(await setup.Mirror.Services.GetRequiredService<IMetadataStore>().IsBlobLinkedAsync("up/team/app", digest));
+        Assert.False(await setup.Mirror.Services.GetRequiredService<IMetadataStore>().IsBlobLinkedAsync(RepositoryName.Parse("up/team/app"), digest));
     }
 
     [Fact]

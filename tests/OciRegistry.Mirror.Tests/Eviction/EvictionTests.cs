@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Core.Digests;
@@ -35,7 +36,7 @@ public sealed class EvictionTests
 
         var evicted = await Eviction(setup).EvictAsync();
 
-        Assert.Equal([new RepositoryDigest("up/team/old", old.ManifestDigest)], evicted);
+        Assert.Equal([new RepositoryDigest(RepositoryName.Parse("up/team/old"), old.ManifestDigest)], evicted);
         Assert.False(await IsCachedAsync(setup, "up/team/old", old));
         Assert.True(await IsCachedAsync(setup, "up/team/fresh", fresh));
         Assert.Null(await Blobs(setup).GetSizeAsync(old.LayerDigests[0]));
@@ -63,7 +64,7 @@ public sealed class EvictionTests
 
         var evicted = await Eviction(setup).EvictAsync();
 
-        Assert.Equal([new RepositoryDigest("up/team/b", b.ManifestDigest)], evicted);
+        Assert.Equal([new RepositoryDigest(RepositoryName.Parse("up/team/b"), b.ManifestDigest)], evicted);
         Assert.True(await IsCachedAsync(setup, "up/team/a", a));
         Assert.True(await IsCachedAsync(setup, "up/team/c", c));
         Assert.Null(await Blobs(setup).GetSizeAsync(b.LayerDigests[0]));
@@ -93,7 +94,7 @@ public sealed class EvictionTests
 
         var evicted = await Eviction(setup).EvictAsync();
 
-        Assert.Equal([new RepositoryDigest("up/team/app", cached.ManifestDigest)], evicted);
+        Assert.Equal([new RepositoryDigest(RepositoryName.Parse("up/team/app"), cached.ManifestDigest)], evicted);
         Assert.Equal(shared, await setup.Mirror.Client.GetByteArrayAsync($"/v2/local/app/blobs/{local.LayerDigests[0]}"));
     }
 
@@ -127,7 +128,7 @@ public sealed class EvictionTests
     private static IBlobStore Blobs(MirrorSetup setup) => setup.Mirror.Services.GetRequiredService<IBlobStore>();
 
     private static async Task<bool> IsCachedAsync(MirrorSetup setup, string repository, SeededImage image) =>
-        await setup.Mirror.Services.GetRequiredService<IMetadataStore>().GetManifestAsync(repository, image.ManifestDigest) is not null;
+        await setup.Mirror.Services.GetRequiredService<IMetadataStore>().GetManifestAsync(RepositoryName.Parse(repository), image.ManifestDigest) is not null;
 
     // A client's pull: the manifest by tag, then its config and layers; returns once the mirror has stored them.
     private static async Task PullAsync(InProcessRegistry mirror, string repository, SeededImage image)

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Core.InMemory;
@@ -72,7 +73,7 @@ public sealed class AzureBlobRedirectTests(AzuriteServer azurite)
         var content = TestContent.Bytes(1000, seed: 9);
         var digest = TestContent.DigestOf(content);
         await blobs.PutAsync(digest, content);
-        await metadata.LinkBlobAsync("team/app", digest);
+        await metadata.LinkBlobAsync(RepositoryName.Parse("team/app"), digest);
         var registry = await InProcessRegistry.StartAsync(options =>
         {
             options.Registry = rules => rules.BlobRedirectLifetime = lifetime;

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 
@@ -16,10 +17,10 @@ public abstract partial class MetadataStoreContract
     {
         foreach (var repository in new[] { "team/db", "x/myapp", "team/app2", "a", "team/app" })
         {
-            await Store.LinkBlobAsync(repository, Layer);
+            await Store.LinkBlobAsync(RepositoryName.Parse(repository), Layer);
         }
 
-        Assert.Equal(Split(expected), await Store.SearchRepositoriesAsync(contains, after, limit));
+        Assert.Equal(Split(expected), (await Store.SearchRepositoriesAsync(contains, after, limit)).Select(name => name.Value));
     }
 
     [Fact]
@@ -40,7 +41,7 @@ public abstract partial class MetadataStoreContract
         Assert.Equal(
             new RepositoryStatistics(Tags: 3, Manifests: 3, BlobLinks: 4, LargestPull: big.Size + 10_000, LastPush: Clock.Now),
             await Store.GetRepositoryStatisticsAsync(Repository));
-        Assert.Equal(new RepositoryStatistics(0, 0, 0, 0, null), await Store.GetRepositoryStatisticsAsync("other"));
+        Assert.Equal(new RepositoryStatistics(0, 0, 0, 0, null), await Store.GetRepositoryStatisticsAsync(RepositoryName.Parse("other")));
     }
 
     [Theory]
@@ -77,18 +78,18 @@ public abstract partial class MetadataStoreContract
         Assert.Equal(Split(expected), seen.Select(t => t.Name));
         Assert.All(seen, t => Assert.Equal(Manifest(t.Name).Digest, t.Digest));
         Assert.Equal(seen.Count, await Store.CountTagsAsync(Repository, contains));
-        Assert.Empty(await Store.ListTagEntriesAsync("other", new TagListQuery(contains, order, null, 10)));
+        Assert.Empty(await Store.ListTagEntriesAsync(RepositoryName.Parse("other"), new TagListQuery(contains, order, null, 10)));
     }
 
     [Fact]
     public async Task BlobLinkStatistics_CountRepositoriesAndTheLinksOfEachBlob()
     {
         var shared = TestContent.DigestOf("shared");
-        await Store.LinkBlobAsync("a", shared);
-        await Store.LinkBlobAsync("b", shared);
-        await Store.LinkBlobAsync("b", Layer);
-        await Store.LinkBlobAsync("c", shared);
-        await Store.UnlinkBlobAsync("c", shared);
+        await Store.LinkBlobAsync(RepositoryName.Parse("a"), shared);
+        await Store.LinkBlobAsync(RepositoryName.Parse("b"), shared);
+        await Store.LinkBlobAsync(RepositoryName.Parse("b"), Layer);
+        await Store.LinkBlobAsync(RepositoryName.Parse("c"), shared);
+        await Store.UnlinkBlobAsync(RepositoryName.Parse("c"), shared);
 
         var statistics = await Store.GetBlobLinkStatisticsAsync();
 
@@ -103,14 +104,14 @@ public abstract partial class MetadataStoreContract
         var unlinked = TestContent.DigestOf("unlinked");
         await Store.LinkBlobAsync(Repository, shared);
         await Store.LinkBlobAsync(Repository, Layer);
-        await Store.LinkBlobAsync("other", shared);
-        await Store.LinkBlobAsync("third", unlinked);
-        await Store.UnlinkBlobAsync("third", unlinked);
+        await Store.LinkBlobAsync(RepositoryName.Parse("other"), shared);
+        await Store.LinkBlobAsync(RepositoryName.Parse("third"), unlinked);
+        await Store.UnlinkBlobAsync(RepositoryName.Parse("third"), unlinked);
 
         var elsewhere = await Store.FindBlobsLinkedElsewhereAsync(Repository, [shared, Layer, unlinked]);
 
         Assert.Equal([shared], elsewhere);
-        Assert.Equal([shared], await Store.FindBlobsLinkedElsewhereAsync("unknown", [shared, unlinked]));
+        Assert.Equal([shared], await Store.FindBlobsLinkedElsewhereAsync(RepositoryName.Parse("unknown"), [shared, unlinked]));
         Assert.Empty(await Store.FindBlobsLinkedElsewhereAsync(Repository, []));
     }
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Storage.Tests.Contracts;
@@ -40,7 +41,7 @@ public abstract partial class MetadataStoreContract
     [Fact]
     public async Task BlobDeletion_IsRefused_WhileAnyRepositoryLinksTheBlob()
     {
-        await Store.LinkBlobAsync("other/repository", Layer);
+        await Store.LinkBlobAsync(RepositoryName.Parse("other/repository"), Layer);
 
         Assert.False(await Store.BeginBlobDeletionAsync(Layer));
         Assert.Empty(await Store.ListBlobDeletionsAsync());

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 using OciRegistry.Core.Tests.Maintenance;
@@ -7,7 +8,7 @@ namespace OciRegistry.Storage.Tests.Contracts;
 /// <summary>What every <see cref="IMetadataStore"/> must do; each backend runs it through a subclass.</summary>
 public abstract partial class MetadataStoreContract
 {
-    private const string Repository = "library/alpine";
+    private static readonly RepositoryName Repository = RepositoryName.Parse("library/alpine");
     private const string ImageManifest = "application/vnd.oci.image.manifest.v1+json";
 
     private static readonly Digest Layer = TestContent.DigestOf("layer");
@@ -52,7 +53,7 @@ public abstract partial class MetadataStoreContract
         await Store.LinkBlobAsync(Repository, Layer);
 
         Assert.True(await Store.IsBlobLinkedAsync(Repository, Layer));
-        Assert.False(await Store.IsBlobLinkedAsync("other", Layer));
+        Assert.False(await Store.IsBlobLinkedAsync(RepositoryName.Parse("other"), Layer));
         Assert.Equal([Layer], (await Store.ListBlobLinksAsync(Repository)).Select(l => l.Digest));
         Assert.True(await Store.RepositoryExistsAsync(Repository));
 
@@ -167,7 +168,7 @@ public abstract partial class MetadataStoreContract
         }
 
         await Store.PutManifestAsync(Repository, Manifest("unrelated", Manifest("other subject").Digest), ManifestReferences.None, tag: null);
-        await Store.PutManifestAsync("other", Manifest("elsewhere", subject.Digest), ManifestReferences.None, tag: null);
+        await Store.PutManifestAsync(RepositoryName.Parse("other"), Manifest("elsewhere", subject.Digest), ManifestReferences.None, tag: null);
 
         var listed = await Store.ListReferrersAsync(Repository, subject.Digest);
 
@@ -242,7 +243,7 @@ public abstract partial class MetadataStoreContract
     public async Task PutManifest_WithAReferenceNotInTheRepository_StoresNothing()
     {
         var child = Manifest("child");
-        await Store.LinkBlobAsync("other", Layer);
+        await Store.LinkBlobAsync(RepositoryName.Parse("other"), Layer);
 
         var blobMissing = await Store.PutManifestAsync(Repository, Manifest("image"), new ManifestReferences([Layer], []), "latest");
         var childMissing = await Store.PutManifestAsync(Repository, Manifest("index"), new ManifestReferences([], [child.Digest]), "latest");
@@ -355,29 +356,29 @@ public abstract partial class MetadataStoreContract
     {
         foreach (var repository in new[] { "a/b/c", "z/y", "a", "a/b", "a-b" })
         {
-            await Store.LinkBlobAsync(repository, Layer);
+            await Store.LinkBlobAsync(RepositoryName.Parse(repository), Layer);
         }
 
         var page = await Store.ListRepositoriesAsync(after, limit);
 
-        Assert.Equal(Split(expected), page);
+        Assert.Equal(Split(expected), page.Select(name => name.Value));
     }
 
     [Fact]
     public async Task NestedRepositories_AreIndependent()
     {
         var manifest = Manifest("nested");
-        await Store.PutManifestAsync("a/b/c", manifest, ManifestReferences.None, "latest");
+        await Store.PutManifestAsync(RepositoryName.Parse("a/b/c"), manifest, ManifestReferences.None, "latest");
 
-        Assert.False(await Store.RepositoryExistsAsync("a"));
-        Assert.False(await Store.RepositoryExistsAsync("a/b"));
-        Assert.True(await Store.RepositoryExistsAsync("a/b/c"));
-        Assert.Null(await Store.ResolveTagAsync("a/b", "latest"));
-        Assert.Equal(["a/b/c"], await Store.ListRepositoriesAsync(null, 10));
+        Assert.False(await Store.RepositoryExistsAsync(RepositoryName.Parse("a")));
+        Assert.False(await Store.RepositoryExistsAsync(RepositoryName.Parse("a/b")));
+        Assert.True(await Store.RepositoryExistsAsync(RepositoryName.Parse("a/b/c")));
+        Assert.Null(await Store.ResolveTagAsync(RepositoryName.Parse("a/b"), "latest"));
+        Assert.Equal([RepositoryName.Parse("a/b/c")], await Store.ListRepositoriesAsync(null, 10));
 
-        await Store.PutManifestAsync("a/b", Manifest("parent"), ManifestReferences.None, "parent");
-        Assert.Equal(["latest"], await Store.ListTagsAsync("a/b/c", null, 10));
-        Assert.Equal(["parent"], await Store.ListTagsAsync("a/b", null, 10));
+        await Store.PutManifestAsync(RepositoryName.Parse("a/b"), Manifest("parent"), ManifestReferences.None, "parent");
+        Assert.Equal(["latest"], await Store.ListTagsAsync(RepositoryName.Parse("a/b/c"), null, 10));
+        Assert.Equal(["parent"], await Store.ListTagsAsync(RepositoryName.Parse("a/b"), null, 10));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Core.Tests.Maintenance;
 
@@ -10,7 +11,7 @@ namespace OciRegistry.Storage.Tests.Contracts;
 /// </summary>
 public abstract class UploadSessionStoreContract
 {
-    private const string Repository = "library/alpine";
+    private static readonly RepositoryName Repository = RepositoryName.Parse("library/alpine");
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
 
     private readonly Lazy<(IUploadSessionStore A, IUploadSessionStore B)> _instances;

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using FsCheck;
 using FsCheck.Xunit;
 using OciRegistry.Core.Digests;
@@ -8,7 +9,7 @@ namespace OciRegistry.Storage.Tests.Contracts;
 /// <summary>What every <see cref="IUploadStore"/> must do, with the <see cref="IBlobStore"/> it commits into.</summary>
 public abstract class UploadStoreContract
 {
-    private const string Repository = "library/alpine";
+    private static readonly RepositoryName Repository = RepositoryName.Parse("library/alpine");
 
     private static readonly int[] UnevenChunkLengths = [1, 4096, 3, 10_000, 50_000, 7, 65_536];
 
@@ -227,7 +228,7 @@ public abstract class UploadStoreContract
     public async Task List_ReturnsEveryOpenSession_WithItsLength()
     {
         var first = await Uploads.CreateAsync(Repository);
-        var second = await Uploads.CreateAsync("other/repo");
+        var second = await Uploads.CreateAsync(RepositoryName.Parse("other/repo"));
         await WriteAsync(second.Id, 0, new byte[42]);
         var deleted = await Uploads.CreateAsync(Repository);
         await Uploads.DeleteAsync(deleted.Id);
@@ -235,7 +236,7 @@ public abstract class UploadStoreContract
         var sessions = await Uploads.ListAsync().ToListAsync();
 
         Assert.Equal(
-            new[] { (first.Id, Repository, 0L), (second.Id, "other/repo", 42L) }.OrderBy(s => s.Item1, StringComparer.Ordinal),
+            new[] { (first.Id, Repository, 0L), (second.Id, RepositoryName.Parse("other/repo"), 42L) }.OrderBy(s => s.Item1, StringComparer.Ordinal),
             sessions.Select(s => (s.Id, s.Repository, s.Length)).OrderBy(s => s.Item1, StringComparer.Ordinal));
     }
 

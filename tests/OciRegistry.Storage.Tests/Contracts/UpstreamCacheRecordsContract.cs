@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Upstream;
 
 namespace OciRegistry.Storage.Tests.Contracts;
@@ -5,7 +6,7 @@ namespace OciRegistry.Storage.Tests.Contracts;
 /// <summary>What every <see cref="IUpstreamCacheRecords"/> must do; each backend runs it through a subclass.</summary>
 public abstract class UpstreamCacheRecordsContract
 {
-    private const string Repository = "dockerhub/library/alpine";
+    private static readonly RepositoryName Repository = RepositoryName.Parse("dockerhub/library/alpine");
     private static readonly DateTimeOffset Noon = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
 
     private readonly Lazy<IUpstreamCacheRecords> _records;
@@ -29,7 +30,7 @@ public abstract class UpstreamCacheRecordsContract
         await Records.RecordPullAsync(Repository, a, Noon.AddHours(2));
         await Records.RecordPullAsync(Repository, a, Noon.AddHours(1));
         await Records.RecordPullAsync(Repository, b, Noon);
-        await Records.RecordPullAsync("dockerhub/library/other", b, Noon.AddDays(1));
+        await Records.RecordPullAsync(RepositoryName.Parse("dockerhub/library/other"), b, Noon.AddDays(1));
 
         var pulls = await Records.ListPullsAsync(Repository);
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.FileSystem;
@@ -34,7 +35,7 @@ public sealed class ConcurrencyTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, Pushers).Select(_ => Task.Run(async () =>
         {
             var uploads = new FileSystemUploadStore(new FileSystemBlobStore(_root.Options));
-            var session = await uploads.CreateAsync("library/alpine");
+            var session = await uploads.CreateAsync(RepositoryName.Parse("library/alpine"));
             var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
             await using (writer)
             {
@@ -56,9 +57,9 @@ public sealed class ConcurrencyTests : IDisposable
             .ToList();
 
         await Task.WhenAll(manifests.Select(manifest => Task.Run(async () =>
-            await new SqliteMetadataStore(Database).PutManifestAsync("library/alpine", manifest, ManifestReferences.None, "latest"))));
+            await new SqliteMetadataStore(Database).PutManifestAsync(RepositoryName.Parse("library/alpine"), manifest, ManifestReferences.None, "latest"))));
 
-        var tagged = await new SqliteMetadataStore(Database).ResolveTagAsync("library/alpine", "latest");
+        var tagged = await new SqliteMetadataStore(Database).ResolveTagAsync(RepositoryName.Parse("library/alpine"), "latest");
         Assert.Contains(manifests, manifest => manifest.Digest == tagged);
     }
 

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.FileSystem;
 using OciRegistry.Storage.Sqlite;
@@ -6,7 +7,7 @@ namespace OciRegistry.Storage.Tests.FileSystem;
 
 public sealed class DurabilityTests : IDisposable
 {
-    private const string Repository = "library/alpine";
+    private static readonly RepositoryName Repository = RepositoryName.Parse("library/alpine");
 
     private readonly TemporaryRoot _root = new();
 
@@ -39,9 +40,9 @@ public sealed class DurabilityTests : IDisposable
         var digest = TestContent.DigestOf(content);
         var blobs = new FileSystemBlobStore(_root.Options);
         var uploads = new FileSystemUploadStore(blobs);
-        var committed = await TestContent.UploadAsync(uploads, Repository, content);
-        var duplicate = await TestContent.UploadAsync(uploads, Repository, content);
-        var cancelled = await TestContent.UploadAsync(uploads, Repository, content);
+        var committed = await TestContent.UploadAsync(uploads, Repository.Value, content);
+        var duplicate = await TestContent.UploadAsync(uploads, Repository.Value, content);
+        var cancelled = await TestContent.UploadAsync(uploads, Repository.Value, content);
 
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(committed, digest, content.Length));
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate, digest, content.Length));

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.FileSystem;
 
@@ -25,7 +26,7 @@ public sealed class SpareSessionFolderTests : IDisposable
         Assert.Empty(Directory.EnumerateDirectories(SpareDirectory));
         Assert.True(File.Exists(Path.Combine(_root.Path, "uploads", second.Id, "lock")), "the reused folder kept its lock file");
         var session = await uploads.GetAsync(second.Id);
-        Assert.Equal("library/second", session!.Repository);
+        Assert.Equal("library/second", session!.Repository.Value);
         Assert.Equal(3_000, session.Length);
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(second.Id, second.Digest, second.Content.Length));
         var blobs = new FileSystemBlobStore(_root.Options);
@@ -106,7 +107,7 @@ public sealed class SpareSessionFolderTests : IDisposable
         await writer.CommitAsync(committed.Id, committed.Digest, committed.Content.Length);
         var stores = Enumerable.Range(0, 8).Select(_ => NewStore()).Append(writer).ToList(); // all know the one spare
 
-        var created = await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.CreateAsync("library/race"))));
+        var created = await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.CreateAsync(RepositoryName.Parse("library/race")))));
 
         Assert.Equal(created.Length, created.Select(session => session.Id).Distinct().Count());
         Assert.Equal(created.Length, Directory.EnumerateDirectories(Path.Combine(_root.Path, "uploads")).Count());

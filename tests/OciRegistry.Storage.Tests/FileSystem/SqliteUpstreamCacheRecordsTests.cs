@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Upstream;
 using OciRegistry.Storage.Sqlite;
 using OciRegistry.Storage.Tests.Contracts;
@@ -24,10 +25,10 @@ public sealed class SqliteUpstreamCacheRecordsTests : UpstreamCacheRecordsContra
         var checkedAt = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
         using (var first = new SqliteMetadataStore(path))
         {
-            await first.RecordTagCheckAsync("up/team/app", "1.0", checkedAt);
+            await first.RecordTagCheckAsync(RepositoryName.Parse("up/team/app"), "1.0", checkedAt);
         }
 
         using var reopened = new SqliteMetadataStore(path);
-        Assert.Equal(checkedAt, await reopened.GetTagCheckAsync("up/team/app", "1.0"));
+        Assert.Equal(checkedAt, await reopened.GetTagCheckAsync(RepositoryName.Parse("up/team/app"), "1.0"));
     }
 }

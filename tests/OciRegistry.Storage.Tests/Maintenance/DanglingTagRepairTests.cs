@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Microsoft.Data.Sqlite;
 using OciRegistry.Core.Maintenance;
 
@@ -23,9 +24,9 @@ public sealed class DanglingTagRepairTests : IDisposable
         var found = await _folder.Registry.Verifier.VerifyAsync();
         var repaired = await _folder.Registry.Verifier.VerifyAsync(repair: true);
 
-        Assert.Equal([new MissingReference("app", image, image) { Tag = "v1" }], found.MissingReferences);
+        Assert.Equal([new MissingReference(RepositoryName.Parse("app"), image, image) { Tag = "v1" }], found.MissingReferences);
         Assert.False(found.IsHealthy);
-        Assert.Equal([new MissingReference("app", image, image) { Tag = "v1", Repair = RepairOutcome.RestoredManifest }], repaired.MissingReferences);
+        Assert.Equal([new MissingReference(RepositoryName.Parse("app"), image, image) { Tag = "v1", Repair = RepairOutcome.RestoredManifest }], repaired.MissingReferences);
         Assert.True(repaired.IsHealthy);
         Assert.Equal(image, (await _folder.Registry.Manifests.GetAsync("app", "v1")).Value.Record.Digest);
         Assert.Empty((await _folder.Registry.Verifier.VerifyAsync()).MissingReferences);
@@ -41,8 +42,8 @@ public sealed class DanglingTagRepairTests : IDisposable
 
         var repaired = await _folder.Registry.Verifier.VerifyAsync(repair: true);
 
-        Assert.Contains(new MissingReference("app", image, image) { Tag = "v1", Repair = RepairOutcome.RemovedTag }, repaired.MissingReferences);
-        Assert.Equal(["v2"], await _folder.Registry.Metadata.ListTagsAsync("app", null, 10));
+        Assert.Contains(new MissingReference(RepositoryName.Parse("app"), image, image) { Tag = "v1", Repair = RepairOutcome.RemovedTag }, repaired.MissingReferences);
+        Assert.Equal(["v2"], await _folder.Registry.Metadata.ListTagsAsync(RepositoryName.Parse("app"), null, 10));
     }
 
     private void DeleteManifestRecordKeepingItsTag(Core.Digests.Digest manifest)

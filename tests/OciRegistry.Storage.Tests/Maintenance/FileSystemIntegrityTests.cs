@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Errors;
 using OciRegistry.Core.Maintenance;
 using static OciRegistry.Core.Tests.Maintenance.MaintenanceRegistry;
@@ -37,7 +38,7 @@ public sealed class FileSystemIntegrityTests : IDisposable
         var report = await registry.Verifier.VerifyAsync(quarantine: true);
 
         Assert.True(Assert.Single(report.CorruptBlobs).Quarantined);
-        Assert.Equal([new MissingReference("app", manifest, layer), new MissingReference("app", layer, layer)], report.MissingReferences);
+        Assert.Equal([new MissingReference(RepositoryName.Parse("app"), manifest, layer), new MissingReference(RepositoryName.Parse("app"), layer, layer)], report.MissingReferences);
         var get = await registry.BlobOperations.OpenAsync("app", layer.ToString());
         Assert.Equal(RegistryErrorCode.BlobUnknown, get.Error?.Code);
         Assert.True((await registry.Verifier.VerifyAsync()).CorruptBlobs.Count == 0);

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Storage.Tests.Maintenance;
@@ -28,7 +29,7 @@ public sealed class TagRaceTests : IDisposable
             await Task.WhenAll(put, delete);
         }
 
-        foreach (var tag in await registry.Metadata.ListTagsAsync("app", null, 1000))
+        foreach (var tag in await registry.Metadata.ListTagsAsync(RepositoryName.Parse("app"), null, 1000))
         {
             Assert.True((await registry.Manifests.GetAsync("app", tag)).IsSuccess, $"tag {tag} is listed but does not resolve");
         }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Npgsql;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.PostgreSql;
@@ -50,7 +51,7 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
     {
         await using var database = await server.CreateDatabaseAsync();
         var store = new PostgreSqlMetadataStore(database);
-        await store.LinkBlobAsync("team/app", TestContent.DigestOf("layer"));
+        await store.LinkBlobAsync(RepositoryName.Parse("team/app"), TestContent.DigestOf("layer"));
         var newer = PostgreSqlSchema.Version + 1;
         await using (var command = database.CreateCommand($"INSERT INTO schema_migrations (version) VALUES ({newer})"))
         {
@@ -67,6 +68,6 @@ public sealed class PostgreSqlSchemaTests(PostgreSqlServer server)
 
         await using var versions = database.CreateCommand("SELECT max(version) FROM schema_migrations");
         Assert.Equal(newer, await versions.ExecuteScalarAsync());
-        Assert.True(await store.IsBlobLinkedAsync("team/app", TestContent.DigestOf("layer")));
+        Assert.True(await store.IsBlobLinkedAsync(RepositoryName.Parse("team/app"), TestContent.DigestOf("layer")));
     }
 }

@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Npgsql;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
@@ -14,7 +15,7 @@ namespace OciRegistry.Storage.Tests.PostgreSql;
 [Collection(PostgreSqlCollection.Name)]
 public sealed class TwoInstanceRaceTests(PostgreSqlServer server) : IAsyncLifetime
 {
-    private const string Repository = "team/app";
+    private static readonly RepositoryName Repository = RepositoryName.Parse("team/app");
     private const int Rounds = 30;
 
     private readonly ManualClock _clock = new();
