@@ -80,7 +80,12 @@ internal static class RegistryHost
             .AddConfiguredAuthentication(section.GetSection("Auth"))
             .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
-        builder.Services.AddHealthChecks().AddOciRegistryStorage();
+        var health = builder.Services.AddHealthChecks().AddOciRegistryStorage();
+        if (MetadataSettings.UsesPostgreSql(builder.Configuration))
+        {
+            health.AddOciRegistryPostgreSql();
+        }
+
         builder.Services.AddLargeTransportBuffers();
         var telemetry = TelemetrySettings.Read(builder.Configuration, problems: []); // its problems were reported above
         builder.Services.AddConfiguredTelemetry(telemetry);
@@ -98,7 +103,8 @@ internal static class RegistryHost
         app.Services.GetService<IStartupValidator>()?.Validate();
         app.Use(TlsConnectionGuard.NoteRequest);
         app.UseMiddleware<RequestLogging>();
-        // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage.
+        // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage (and a
+        // reachable metadata database at this binary's schema).
         app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz");
         app.MapConfiguredTelemetry(telemetry);

@@ -78,6 +78,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return process;
     }
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Kills the process with SIGKILL, as a node failure or the OOM killer would: nothing of it runs afterwards.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>The addresses of the startup summary's "listening on" line.</summary>
     public IReadOnlyList<string> Addresses => _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result.Split(", ") : [];
 
