@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Azure.Storage.Blobs.Specialized;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.AzureBlob;
@@ -16,7 +17,7 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite)
     public async Task AStaleWriter_WhoseLeaseWasTakenOver_NeverChangesTheBytes(bool staleClosesFirst)
     {
         var (uploads, container) = Create();
-        var session = await uploads.CreateAsync("team/app");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         var (_, stale) = await uploads.OpenWriterAsync(session.Id, 0);
         await stale!.WriteAsync(new(TestContent.Bytes(9 * MiB, seed: 1))); // one block staged, the rest buffered
 
@@ -47,7 +48,7 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite)
     {
         var (uploads, _) = Create();
         var first = TestContent.Bytes(20 * MiB, seed: 3); // blocks of 8, 8 and 4 MiB
-        var session = await uploads.CreateAsync("team/app");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         await WriteAsync(uploads, session.Id, 0, first);
         var cut = 12 * MiB + 17;
         var next = TestContent.Bytes(MiB, seed: 4);
@@ -65,7 +66,7 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite)
     public async Task Delete_WhileAWriterIsOpen_EndsTheSession_AndTheWriterChangesNothing()
     {
         var (uploads, _) = Create();
-        var session = await uploads.CreateAsync("team/app");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
         await writer!.WriteAsync(new(TestContent.Bytes(MiB, seed: 5)));
 

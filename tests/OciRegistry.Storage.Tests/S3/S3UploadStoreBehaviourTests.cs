@@ -1,3 +1,4 @@
+using OciRegistry.Core.References;
 using Amazon.S3.Model;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.S3;
@@ -15,7 +16,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3)
     {
         var (uploads, blobs) = Create();
         var content = TestContent.Bytes(26 * MiB, seed: 1);
-        var session = await uploads.CreateAsync("team/app");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, 20 * MiB)); // a multipart piece: 16 + 4 MiB
         for (var offset = 20 * MiB; offset < content.Length; offset += MiB)
         {
@@ -42,7 +43,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3)
     {
         var (uploads, blobs) = Create();
         var first = TestContent.Bytes(20 * MiB, seed: 2);
-        var session = await uploads.CreateAsync("team/app");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         await WriteAsync(uploads, session.Id, 0, first);
         var cut = 12 * MiB + 17;
         var next = TestContent.Bytes(MiB, seed: 3);
@@ -63,7 +64,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3)
     {
         var (uploads, blobs) = Create();
         var otherInstance = new S3UploadStore(blobs);
-        var session = await uploads.CreateAsync("team/app");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         var (_, stale) = await uploads.OpenWriterAsync(session.Id, 0);
         await stale!.WriteAsync(new(TestContent.Bytes(17 * MiB, seed: 4))); // one part sent, the rest buffered
 
@@ -91,7 +92,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3)
     public async Task Delete_AbortsAWritersUnfinishedMultipartUpload_AndRemovesEveryObject()
     {
         var (uploads, _) = Create();
-        var session = await uploads.CreateAsync("team/app");
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         var (_, writer) = await uploads.OpenWriterAsync(session.Id, 0);
         await writer!.WriteAsync(new(TestContent.Bytes(17 * MiB, seed: 6)));
 
