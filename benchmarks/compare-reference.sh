@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures this registry against CNCF Distribution (Debian's docker-registry) on the same HTTP workload, one server at
 # a time, and prints ours / theirs per scenario. Usage: benchmarks/compare-reference.sh [--quick] [--runs N]
-#   [--only ours|reference] [--markdown FILE]
+#   [--only ours|reference] [--markdown FILE] [--postgres: our metadata in PostgreSQL]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -10,6 +10,9 @@ command -v docker-registry >/dev/null || missing+=(docker-registry)
 command -v wrk >/dev/null || missing+=(wrk)
 command -v ab >/dev/null || missing+=(apache2-utils)
 command -v curl >/dev/null || missing+=(curl)
+if [[ " $* " == *" --postgres "* ]] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  missing+=(postgresql)
+fi
 if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

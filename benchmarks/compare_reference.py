@@ -91,14 +91,49 @@ class Server:
 
 
 class Ours(Server):
-    def __init__(self, work, server_dll):
+    def __init__(self, work, server_dll, metadata_args=()):
         super().__init__("ours", work)
         self.dll = server_dll
+        self.metadata_args = list(metadata_args)
 
     def command(self):
         return ["dotnet", self.dll, "serve", "--urls", self.base,
                 "--OciRegistry:Storage:RootPath", self.data,
-                "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]
+                "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+                *self.metadata_args]
+
+
+class PostgreSql:
+    """A PostgreSQL cluster of Debian's postgresql package in the work folder (initdb + pg_ctl, run as the postgres user
+    when we are root), on a Unix socket only, with PostgreSQL's default durability (fsync and synchronous commit on):
+    the metadata database of `--postgres` runs."""
+
+    def __init__(self, work):
+        bins = sorted(d for d in os.listdir("/usr/lib/postgresql") if d.isdigit()) if os.path.isdir("/usr/lib/postgresql") else []
+        if not bins:
+            sys.exit("--postgres needs PostgreSQL's initdb: apt-get install postgresql")
+        self.bin = f"/usr/lib/postgresql/{bins[-1]}/bin"
+        self.folder = tempfile.mkdtemp(prefix="postgres-", dir=work)
+        os.chmod(work, 0o755)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+
+    def run(self, program, *args):
+        command = [f"{self.bin}/{program}", *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+    def start(self):
+        data = os.path.join(self.folder, "data")
+        self.run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8")
+        self.run("pg_ctl", "-D", data, "-l", os.path.join(self.folder, "server.log"), "-w",
+                 "-o", f"-c listen_addresses='' -c unix_socket_directories='{self.folder}'", "start")
+        self.run("createdb", "-h", self.folder, "-U", "postgres", "registry")
+        return ["--OciRegistry:Metadata:PostgreSql:ConnectionString", f"Host={self.folder};Username=postgres;Database=registry"]
+
+    def stop(self):
+        self.run("pg_ctl", "-D", os.path.join(self.folder, "data"), "-m", "fast", "-w", "stop")
 
 
 class Reference(Server):
@@ -400,6 +435,8 @@ def main():
                         help="run only this scenario (repeatable)")
     parser.add_argument("--size-mib", type=int, help="blob size instead of the default (1024, or 64 with --quick)")
     parser.add_argument("--markdown", help="also write the table to this file")
+    parser.add_argument("--postgres", action="store_true",
+                        help="our metadata in PostgreSQL (a cluster of its own in the work folder) instead of SQLite")
     args = parser.parse_args()
 
     settings = ({"size": 64 * MIB, "chunk": 4 * MIB, "duration": 2, "images": 20, "runs": 1} if args.quick
@@ -409,6 +446,7 @@ def main():
         settings["size"] = args.size_mib * MIB
     settings["scenarios"] = set(args.scenario)
     work = tempfile.mkdtemp(prefix="oci-compare-")
+    postgres = None
     try:
         blob = os.path.join(work, "blob.bin")
         print(f"generating {settings['size'] // MIB} MiB test blob in {work}", flush=True)
@@ -418,7 +456,10 @@ def main():
         subprocess.run(["split", "-b", str(settings["chunk"]), "-d", "-a", "3", blob, os.path.join(chunk_dir, "c")], check=True)
         chunks = sorted(os.path.join(chunk_dir, c) for c in os.listdir(chunk_dir))
 
-        servers = {"ours": lambda: Ours(work, args.server_dll), "reference": lambda: Reference(work)}
+        if args.postgres and args.only != "reference":
+            postgres = PostgreSql(work)
+        metadata_args = postgres.start() if postgres else []
+        servers = {"ours": lambda: Ours(work, args.server_dll, metadata_args), "reference": lambda: Reference(work)}
         measured = {}
         for name, make in servers.items():
             if args.only and args.only != name:
@@ -433,6 +474,8 @@ def main():
 
         print_table(measured, settings, runs, args.markdown)
     finally:
+        if postgres:
+            postgres.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

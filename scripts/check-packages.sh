@@ -70,7 +70,7 @@ for project in "$repo"/src/*/*.csproj; do
   dotnet pack "$project" -c Release -o "$packages" --version-suffix "$suffix" --nologo -v quiet \
     || fail "dotnet pack $project"
 done
-for name in OciRegistry.Core OciRegistry.AspNetCore OciRegistry.Storage.FileSystem OciRegistry.Testing OciRegistry.Testing.Xunit OciRegistry.Server; do
+for name in OciRegistry.Core OciRegistry.AspNetCore OciRegistry.Storage.FileSystem OciRegistry.Testing OciRegistry.Testing.Xunit OciRegistry.Testing.XunitV3 OciRegistry.Server; do
   compgen -G "$packages/$name.*-$suffix.nupkg" >/dev/null || fail "no package $name"
   compgen -G "$packages/$name.*-$suffix.snupkg" >/dev/null || fail "no symbol package $name"
 done

@@ -36,32 +36,32 @@ public sealed class MirrorOptions
         {
             if (!OciRegistry.Core.References.RepositoryName.IsValid(upstream.Name) || upstream.Name.Contains('/', StringComparison.Ordinal))
             {
-                yield return $"Mirror:Upstreams:{i}:Name '{upstream.Name}' must be one repository path component (e.g. 'dockerhub').";
+                yield return $"OciRegistry:Mirror:Upstreams:{i}:Name '{upstream.Name}' must be one repository path component (e.g. 'dockerhub').";
             }
             else if (!names.Add(upstream.Name))
             {
-                yield return $"Mirror:Upstreams:{i}:Name '{upstream.Name}' is used twice.";
+                yield return $"OciRegistry:Mirror:Upstreams:{i}:Name '{upstream.Name}' is used twice.";
             }
 
             if (upstream.Url is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             {
-                yield return $"Mirror:Upstreams:{i}:Url must be an absolute http(s) URL.";
+                yield return $"OciRegistry:Mirror:Upstreams:{i}:Url must be an absolute http(s) URL.";
             }
 
             foreach (var host in upstream.Namespaces.Where(h => !hosts.Add(h)))
             {
-                yield return $"Mirror:Upstreams:{i}:Namespaces names '{host}', which another upstream has already.";
+                yield return $"OciRegistry:Mirror:Upstreams:{i}:Namespaces names '{host}', which another upstream has already.";
             }
         }
 
         if (TagCheckInterval < TimeSpan.Zero)
         {
-            yield return "Mirror:TagCheckInterval must not be negative.";
+            yield return "OciRegistry:Mirror:TagCheckInterval must not be negative.";
         }
 
         if (MaxStaleness < TimeSpan.Zero)
         {
-            yield return "Mirror:MaxStaleness must not be negative.";
+            yield return "OciRegistry:Mirror:MaxStaleness must not be negative.";
         }
 
         foreach (var problem in Eviction.Validate())

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using OciRegistry.Server.Commands;
+using OciRegistry.Server.Startup;
 
 namespace OciRegistry.Server;
 
 /// <summary>
 /// The <c>oci-registry</c> commands on System.CommandLine. <c>serve</c> is also the root command's action, so a bare
 /// run starts a registry. Nothing runs when the command line has a mistake: unknown options, stray arguments and
-/// missing values are reported on the error output with exit code <see cref="ExitCodes.Usage"/>.
+/// missing values are reported on the error output with exit code <see cref="ExitCodes.Usage"/>, as are the
+/// configuration problems any command meets (<see cref="StartupFailure"/>).
 /// </summary>
 internal static class RegistryCommandLine
 {
@@ -29,8 +31,19 @@ internal static class RegistryCommandLine
         }
 
         // The generic host handles SIGINT/SIGTERM itself (graceful shutdown); System.CommandLine must not race it.
-        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
-        return await parsed.InvokeAsync(invocation).ConfigureAwait(false);
+        // A failure that comes from the settings is one line each below, whichever command met it (a bad value found
+        // when options are first read, an address in use, an unreachable database); any other failure is a bug and
+        // stays unhandled, stack trace and all.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parsed.InvokeAsync(invocation).ConfigureAwait(false);
+        }
+        catch (Exception failure) when (StartupFailure.Describe(failure) is { } problems)
+        {
+            StartupFailure.Write(error, problems);
+            return ExitCodes.Usage;
+        }
     }
 
     public const string ToolName = "oci-registry";

@@ -1,6 +1,7 @@
-using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OciRegistry.Core.Maintenance;
 using OciRegistry.Core.Operations;
@@ -28,24 +29,6 @@ internal static class RegistryHost
         Migrate,
     }
 
-    /// <summary>
-    /// Builds the app, or writes every configuration problem as one line on <paramref name="error"/> and returns false.
-    /// </summary>
-    public static bool TryBuild(string[] args, Purpose purpose, TextWriter error, [NotNullWhen(true)] out WebApplication? app)
-    {
-        try
-        {
-            app = Build(args, purpose);
-            return true;
-        }
-        catch (ConfigurationProblemsException problems)
-        {
-            StartupFailure.Write(error, problems.Problems);
-            app = null;
-            return false;
-        }
-    }
-
     /// <summary>Builds the app; throws <see cref="ConfigurationProblemsException"/> listing every problem found in the configuration.</summary>
     public static WebApplication Build(string[] args, Purpose purpose = Purpose.Serve)
     {
@@ -59,7 +42,7 @@ internal static class RegistryHost
             Path = "appsettings.json",
             Optional = true,
         });
-        // A failed start is reported by the serve command as one line (StartupFailure); the host's own report of it is
+        // A failed start is reported as one line (StartupFailure, RegistryCommandLine); the host's own report of it is
         // a stack trace at Error level, so only its critical messages are shown.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         ConsoleLogFormat.Apply(builder);
@@ -86,9 +69,8 @@ internal static class RegistryHost
             TlsConnectionGuard.AddTo(kestrel);
         });
         var section = builder.Configuration.GetSection("OciRegistry");
-        var registry = builder.Services
-            .AddOciRegistry(options => section.Bind(options))
-            .AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(builder.Configuration));
+        var registry = builder.Services.AddOciRegistry(options => section.Bind(options));
+        AddStorage(registry, builder.Configuration);
         if (MetadataSettings.UsesPostgreSql(builder.Configuration))
         {
             registry.AddPostgreSqlMetadata(options => builder.Configuration.GetSection(MetadataSettings.SectionKey).Bind(options));
@@ -98,29 +80,66 @@ internal static class RegistryHost
             .AddConfiguredAuthentication(section.GetSection("Auth"))
             .AddConfiguredMirror(section.GetSection("Mirror"));
         builder.Services.Configure<GarbageCollectionOptions>(section.GetSection("Gc"));
-        builder.Services.AddHealthChecks().AddOciRegistryStorage();
+        var health = builder.Services.AddHealthChecks().AddOciRegistryStorage();
+        if (MetadataSettings.UsesPostgreSql(builder.Configuration))
+        {
+            health.AddOciRegistryPostgreSql();
+        }
+
         builder.Services.AddLargeTransportBuffers();
         var telemetry = TelemetrySettings.Read(builder.Configuration, problems: []); // its problems were reported above
         builder.Services.AddConfiguredTelemetry(telemetry);
         var ui = section.GetSection("Ui");
-        if (RegistryUi.IsEnabled(ui))
+        // The pages are Razor components, which Native AOT does not support: the native build leaves them out, as its
+        // compiler drops each branch behind this check, constant false there (ConfigurationProblems refuses Ui:Enabled).
+        if (RuntimeFeature.IsDynamicCodeSupported && RegistryUi.IsEnabled(ui))
         {
             builder.Services.AddConfiguredUi(ui, section.GetSection("Auth"));
         }
 
         var app = builder.Build();
+        // Every option validated at once, before mapping the endpoints reads the first of them: all bad values are
+        // named together (AggregateException, one line each in StartupFailure), for every command.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.Use(TlsConnectionGuard.NoteRequest);
         app.UseMiddleware<RequestLogging>();
-        // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage.
+        // Kubernetes probes: liveness only needs the process to answer; readiness also needs writable storage (and a
+        // reachable metadata database at this binary's schema).
         app.MapHealthChecks("/livez", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz");
         app.MapConfiguredTelemetry(telemetry);
         app.MapOciRegistry();
         app.MapConfiguredAuthentication(section.GetSection("Auth"));
-        if (RegistryUi.IsEnabled(ui))
+        if (RuntimeFeature.IsDynamicCodeSupported && RegistryUi.IsEnabled(ui))
         {
             app.MapConfiguredUi(ui);
         }
         return app;
+    }
+
+    private static void AddStorage(IOciRegistryBuilder registry, IConfiguration configuration)
+    {
+        switch (StorageSettings.BlobStorageOf(configuration))
+        {
+            case StorageSettings.BlobStorage.AzureBlob:
+                Directory.CreateDirectory(StorageSettings.RootPath(configuration));
+                registry.AddAzureBlobStorage(options =>
+                {
+                    options.MetadataPath = StorageSettings.MetadataPath(configuration);
+                    configuration.GetSection(StorageSettings.AzureBlobSectionKey).Bind(options);
+                });
+                break;
+            case StorageSettings.BlobStorage.S3:
+                Directory.CreateDirectory(StorageSettings.RootPath(configuration));
+                registry.AddS3Storage(options =>
+                {
+                    options.MetadataPath = StorageSettings.MetadataPath(configuration);
+                    configuration.GetSection(StorageSettings.S3SectionKey).Bind(options);
+                });
+                break;
+            default:
+                registry.AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(configuration));
+                break;
+        }
     }
 }

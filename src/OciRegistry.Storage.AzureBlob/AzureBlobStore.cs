@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
@@ -94,6 +95,8 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
             : null;
     }
 
+    internal BlobContainerClient Container => _container;
+
     internal BlobClient BlobOf(Digest digest) => _container.GetBlobClient(AzureBlobNames.Blob(digest));
 
     private static async Task<BlobProperties?> GetPropertiesAsync(BlobClient blob, CancellationToken cancellationToken)
@@ -108,7 +111,7 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
         }
     }
 
-    private static async Task<Stream> OpenRangeAsync(BlobClient blob, long offset, long count, CancellationToken cancellationToken)
+    internal static async Task<Stream> OpenRangeAsync(BlobBaseClient blob, long offset, long count, CancellationToken cancellationToken)
     {
         var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = new HttpRange(offset, count) }, cancellationToken).ConfigureAwait(false);
         return response.Value.Content;

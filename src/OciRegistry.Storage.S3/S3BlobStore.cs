@@ -119,6 +119,10 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects
         return new Uri(await _s3.GetPreSignedURLAsync(request).ConfigureAwait(false));
     }
 
+    internal IAmazonS3 Client => _s3;
+
+    internal string Bucket => _bucket;
+
     private async Task<GetObjectMetadataResponse?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         try
@@ -131,7 +135,7 @@ public sealed class S3BlobStore : IBlobStore, IBlobRedirects
         }
     }
 
-    private async Task<Stream> OpenRangeAsync(string key, long offset, long count, CancellationToken cancellationToken)
+    internal async Task<Stream> OpenRangeAsync(string key, long offset, long count, CancellationToken cancellationToken)
     {
         var response = await _s3.GetObjectAsync(
             new GetObjectRequest { BucketName = _bucket, Key = key, ByteRange = new ByteRange(offset, offset + count - 1) },

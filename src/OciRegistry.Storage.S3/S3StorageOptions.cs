@@ -26,4 +26,10 @@ public sealed class S3StorageOptions
     /// Ceph and MinIO need it unless their DNS is set up for buckets).
     /// </summary>
     public bool ForcePathStyle { get; set; } = true;
+
+    /// <summary>
+    /// The SQLite database file of the registry's metadata (default <c>metadata.db</c> in the working directory), unless
+    /// a metadata store is added after this one (<c>AddPostgreSqlMetadata</c>, which several instances can share).
+    /// </summary>
+    public string MetadataPath { get; set; } = "metadata.db";
 }

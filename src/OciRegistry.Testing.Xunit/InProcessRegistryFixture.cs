@@ -9,6 +9,7 @@ namespace OciRegistry.Testing.Xunit;
 /// class implementing <c>ICollectionFixture&lt;InProcessRegistryFixture&gt;</c> in the test assembly). Derive from it
 /// and override <see cref="Configure"/> to change how the registry is built, e.g. to serve it in memory
 /// (<see cref="RegistryTransport.InMemory"/>) when the tests only use its <see cref="InProcessRegistry.Client"/>.
+/// The same class comes in OciRegistry.Testing.Xunit (xunit v2) and OciRegistry.Testing.XunitV3 (xunit v3).
 /// </summary>
 public class InProcessRegistryFixture : IAsyncLifetime
 {
@@ -18,11 +19,27 @@ public class InProcessRegistryFixture : IAsyncLifetime
     /// <exception cref="InvalidOperationException">Before xunit has initialized the fixture.</exception>
     public InProcessRegistry Registry => _registry ?? throw new InvalidOperationException("The registry starts in InitializeAsync, which xunit calls before the first test.");
 
+#if XUNIT_V3
     /// <summary>Starts the registry. xunit calls it once, before the first test using the fixture.</summary>
-    public async Task InitializeAsync() => _registry = await InProcessRegistry.StartAsync(Configure).ConfigureAwait(false);
+    public async ValueTask InitializeAsync() => await StartAsync().ConfigureAwait(false);
 
     /// <summary>Stops the registry and deletes its data. xunit calls it once, after the last test using the fixture.</summary>
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+#else
+    /// <summary>Starts the registry. xunit calls it once, before the first test using the fixture.</summary>
+    public Task InitializeAsync() => StartAsync();
+
+    /// <summary>Stops the registry and deletes its data. xunit calls it once, after the last test using the fixture.</summary>
+    public Task DisposeAsync() => StopAsync();
+#endif
+
+    private async Task StartAsync() => _registry = await InProcessRegistry.StartAsync(Configure).ConfigureAwait(false);
+
+    private async Task StopAsync()
     {
         if (_registry is not null)
         {

@@ -1,42 +1,69 @@
-using System.Diagnostics;
 using System.Formats.Tar;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using OciRegistry.Interop.Tests.Skopeo;
 using OciRegistry.Testing;
 
 namespace OciRegistry.Server.Tests;
 
 /// <summary>
-/// The server's container image as the SDK builds it (<c>dotnet publish -t:PublishContainer</c>) into a tarball, no
-/// daemon: its config says how the image runs. The base image comes from a registry of the test's own on loopback
-/// (a stand-in for ASP.NET Core's, which is not reachable here), so only the image's own settings are checked.
+/// The server's container image as the SDK builds it (<c>dotnet publish -t:PublishContainer</c>, no Dockerfile, no
+/// daemon) and pushes it into our own registry: the standalone server, plain HTTP on loopback, basic auth, as README's
+/// .NET SDK recipe sets it up. skopeo pulls it back, and its config says how the image runs. The base image is a
+/// stand-in for ASP.NET Core's (not reachable here) in the same registry, so only the image's own settings are checked.
 /// </summary>
+[Collection(ServerPublishCollection.Name)]
 public sealed class ContainerImageTests : IDisposable
 {
     private readonly TemporaryFolder _folder = new();
+    private readonly SkopeoCli _skopeo = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        _skopeo.Dispose();
+        _folder.Dispose();
+    }
 
     [Fact]
-    public async Task PublishContainer_MakesAnImage_ThatRunsTheServer_AsANonRootUser_OnPort5000_WithDataInVarLib()
+    public async Task PublishContainer_PushesTheImage_IntoOurRegistry_AndItRunsTheServer_AsANonRootUser_OnPort5000_WithDataInVarLib()
     {
-        await using var registry = await InProcessRegistry.StartAsync();
-        await registry.Seeder.PushImageAsync("dotnet/aspnet", "10.0", [Encoding.UTF8.GetBytes("a stand-in for the base image's files")]);
-        var archive = Path.Combine(_folder.Path, "oci-registry.tar");
+        await using var server = await ServerProcess.StartServingAsync(
+            _folder.Path,
+            null,
+            "--urls", "http://127.0.0.1:0",
+            "--OciRegistry:Storage:RootPath", _folder.Storage,
+            "--OciRegistry:Auth:Mode", "basic",
+            "--OciRegistry:Auth:Basic:HtpasswdPath", _folder.WriteHtpasswd(TemporaryFolder.BcryptEntry("ci", "ci-pw")),
+            "--OciRegistry:Auth:Access:0:User", "ci",
+            "--OciRegistry:Auth:Access:0:Repositories", "*",
+            "--OciRegistry:Auth:Access:0:Actions:0", "pull",
+            "--OciRegistry:Auth:Access:0:Actions:1", "push");
+        var registry = new Uri(server.Addresses.Single()).Authority;
+        await SeedBaseImageAsync(server.Addresses.Single());
 
-        var publish = await RunAsync(
-            "dotnet",
+        var publish = await ServerPublish.RunAsync(
             [
-                "publish", ProjectPath(), "-c", "Release", "-t:PublishContainer", "--nologo",
+                "-t:PublishContainer",
                 "-o", Path.Combine(_folder.Path, "publish"),
                 "-p:ContainerRuntimeIdentifier=linux-x64",
-                $"-p:ContainerBaseImage={registry.HostPort}/dotnet/aspnet:10.0",
-                $"-p:ContainerArchiveOutputPath={archive}",
+                $"-p:ContainerBaseImage={registry}/dotnet/aspnet:10.0",
+                $"-p:ContainerRegistry={registry}",
+                "-p:ContainerImageTag=1.0",
             ],
-            new Dictionary<string, string> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry.HostPort });
-        Assert.True(publish.ExitCode == 0, publish.Output);
+            new Dictionary<string, string>
+            {
+                ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry,
+                ["DOTNET_CONTAINER_REGISTRY_UNAME"] = "ci",
+                ["DOTNET_CONTAINER_REGISTRY_PWORD"] = "ci-pw",
+            });
+        Assert.True(publish.ExitCode == 0, publish.Describe());
+        var image = $"docker://{registry}/oci-registry:1.0";
+        var pulled = Path.Combine(_folder.Path, "pulled");
+        var configJson = await _skopeo.RunSucceedingAsync("inspect", "--config", "--tls-verify=false", "--creds", "ci:ci-pw", image);
+        await _skopeo.RunSucceedingAsync("copy", "--src-tls-verify=false", "--src-creds", "ci:ci-pw", image, "dir:" + pulled);
 
-        using var config = JsonDocument.Parse(await ReadConfigAsync(archive));
+        using var config = JsonDocument.Parse(configJson);
         var settings = config.RootElement.GetProperty("config");
         Assert.Equal(["dotnet", "/app/OciRegistry.Server.dll"], settings.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("/app/", settings.GetProperty("WorkingDir").GetString());
@@ -46,59 +73,30 @@ public sealed class ContainerImageTests : IDisposable
         Assert.Contains("ASPNETCORE_HTTP_PORTS=5000", environment);
         Assert.Contains("OciRegistry__Storage__RootPath=/var/lib/oci-registry", environment);
         Assert.Equal(("linux", "amd64"), (config.RootElement.GetProperty("os").GetString(), config.RootElement.GetProperty("architecture").GetString()));
+        // The image's own layer, pulled back whole, holds the server the entrypoint names.
+        Assert.Contains("app/OciRegistry.Server.dll", await ReadTopLayerEntriesAsync(pulled));
     }
 
-    // The archive is an uncompressed tar of an OCI image layout: index.json names the manifest, the manifest the config.
-    private static async Task<string> ReadConfigAsync(string archive)
+    // The base image, pushed with the registry's own credentials as an operator would mirror it in.
+    private static async Task SeedBaseImageAsync(string address)
     {
-        var documents = new Dictionary<string, string>();
-        await using (var file = File.OpenRead(archive))
-        await using (var tar = new TarReader(file))
-        {
-            while (await tar.GetNextEntryAsync() is { } entry)
-            {
-                if (entry.DataStream is not null && entry.Length < 1 << 20)
-                {
-                    using var reader = new StreamReader(entry.DataStream);
-                    documents[entry.Name.TrimStart('.', '/')] = await reader.ReadToEndAsync();
-                }
-            }
-        }
-
-        string Blob(string digest) => documents["blobs/" + digest.Replace(':', '/')];
-        using var index = JsonDocument.Parse(documents["index.json"]);
-        using var manifest = JsonDocument.Parse(Blob(index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!));
-        return Blob(manifest.RootElement.GetProperty("config").GetProperty("digest").GetString()!);
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ci:ci-pw"u8));
+        await new RegistrySeeder(client).PushImageAsync("dotnet/aspnet", "10.0", [Encoding.UTF8.GetBytes("a stand-in for the base image's files")]);
     }
 
-    private static string ProjectPath()
+    // The app's layer is the last, on top of the base image's.
+    private static async Task<List<string>> ReadTopLayerEntriesAsync(string folder)
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "OciRegistry.Core.sln")))
+        using var manifest = SkopeoDirectory.ReadManifest(folder);
+        await using var layer = SkopeoDirectory.OpenLayer(folder, manifest.RootElement.GetProperty("layers").EnumerateArray().Last());
+        await using var tar = new TarReader(layer);
+        var names = new List<string>();
+        while (await tar.GetNextEntryAsync() is { } entry)
         {
-            folder = folder.Parent;
+            names.Add(entry.Name.TrimStart('.', '/'));
         }
 
-        return Path.Combine(folder?.FullName ?? throw new InvalidOperationException("OciRegistry.Core.sln not found above " + AppContext.BaseDirectory), "src", "OciRegistry.Server", "OciRegistry.Server.csproj");
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
+        return names;
     }
 }

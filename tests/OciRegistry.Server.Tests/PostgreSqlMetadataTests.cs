@@ -8,8 +8,9 @@ using OciRegistry.Testing;
 namespace OciRegistry.Server.Tests;
 
 /// <summary>
-/// The server on PostgreSQL metadata: <c>oci-registry migrate</c>, the schema check at startup, and several
-/// <c>oci-registry serve</c> processes sharing one database and one blob folder.
+/// The server on PostgreSQL metadata: <c>oci-registry migrate</c>, the schema check at startup, several
+/// <c>oci-registry serve</c> processes sharing one database and one blob folder, readiness that includes the database,
+/// and the database time in traces and metrics.
 /// </summary>
 [Collection(PostgreSqlCollection.Name)]
 public sealed class PostgreSqlMetadataTests(PostgreSqlServer postgres) : IDisposable
@@ -122,6 +123,61 @@ public sealed class PostgreSqlMetadataTests(PostgreSqlServer postgres) : IDispos
                 await server.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task Readiness_FailsWhileTheDatabaseIsAtANewerSchema_OrGone_LivenessDoesNot()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        await using var server = await ServerProcess.StartServingAsync(_folder.Path, null, ServeArguments(database));
+        using var client = new HttpClient { BaseAddress = new Uri(server.Addresses.Single()) };
+        using var readyAtFirst = await client.GetAsync("/readyz");
+
+        // Another instance of a newer release migrated the database: storage still works, but this binary's statements
+        // no longer mean what the schema says.
+        await ExecuteAsync(database, $"INSERT INTO schema_migrations (version) VALUES ({PostgreSqlSchema.Version + 1})");
+        using var readyOnNewerSchema = await client.GetAsync("/readyz");
+        await ExecuteAsync(database, $"DELETE FROM schema_migrations WHERE version = {PostgreSqlSchema.Version + 1}");
+        using var readyAgain = await client.GetAsync("/readyz");
+        await postgres.DropDatabaseAsync(database);
+        using var readyWithoutDatabase = await client.GetAsync("/readyz");
+        using var liveWithoutDatabase = await client.GetAsync("/livez");
+
+        Assert.Equal(HttpStatusCode.OK, readyAtFirst.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyOnNewerSchema.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWithoutDatabase.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, liveWithoutDatabase.StatusCode);
+    }
+
+    [Fact]
+    public async Task Otlp_ExportsDatabaseSpansAndCommandDurations()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        await using var collector = await OtlpReceiver.StartAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
+        };
+        await using var server = await ServerProcess.StartServingAsync(
+            _folder.Path, environment,
+            [.. ServeArguments(database), "--OciRegistry:Telemetry:Otlp:Endpoint", collector.Endpoint, "--OciRegistry:Telemetry:Otlp:Protocol", "http/protobuf"]);
+        using var client = new HttpClient { BaseAddress = new Uri(server.Addresses.Single()) };
+
+        await new RegistrySeeder(client).PushImageAsync("traced/app", "1.0", [RandomNumberGenerator.GetBytes(500)]);
+
+        // Npgsql's spans (its ActivitySource, db.system postgresql, the database name) beside the registry's own, and
+        // its command duration histogram.
+        var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database!;
+        await collector.WaitForAsync("traces", "Npgsql", "postgresql", name, "OciRegistry", "manifest.put");
+        await collector.WaitForAsync("metrics", "Npgsql", "db.client.operation.duration");
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource database, string sql)
+    {
+        await using var command = database.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<string?> TagDigestAsync(HttpClient client, string tag)

@@ -5,9 +5,9 @@ using System.Text.RegularExpressions;
 namespace OciRegistry.Server.Tests;
 
 /// <summary>
-/// The server as an operator runs it: its own process (<c>dotnet OciRegistry.Server.dll ...</c>) with its own
-/// environment and working folder, its output and exit code read back. The ASPNETCORE_* listening variables of the
-/// test process are not passed on, so each test says where the server listens.
+/// The server as an operator runs it: its own process (<c>dotnet OciRegistry.Server.dll ...</c>, or the native build)
+/// with its own environment and working folder, its output and exit code read back. The ASPNETCORE_* listening
+/// variables of the test process are not passed on, so each test says where the server listens.
 /// </summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -48,17 +48,25 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command to its end.</summary>
-    public static async Task<CompletedRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<CompletedRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunAsync(ServerProgram.Managed, workingDirectory, environment, args);
+
+    /// <summary>Runs a command of <paramref name="program"/> to its end.</summary>
+    public static async Task<CompletedRun> RunAsync(ServerProgram program, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        await using var process = Start(workingDirectory, environment, args);
+        await using var process = Start(program, workingDirectory, environment, args);
         await process.WaitForExitAsync();
         return new CompletedRun(process._process.ExitCode, process.Output, process.Error);
     }
 
     /// <summary>Starts <c>serve</c> (or whatever <paramref name="args"/> say) and waits until it logs where it listens.</summary>
-    public static async Task<ServerProcess> StartServingAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<ServerProcess> StartServingAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartServingAsync(ServerProgram.Managed, workingDirectory, environment, args);
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="args"/> and waits until it logs where it listens.</summary>
+    public static async Task<ServerProcess> StartServingAsync(ServerProgram program, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var process = Start(workingDirectory, environment, args);
+        var process = Start(program, workingDirectory, environment, args);
         var exited = process._process.WaitForExitAsync();
         var first = await Task.WhenAny(process._listening.Task, exited, Task.Delay(HangGuard));
         if (first != process._listening.Task)
@@ -68,6 +76,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         return process;
+    }
+
+    /// <summary>The operating system's id of the process.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Kills the process with SIGKILL, as a node failure or the OOM killer would: nothing of it runs afterwards.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>The addresses of the startup summary's "listening on" line.</summary>
@@ -116,17 +134,16 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
+    private static ServerProcess Start(ServerProgram program, string workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program.FileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "OciRegistry.Server.dll"));
-        foreach (var arg in args)
+        foreach (var arg in (string[])[.. program.Arguments, .. args])
         {
             start.ArgumentList.Add(arg);
         }
@@ -175,3 +192,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
 /// <summary>What a command that ran to its end left: exit code, standard output and standard error.</summary>
 internal sealed record CompletedRun(int ExitCode, string Output, string Error);
+
+/// <summary>How the server is started: the test's own build through <c>dotnet</c>, or a published executable.</summary>
+internal sealed record ServerProgram(string FileName, IReadOnlyList<string> Arguments)
+{
+    /// <summary>The build next to the tests: <c>dotnet OciRegistry.Server.dll</c>.</summary>
+    public static ServerProgram Managed { get; } = new("dotnet", [Path.Combine(AppContext.BaseDirectory, "OciRegistry.Server.dll")]);
+
+    /// <summary>A self-contained executable, such as the Native AOT build.</summary>
+    public static ServerProgram Executable(string path) => new(path, []);
+}

@@ -87,6 +87,28 @@ public sealed class StartupProblemTests : IDisposable
             "error: OciRegistry:Telemetry:Prometheus:Enabled 'yes' is not true or false.");
     }
 
+    [Fact]
+    public async Task MirrorUpstreamWithoutUrl_AndAnotherInvalidOption_AreOneLineEach()
+    {
+        var run = await ServeAsync("--OciRegistry:Mirror:Upstreams:0:Name", "dockerhub", "--OciRegistry:MaxPageSize", "0");
+
+        AssertProblems(
+            run,
+            "error: OciRegistry:MaxPageSize must be positive (was 0).",
+            "error: OciRegistry:Mirror:Upstreams:0:Url must be an absolute http(s) URL.");
+    }
+
+    [Fact]
+    public async Task InvalidOptions_StopAMaintenanceCommand_InOneLine()
+    {
+        await _folder.PushOrphanBlobAsync();
+
+        var run = await ServerProcess.RunAsync(_folder.Path, null, "gc", "--apply", "--OciRegistry:Storage:RootPath", _folder.Storage, "--OciRegistry:Gc:GracePeriod", "-01:00:00");
+
+        AssertProblems(run, "error: OciRegistry:Gc:GracePeriod must not be negative (was -01:00:00).");
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_folder.Storage, "blobs"), "*", SearchOption.AllDirectories));
+    }
+
     private static string[] WithRule(params string[] settings) =>
     [
         .. settings,

@@ -33,18 +33,18 @@ public sealed class EvictionOptions
     {
         if (MaxAge is { } age && age <= TimeSpan.Zero)
         {
-            yield return "Mirror:Eviction:MaxAge must be positive when set.";
+            yield return "OciRegistry:Mirror:Eviction:MaxAge must be positive when set.";
         }
 
         if (MaxBytes is { } bytes && bytes < 0)
         {
-            yield return "Mirror:Eviction:MaxBytes must not be negative.";
+            yield return "OciRegistry:Mirror:Eviction:MaxBytes must not be negative.";
         }
 
         // A timer's longest period (2^32 - 2 ms, about 49 days).
         if (Interval <= TimeSpan.Zero || Interval.TotalMilliseconds > uint.MaxValue - 1)
         {
-            yield return "Mirror:Eviction:Interval must be positive and at most 49 days.";
+            yield return "OciRegistry:Mirror:Eviction:Interval must be positive and at most 49 days.";
         }
     }
 }

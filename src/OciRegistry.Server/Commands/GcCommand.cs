@@ -32,11 +32,7 @@ internal static class GcCommand
 
     private static async Task<int> RunAsync(string[] settings, bool dryRun, InvocationConfiguration console, CancellationToken cancellationToken)
     {
-        if (!RegistryHost.TryBuild(settings, RegistryHost.Purpose.Maintain, console.Error, out var app))
-        {
-            return ExitCodes.Usage;
-        }
-
+        var app = RegistryHost.Build(settings, RegistryHost.Purpose.Maintain);
         await using (app.ConfigureAwait(false))
         {
             GcReport report;

@@ -29,11 +29,7 @@ internal static class MigrateCommand
 
     private static async Task<int> RunAsync(string[] settings, InvocationConfiguration console, CancellationToken cancellationToken)
     {
-        if (!RegistryHost.TryBuild(settings, RegistryHost.Purpose.Migrate, console.Error, out var app))
-        {
-            return ExitCodes.Usage;
-        }
-
+        var app = RegistryHost.Build(settings, RegistryHost.Purpose.Migrate);
         await using (app.ConfigureAwait(false))
         {
             var database = MetadataSettings.Describe(app.Configuration);

@@ -5,7 +5,8 @@ namespace OciRegistry.Server.Commands;
 
 /// <summary>
 /// <c>oci-registry serve</c>: runs the registry until stopped. Configuration mistakes are reported one line each
-/// with exit code <see cref="ExitCodes.Usage"/> before anything listens; a started server logs one summary.
+/// with exit code <see cref="ExitCodes.Usage"/> before anything listens (<see cref="RegistryCommandLine"/>); a started
+/// server logs one summary.
 /// </summary>
 internal static class ServeCommand
 {
@@ -31,29 +32,16 @@ internal static class ServeCommand
         command.SetAction((parsed, cancellationToken) =>
         {
             string[] settings = [.. ConfigurationArguments.Of(parsed), .. parsed.GetValue(urls) is { } given ? ["--urls", given] : Array.Empty<string>()];
-            return RunAsync(settings, parsed.InvocationConfiguration.Error, cancellationToken);
+            return RunAsync(settings, cancellationToken);
         });
     }
 
-    private static async Task<int> RunAsync(string[] settings, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] settings, CancellationToken cancellationToken)
     {
-        if (!RegistryHost.TryBuild(settings, RegistryHost.Purpose.Serve, error, out var app))
-        {
-            return ExitCodes.Usage;
-        }
-
+        var app = RegistryHost.Build(settings, RegistryHost.Purpose.Serve);
         await using (app.ConfigureAwait(false))
         {
-            try
-            {
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception failure) when (StartupFailure.Describe(failure) is { } problems)
-            {
-                StartupFailure.Write(error, problems);
-                return ExitCodes.Usage;
-            }
-
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
             StartupSummary.Log(app);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -37,11 +37,7 @@ internal static class VerifyCommand
 
     private static async Task<int> RunAsync(string[] settings, bool quarantine, bool repair, InvocationConfiguration console, CancellationToken cancellationToken)
     {
-        if (!RegistryHost.TryBuild(settings, RegistryHost.Purpose.Maintain, console.Error, out var app))
-        {
-            return ExitCodes.Usage;
-        }
-
+        var app = RegistryHost.Build(settings, RegistryHost.Purpose.Maintain);
         await using (app.ConfigureAwait(false))
         {
             var report = await app.Services.GetRequiredService<IntegrityVerifier>().VerifyAsync(quarantine, repair, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OciRegistry.AspNetCore.Authorization;
 using OciRegistry.Server.Listening;
 using OciRegistry.Server.Telemetry;
@@ -16,8 +17,10 @@ internal static class ConfigurationProblems
         var problems = new List<string>();
         CheckAuthentication(configuration.GetSection("OciRegistry:Auth"), problems);
         CheckCertificate(configuration, problems);
+        CheckUi(configuration.GetSection("OciRegistry:Ui"), problems);
         TelemetrySettings.Read(configuration, problems);
         MetadataSettings.Check(configuration, problems);
+        StorageSettings.Check(configuration, problems);
         return problems;
     }
 
@@ -91,6 +94,17 @@ internal static class ConfigurationProblems
             problems.Add(
                 $"{auth.Path}:Access has no rules, so {mode} mode would refuse every pull and push: add rules, e.g. " +
                 $"--{auth.Path}:Access:0:User alice --{auth.Path}:Access:0:Repositories '*' --{auth.Path}:Access:0:Actions:0 pull --{auth.Path}:Access:0:Actions:1 push.");
+        }
+    }
+
+    // The pages are Razor components, which Native AOT does not support: the native build leaves them out (RegistryHost).
+    private static void CheckUi(IConfigurationSection ui, List<string> problems)
+    {
+        if (!RuntimeFeature.IsDynamicCodeSupported && RegistryUi.IsEnabled(ui))
+        {
+            problems.Add(
+                $"{ui.Path}:Enabled is true, but this native build of the server has no web interface (its pages need the .NET runtime): " +
+                "run the dotnet tool or the container image for it, or leave the setting off.");
         }
     }
 

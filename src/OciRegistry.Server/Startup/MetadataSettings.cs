@@ -31,7 +31,7 @@ internal static class MetadataSettings
             return $"PostgreSQL database '{database.Database}' on {database.Host}{(database.Port == NpgsqlConnection.DefaultPort ? "" : $":{database.Port}")}{(database.Username is { } user ? $" as {user}" : "")}";
         }
 
-        return $"SQLite at {Path.GetFullPath(Path.Combine(StorageSettings.RootPath(configuration), "metadata.db"))}";
+        return $"SQLite at {Path.GetFullPath(StorageSettings.MetadataPath(configuration))}";
     }
 
     private static NpgsqlConnectionStringBuilder? Parse(string connectionString)

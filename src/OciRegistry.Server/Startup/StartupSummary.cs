@@ -25,7 +25,7 @@ internal static partial class StartupSummary
         var auth = configuration.GetSection("OciRegistry:Auth");
 
         Messages.Started(logger, Version, string.Join(", ", addresses));
-        Messages.Storage(logger, Path.GetFullPath(StorageSettings.RootPath(configuration)));
+        Messages.Storage(logger, StorageSettings.Describe(configuration));
         Messages.Metadata(logger, MetadataSettings.Describe(configuration));
         Messages.Auth(logger, AuthSettings.ModeOf(auth), UserCount(auth), AuthSettings.AccessRuleCount(auth));
         Messages.Limits(
@@ -63,8 +63,8 @@ internal static partial class StartupSummary
         [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "OciRegistry.Server {Version} listening on {Addresses}")]
         public static partial void Started(ILogger logger, string version, string addresses);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Storage: file system at {RootPath}")]
-        public static partial void Storage(ILogger logger, string rootPath);
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Storage: {Storage}")]
+        public static partial void Storage(ILogger logger, string storage);
 
         [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Metadata: {Store}")]
         public static partial void Metadata(ILogger logger, string store);

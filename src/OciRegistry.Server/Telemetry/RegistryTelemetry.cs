@@ -1,3 +1,4 @@
+using Npgsql;
 using OciRegistry.Core.Observability;
 using OciRegistry.Server.Startup;
 using OpenTelemetry;
@@ -10,7 +11,9 @@ namespace OciRegistry.Server.Telemetry;
 /// <summary>
 /// Exports the registry's spans and metrics with OpenTelemetry, as <see cref="TelemetrySettings"/> ask: the
 /// <c>OciRegistry</c> source and meter, ASP.NET Core's requests (each registry endpoint under its own
-/// <c>http.route</c>) and Kestrel's connections. Nothing is added when neither OTLP nor Prometheus is configured.
+/// <c>http.route</c>), Kestrel's connections and Npgsql's commands (database time, when the metadata is in
+/// PostgreSQL: a span per command under the request's span, and the command duration histogram). Nothing is added when
+/// neither OTLP nor Prometheus is configured.
 /// </summary>
 internal static class RegistryTelemetry
 {
@@ -28,7 +31,7 @@ internal static class RegistryTelemetry
             .ConfigureResource(resource => resource.AddService("oci-registry", serviceVersion: StartupSummary.Version))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(RegistryMetrics.MeterName).AddMeter(FrameworkMeters);
+                metrics.AddMeter(RegistryMetrics.MeterName).AddMeter(FrameworkMeters).AddNpgsqlInstrumentation();
                 if (settings.Prometheus)
                 {
                     metrics.AddPrometheusExporter();
@@ -37,7 +40,7 @@ internal static class RegistryTelemetry
         if (settings.OtlpEndpoint is { } endpoint)
         {
             telemetry
-                .WithTracing(tracing => tracing.AddSource(RegistryActivitySource.Name).AddAspNetCoreInstrumentation())
+                .WithTracing(tracing => tracing.AddSource(RegistryActivitySource.Name).AddAspNetCoreInstrumentation().AddNpgsql())
                 .UseOtlpExporter(settings.OtlpProtocol, endpoint);
         }
     }

@@ -30,6 +30,6 @@ public sealed class EvictionOptionsTests
         spoil(options.Eviction);
 
         var problem = Assert.Single(options.Validate());
-        Assert.StartsWith($"Mirror:Eviction:{key} ", problem, StringComparison.Ordinal);
+        Assert.StartsWith($"OciRegistry:Mirror:Eviction:{key} ", problem, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,39 @@
+using System.Buffers.Binary;
+
+namespace OciRegistry.Storage.AzureBlob;
+
+/// <summary>How an upload's bytes are cut into the blocks of its staging blob, and what the blocks are called.</summary>
+internal static class StagedBlocks
+{
+    /// <summary>The block size of a session's first 46 GiB.</summary>
+    public const int MinBlockBytes = 8 * 1024 * 1024;
+
+    /// <summary>The largest block a writer buffers (it then holds two: one filling, one being sent).</summary>
+    public const int MaxBlockBytes = 256 * 1024 * 1024;
+
+    // A block blob holds at most 50,000 committed blocks. Blocks of offset / 6000 (from 8 MiB, up to 256 MiB) put a
+    // 5 TiB upload in one PATCH into about 41,000 blocks (6,000 to 46 GiB, 6000·ln 32 ≈ 20,800 to 1.5 TiB, then 256 MiB
+    // ones), leaving 9,000 for the short last block of each PATCH; BlockCountTests checks the sum.
+    private const long GrowthDivisor = 6000;
+    private const int Mebibyte = 1024 * 1024;
+
+    /// <summary>The size of the block that starts at <paramref name="offset"/> of the upload.</summary>
+    public static int BlockBytes(long offset)
+    {
+        var wanted = (offset / GrowthDivisor + Mebibyte - 1) / Mebibyte * Mebibyte;
+        return (int)Math.Clamp(wanted, MinBlockBytes, MaxBlockBytes);
+    }
+
+    /// <summary>
+    /// The id of the block a writer stages at <paramref name="offset"/>: the offset and the writer's own random id, so
+    /// two writers never stage blocks of the same id (a stale writer's block can never stand in for a live one's).
+    /// Every id has the same length, as Azure requires of one blob's blocks.
+    /// </summary>
+    public static string Id(long offset, Guid writer)
+    {
+        Span<byte> id = stackalloc byte[24];
+        BinaryPrimitives.WriteInt64BigEndian(id, offset);
+        writer.TryWriteBytes(id[8..]);
+        return Convert.ToBase64String(id);
+    }
+}

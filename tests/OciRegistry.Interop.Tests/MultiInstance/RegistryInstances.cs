@@ -1,0 +1,102 @@
+using Npgsql;
+using OciRegistry.Server.Tests;
+using OciRegistry.Storage.Tests.PostgreSql;
+
+namespace OciRegistry.Interop.Tests.MultiInstance;
+
+/// <summary>
+/// Several <c>oci-registry serve</c> processes (the real server, as an operator runs it) on one PostgreSQL database
+/// and one blob folder, as the README's recipe for replicas has it; a client per instance; and the maintenance
+/// commands (<c>gc</c>, <c>verify</c>) run with the same settings. <c>await using</c> stops every process left and
+/// removes the database and the folder.
+/// </summary>
+internal sealed class RegistryInstances : IAsyncDisposable
+{
+    private readonly PostgreSqlServer _postgres;
+    private readonly DirectoryInfo _folder;
+    private readonly List<ServerProcess> _servers;
+
+    private RegistryInstances(PostgreSqlServer postgres, NpgsqlDataSource database, DirectoryInfo folder, List<ServerProcess> servers)
+    {
+        _postgres = postgres;
+        Database = database;
+        _folder = folder;
+        _servers = servers;
+        Clients = [.. servers.Select(s => new HttpClient { BaseAddress = new Uri(s.Addresses.Single()) })];
+    }
+
+    /// <summary>The shared metadata database.</summary>
+    public NpgsqlDataSource Database { get; }
+
+    /// <summary>The shared storage folder (blob and upload bytes).</summary>
+    public string Storage => Path.Combine(_folder.FullName, "data");
+
+    /// <summary>The server processes, by instance number.</summary>
+    public IReadOnlyList<ServerProcess> Servers => _servers;
+
+    /// <summary>A client of each instance, by instance number.</summary>
+    public IReadOnlyList<HttpClient> Clients { get; }
+
+    /// <summary>
+    /// Starts <paramref name="count"/> instances on a new database of <paramref name="postgres"/>;
+    /// <paramref name="settings"/> gives each instance's own extra settings (e.g. which one collects).
+    /// </summary>
+    public static async Task<RegistryInstances> StartAsync(PostgreSqlServer postgres, int count, Func<int, string[]>? settings = null)
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var folder = Directory.CreateTempSubdirectory("oci-instances-");
+        var servers = new List<ServerProcess>();
+        try
+        {
+            string[] shared = ["--OciRegistry:Storage:RootPath", Path.Combine(folder.FullName, "data"), "--OciRegistry:Metadata:PostgreSql:ConnectionString", database.ConnectionString];
+            servers.AddRange(await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+                ServerProcess.StartServingAsync(folder.FullName, null, ["--urls", "http://127.0.0.1:0", .. shared, .. settings?.Invoke(i) ?? []]))));
+            return new RegistryInstances(postgres, database, folder, servers);
+        }
+        catch
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>oci-registry <paramref name="command"/></c> on the shared database and folder, to its end.</summary>
+    public Task<CompletedRun> RunAsync(params string[] command) =>
+        ServerProcess.RunAsync(
+            _folder.FullName,
+            null,
+            [.. command, "--OciRegistry:Storage:RootPath", Storage, "--OciRegistry:Metadata:PostgreSql:ConnectionString", Database.ConnectionString]);
+
+    /// <summary>Runs one SQL statement on the shared database and returns the first column of its first row.</summary>
+    public async Task<object?> QueryAsync(string sql, params object[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return await command.ExecuteScalarAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in Clients)
+        {
+            client.Dispose();
+        }
+
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        await _postgres.DropDatabaseAsync(Database);
+        await Database.DisposeAsync();
+        _folder.Delete(recursive: true);
+    }
+}
