@@ -18,10 +18,15 @@ public sealed class ManifestOperations
     private readonly ManifestCache _cache;
     private readonly TagPatterns _immutableTags;
     private readonly IUpstreamSource? _upstream;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the operations over the given stores; misses in repositories <paramref name="upstream"/> covers are fetched there.</summary>
-    public ManifestOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, IUpstreamSource? upstream = null)
+    /// <summary>
+    /// Creates the operations over the given stores; misses in repositories <paramref name="upstream"/> covers are
+    /// fetched there. <paramref name="time"/> paces the waits while a collector deletes a referenced blob.
+    /// </summary>
+    public ManifestOperations(IBlobStore blobs, IMetadataStore metadata, IOptions<RegistryOptions> options, IUpstreamSource? upstream = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _blobs = blobs;
         _metadata = metadata;
         _options = options;
@@ -90,7 +95,7 @@ public sealed class ManifestOperations
         var stored = await DeletionWait.RetryAsync(
             () => _metadata.PutManifestAsync(name, record, references, tag, tag is not null && _immutableTags.Matches(tag), cancellationToken),
             put => put.Status == ManifestPutStatus.BlobDeleting,
-            TimeProvider.System,
+            _time,
             cancellationToken).ConfigureAwait(false);
         switch (stored.Status)
         {
