@@ -31,12 +31,18 @@ internal sealed class ChunkedUpload
     public async Task PatchAsync(HttpClient client, byte[] chunk)
     {
         using var content = new ByteArrayContent(chunk);
+        await PatchAsync(client, content, chunk.Length);
+    }
+
+    /// <summary>Sends <paramref name="length"/> bytes of <paramref name="content"/> at the acknowledged offset; fails the test unless it is accepted.</summary>
+    public async Task PatchAsync(HttpClient client, HttpContent content, long length)
+    {
         content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var request = PatchRequest(content, chunk.Length);
+        using var request = PatchRequest(content, length);
         using var response = await client.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"PATCH {Location} at {Offset}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Location = response.Headers.Location!.ToString();
-        Offset += chunk.Length;
+        Offset += length;
     }
 
     /// <summary>A PATCH of <paramref name="length"/> bytes at the acknowledged offset, with <paramref name="content"/> as its body.</summary>

@@ -6,9 +6,10 @@ namespace OciRegistry.Interop.Tests.MultiInstance;
 
 /// <summary>
 /// Several <c>oci-registry serve</c> processes (the real server, as an operator runs it) on one PostgreSQL database
-/// and one blob folder, as the README's recipe for replicas has it; a client per instance; and the maintenance
-/// commands (<c>gc</c>, <c>verify</c>) run with the same settings. <c>await using</c> stops every process left and
-/// removes the database and the folder.
+/// and one blob store (a shared folder, as the README's recipe for replicas has it, or an object store), each process
+/// in a working folder of its own; a client per instance; and the maintenance commands (<c>gc</c>, <c>verify</c>) run
+/// with the same settings. <c>await using</c> stops every process left and removes the database, the store and the
+/// folders.
 /// </summary>
 internal sealed class RegistryInstances : IAsyncDisposable
 {
@@ -16,10 +17,11 @@ internal sealed class RegistryInstances : IAsyncDisposable
     private readonly DirectoryInfo _folder;
     private readonly List<ServerProcess> _servers;
 
-    private RegistryInstances(PostgreSqlServer postgres, NpgsqlDataSource database, DirectoryInfo folder, List<ServerProcess> servers)
+    private RegistryInstances(PostgreSqlServer postgres, NpgsqlDataSource database, InstanceStorage storage, DirectoryInfo folder, List<ServerProcess> servers)
     {
         _postgres = postgres;
         Database = database;
+        Storage = storage;
         _folder = folder;
         _servers = servers;
         Clients = [.. servers.Select(s => new HttpClient { BaseAddress = new Uri(s.Addresses.Single()) })];
@@ -28,8 +30,8 @@ internal sealed class RegistryInstances : IAsyncDisposable
     /// <summary>The shared metadata database.</summary>
     public NpgsqlDataSource Database { get; }
 
-    /// <summary>The shared storage folder (blob and upload bytes).</summary>
-    public string Storage => Path.Combine(_folder.FullName, "data");
+    /// <summary>The shared blob store (blob and upload bytes).</summary>
+    public InstanceStorage Storage { get; }
 
     /// <summary>The server processes, by instance number.</summary>
     public IReadOnlyList<ServerProcess> Servers => _servers;
@@ -38,20 +40,24 @@ internal sealed class RegistryInstances : IAsyncDisposable
     public IReadOnlyList<HttpClient> Clients { get; }
 
     /// <summary>
-    /// Starts <paramref name="count"/> instances on a new database of <paramref name="postgres"/>;
+    /// Starts <paramref name="count"/> instances on a new database of <paramref name="postgres"/> and on
+    /// <paramref name="storage"/> (a new shared folder when null), which they then own;
     /// <paramref name="settings"/> gives each instance's own extra settings (e.g. which one collects).
     /// </summary>
-    public static async Task<RegistryInstances> StartAsync(PostgreSqlServer postgres, int count, Func<int, string[]>? settings = null)
+    public static async Task<RegistryInstances> StartAsync(PostgreSqlServer postgres, int count, InstanceStorage? storage = null, Func<int, string[]>? settings = null)
     {
+        storage ??= new SharedFolderStorage();
         var database = await postgres.CreateDatabaseAsync();
         var folder = Directory.CreateTempSubdirectory("oci-instances-");
         var servers = new List<ServerProcess>();
         try
         {
-            string[] shared = ["--OciRegistry:Storage:RootPath", Path.Combine(folder.FullName, "data"), "--OciRegistry:Metadata:PostgreSql:ConnectionString", database.ConnectionString];
             servers.AddRange(await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
-                ServerProcess.StartServingAsync(folder.FullName, null, ["--urls", "http://127.0.0.1:0", .. shared, .. settings?.Invoke(i) ?? []]))));
-            return new RegistryInstances(postgres, database, folder, servers);
+            {
+                var own = Directory.CreateDirectory(Path.Combine(folder.FullName, $"instance-{i}")).FullName;
+                return ServerProcess.StartServingAsync(own, null, ["--urls", "http://127.0.0.1:0", .. SharedSettings(storage, own, database), .. settings?.Invoke(i) ?? []]);
+            })));
+            return new RegistryInstances(postgres, database, storage, folder, servers);
         }
         catch
         {
@@ -60,16 +66,17 @@ internal sealed class RegistryInstances : IAsyncDisposable
                 await server.DisposeAsync();
             }
 
+            await storage.DisposeAsync();
             throw;
         }
     }
 
-    /// <summary>Runs <c>oci-registry <paramref name="command"/></c> on the shared database and folder, to its end.</summary>
-    public Task<CompletedRun> RunAsync(params string[] command) =>
-        ServerProcess.RunAsync(
-            _folder.FullName,
-            null,
-            [.. command, "--OciRegistry:Storage:RootPath", Storage, "--OciRegistry:Metadata:PostgreSql:ConnectionString", Database.ConnectionString]);
+    /// <summary>Runs <c>oci-registry <paramref name="command"/></c> on the shared database and store, to its end.</summary>
+    public Task<CompletedRun> RunAsync(params string[] command)
+    {
+        var own = Directory.CreateDirectory(Path.Combine(_folder.FullName, "maintenance")).FullName;
+        return ServerProcess.RunAsync(own, null, [.. command, .. SharedSettings(Storage, own, Database)]);
+    }
 
     /// <summary>Runs one SQL statement on the shared database and returns the first column of its first row.</summary>
     public async Task<object?> QueryAsync(string sql, params object[] parameters)
@@ -97,6 +104,10 @@ internal sealed class RegistryInstances : IAsyncDisposable
 
         await _postgres.DropDatabaseAsync(Database);
         await Database.DisposeAsync();
+        await Storage.DisposeAsync();
         _folder.Delete(recursive: true);
     }
+
+    private static string[] SharedSettings(InstanceStorage storage, string processFolder, NpgsqlDataSource database) =>
+        [.. storage.SettingsFor(processFolder), "--OciRegistry:Metadata:PostgreSql:ConnectionString", database.ConnectionString];
 }

@@ -20,6 +20,10 @@ namespace OciRegistry.Interop.Tests.MultiInstance;
 /// </summary>
 internal sealed class RoundRobinFront : IAsyncDisposable
 {
+    // The PUT that ends a GiB upload begun elsewhere answers only after the instance has read the bytes back to hash them:
+    // a hang guard, not the forwarder's default of 100 s without a byte.
+    private static readonly ForwarderRequestConfig Patient = new() { ActivityTimeout = TimeSpan.FromMinutes(10) };
+
     private readonly WebApplication _app;
     private readonly HttpMessageInvoker _invoker;
     private readonly IReadOnlyList<string> _instances;
@@ -115,7 +119,7 @@ internal sealed class RoundRobinFront : IAsyncDisposable
         }
 
         var forwarder = context.RequestServices.GetRequiredService<IHttpForwarder>();
-        var error = await forwarder.SendAsync(context, _instances[instance], _invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default);
+        var error = await forwarder.SendAsync(context, _instances[instance], _invoker, Patient, HttpTransformer.Default);
         _forwarded.Enqueue(new ForwardedRequest(
             context.Request.Method,
             context.Request.Path.Value ?? string.Empty,
