@@ -13,11 +13,19 @@ command -v curl >/dev/null || missing+=(curl)
 if [[ " $* " == *" --postgres "* ]] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   missing+=(postgresql)
 fi
+if [[ " $* " == *" --store azure "* ]] && ! command -v azurite-blob >/dev/null; then
+  npm install -g azurite
+fi
 if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
 dotnet build "$root/src/OciRegistry.Server/OciRegistry.Server.csproj" -c Release -nologo -v quiet
+bound=()
+if [[ " $* " == *" --store azure "* ]]; then
+  dotnet build "$root/benchmarks/OciRegistry.Benchmarks/OciRegistry.Benchmarks.csproj" -c Release -nologo -v quiet
+  bound=(--benchmarks-dll "$root/benchmarks/OciRegistry.Benchmarks/bin/Release/net10.0/OciRegistry.Benchmarks.dll")
+fi
 exec python3 "$root/benchmarks/compare_reference.py" \
-  --server-dll "$root/src/OciRegistry.Server/bin/Release/net10.0/OciRegistry.Server.dll" "$@"
+  --server-dll "$root/src/OciRegistry.Server/bin/Release/net10.0/OciRegistry.Server.dll" "${bound[@]}" "$@"

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Runs one HTTP workload against this registry and against CNCF Distribution (docker-registry), one server at a
 time, and prints per scenario: ours, theirs, ratio (ours / theirs, so > 1 means we are better). Called by
-compare-reference.sh, which builds the server and installs the tools."""
+compare-reference.sh, which builds the server and installs the tools.
+
+With --store s3 both registries keep their blobs in one Ceph S3 gateway (the project's scripts/services/ceph-s3, on
+disk); with --store azure ours keeps them in Azurite and is compared with the bound: the Azure SDK alone moving the same
+bytes to and from the same Azurite (OciRegistry.Benchmarks azure-sdk-bound), as Debian's reference has no Azure driver."""
 
 import argparse
 import hashlib
@@ -9,6 +13,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -91,16 +96,144 @@ class Server:
 
 
 class Ours(Server):
-    def __init__(self, work, server_dll, metadata_args=()):
+    def __init__(self, work, server_dll, metadata_args=(), store_args=()):
         super().__init__("ours", work)
         self.dll = server_dll
         self.metadata_args = list(metadata_args)
+        self.store_args = list(store_args)
 
     def command(self):
         return ["dotnet", self.dll, "serve", "--urls", self.base,
                 "--OciRegistry:Storage:RootPath", self.data,
                 "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
-                *self.metadata_args]
+                *self.metadata_args, *self.store_args]
+
+
+class CephS3:
+    """Ceph's S3 gateway from the project's own script, in the work folder, on disk (bluestore: memstore would hold
+    every pushed GiB in memory), on free ports; a bucket per registry."""
+
+    def __init__(self, work):
+        self.folder = os.path.join(work, "ceph-s3")
+        self.script = os.path.join(REPO_ROOT, "scripts", "services", "ceph-s3")
+        self.settings = {}
+
+    def start(self):
+        env = dict(os.environ, S3_PORT=str(free_port()), S3_OBJECTSTORE="bluestore", S3_DISK_GB="64")
+        out = subprocess.run(["bash", os.path.join(self.script, "start.sh"), self.folder], env=env, check=True,
+                             capture_output=True, text=True).stdout
+        self.settings = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+    def create_bucket(self, name):
+        subprocess.run(["curl", "-sSf", "--aws-sigv4", f"aws:amz:{self.settings['S3_REGION']}:s3",
+                        "--user", f"{self.settings['S3_ACCESS_KEY']}:{self.settings['S3_SECRET_KEY']}",
+                        "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "-X", "PUT",
+                        f"{self.settings['S3_ENDPOINT']}/{name}"], check=True, stdout=subprocess.DEVNULL)
+        return name
+
+    def ours_args(self):
+        bucket = self.create_bucket("ours")
+        return ["--OciRegistry:Storage:S3:ServiceUrl", self.settings["S3_ENDPOINT"],
+                "--OciRegistry:Storage:S3:Region", self.settings["S3_REGION"],
+                "--OciRegistry:Storage:S3:AccessKey", self.settings["S3_ACCESS_KEY"],
+                "--OciRegistry:Storage:S3:SecretKey", self.settings["S3_SECRET_KEY"],
+                "--OciRegistry:Storage:S3:Bucket", bucket]
+
+    def reference_storage(self):
+        """The reference's storage section: its S3 driver with the smallest part it allows (5 MiB), no redirects."""
+        bucket = self.create_bucket("reference")
+        return f"""  s3:
+    regionendpoint: {self.settings['S3_ENDPOINT']}
+    region: {self.settings['S3_REGION']}
+    bucket: {bucket}
+    accesskey: {self.settings['S3_ACCESS_KEY']}
+    secretkey: {self.settings['S3_SECRET_KEY']}
+    secure: false
+    v4auth: true
+    chunksize: 5242880
+    rootdirectory: /
+  redirect:
+    disable: true
+"""
+
+    def stop(self):
+        subprocess.run(["bash", os.path.join(self.script, "stop.sh"), self.folder, "--purge"], check=False,
+                       stdout=subprocess.DEVNULL)
+
+
+class Azurite:
+    """Microsoft's Azure Storage emulator (npm package azurite) on a port it picks, keeping its data in the work folder."""
+
+    def __init__(self, work, benchmarks_dll):
+        self.folder = tempfile.mkdtemp(prefix="azurite-", dir=work)
+        self.benchmarks_dll = benchmarks_dll
+        self.process = None
+        self.connection_string = None
+
+    def start(self):
+        self.process = subprocess.Popen(["azurite-blob", "--blobHost", "127.0.0.1", "--blobPort", "0", "--location",
+                                         self.folder, "--silent", "--disableTelemetry", "--skipApiVersionCheck"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in self.process.stdout:
+            listening = re.search(r"listens on http://127\.0\.0\.1:(\d+)", line)
+            if listening:
+                break
+        else:
+            sys.exit("azurite-blob exited before it listened")
+        # Azurite's fixed development account.
+        self.connection_string = (
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            f"BlobEndpoint=http://127.0.0.1:{listening.group(1)}/devstoreaccount1;")
+
+    def sdk(self, container, *operation):
+        """Runs one operation of the Azure SDK bound; returns the figure it prints."""
+        out = subprocess.run(["dotnet", self.benchmarks_dll, "azure-sdk-bound", self.connection_string, container,
+                              *operation], check=True, capture_output=True, text=True).stdout
+        return float(out.strip())
+
+    def ours_args(self):
+        self.sdk("ours", "create")
+        return ["--OciRegistry:Storage:AzureBlob:ConnectionString", self.connection_string,
+                "--OciRegistry:Storage:AzureBlob:Container", "ours"]
+
+    def stop(self):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait()
+
+
+class AzureSdkBound:
+    """Stands where the reference stands in the table: the Azure SDK alone uploading and downloading the same bytes to
+    the same Azurite. A chunked push's bound is the same upload (the bytes stored are the same)."""
+
+    name = "bound"
+
+    def __init__(self, azurite):
+        self.azurite = azurite
+
+    def run(self, settings, blob, chunk_sizes, runs):
+        size, duration, image_count = settings["size"], settings["duration"], settings["images"]
+        gigabytes = size / 1e9
+        results = {}
+
+        def record(name, value):
+            results.setdefault(name, []).append(value)
+            print(f"  {self.name:9} {name:34} {figure(value):>10}", flush=True)
+
+        self.azurite.sdk("bound", "upload", "warmup", blob)
+        for run in range(runs):
+            record("monolithic push GB/s", gigabytes / self.azurite.sdk("bound", "upload", f"mono{run}", blob))
+        for chunk in chunk_sizes:
+            for run in range(runs):
+                record(chunked_name(chunk), gigabytes / self.azurite.sdk("bound", "upload", f"chunked{run}", blob))
+        for run in range(runs):
+            record("blob GET 1 stream GB/s", gigabytes / self.azurite.sdk("bound", "download", "mono0"))
+        for run in range(runs):
+            record("1 MiB ranged GET req/s (c8)", self.azurite.sdk("bound", "ranged", "mono0", str(duration)))
+        for run in range(runs):
+            record(f"{image_count} small images/s", self.azurite.sdk("bound", "small", str(image_count)))
+        return results
 
 
 class PostgreSql:
@@ -137,8 +270,11 @@ class PostgreSql:
 
 
 class Reference(Server):
-    def __init__(self, work):
+    def __init__(self, work, storage=None):
         super().__init__("reference", work)
+        self.storage = storage or f"""  filesystem:
+    rootdirectory: {self.data}
+"""
 
     def command(self):
         config = os.path.join(self.work, "reference-config.yml")
@@ -149,9 +285,7 @@ log:
   accesslog:
     disabled: true
 storage:
-  filesystem:
-    rootdirectory: {self.data}
-  cache:
+{self.storage}  cache:
     blobdescriptor: inmemory
   delete:
     enabled: true
@@ -161,7 +295,8 @@ storage:
 http:
   addr: 127.0.0.1:{self.port}
 """)
-        return ["docker-registry", "serve", config]
+        # aws-sdk-go v1 panics when AWS_CA_BUNDLE is set (these machines set it), even without TLS.
+        return ["env", "-u", "AWS_CA_BUNDLE", "docker-registry", "serve", config]
 
 
 def curl(args):
@@ -184,8 +319,30 @@ def absolute(base, location):
 
 WARMUP_PUSHES = 2
 
-UNIT_SCALE = {"s/GB push": 1, "s/GB chunked": 1, "s/GB GET 1": 1, "s/GB GET 8": 1,
-              "µs/ranged GET": 1e6, "µs/manifest GET": 1e6, "µs/manifest HEAD": 1e6, "ms/image": 1e3}
+UNIT_SCALE = {"µs/ranged GET": 1e6, "µs/manifest GET": 1e6, "µs/manifest HEAD": 1e6, "ms/image": 1e3}  # else 1
+
+# The chunk sizes of the chunk-size sweep (--sweep), in bytes.
+SWEEP_CHUNKS = [MIB // 4, MIB, 4 * MIB, 16 * MIB, 64 * MIB]
+
+
+def figure(value):
+    """Two decimals, or three significant digits below 10 (object stores under load run at hundredths of a GB/s)."""
+    return f"{value:,.2f}" if abs(value) >= 10 else f"{value:.3g}"
+
+
+def mib_label(size):
+    return f"{size / MIB:g} MiB"
+
+
+def chunked_name(chunk):
+    return f"chunked push GB/s ({mib_label(chunk)} PATCHes)"
+
+
+def split_blob(blob, chunk, folder):
+    """The blob cut into files of `chunk` bytes, in order."""
+    os.makedirs(folder)
+    subprocess.run(["split", "-b", str(chunk), "-d", "-a", "5", blob, os.path.join(folder, "c")], check=True)
+    return sorted(os.path.join(folder, c) for c in os.listdir(folder))
 
 
 def with_requests(rate, duration):
@@ -374,8 +531,9 @@ def run_scenarios(server, settings, work, blob, digest, chunks, runs):
         value, work_done = measure()
         cpu_per_unit = (server.cpu_seconds() - cpu_before) / work_done
         results.setdefault(name, []).append(value)
-        results.setdefault(f"server CPU {unit}", []).append(cpu_per_unit * UNIT_SCALE[unit])
-        print(f"  {server.name:9} {name:34} {value:10.2f}   server CPU {cpu_per_unit * UNIT_SCALE[unit]:8.2f} {unit}", flush=True)
+        scale = UNIT_SCALE.get(unit, 1)
+        results.setdefault(f"server CPU {unit}", []).append(cpu_per_unit * scale)
+        print(f"  {server.name:9} {name:34} {figure(value):>10}   server CPU {figure(cpu_per_unit * scale):>8} {unit}", flush=True)
 
     def transfer(seconds, gigabytes):
         return gigabytes / seconds, gigabytes
@@ -392,11 +550,12 @@ def run_scenarios(server, settings, work, blob, digest, chunks, runs):
                lambda: transfer(push_monolithic(server, f"bench/mono{run}", blob, digest), gigabytes))
     if not wanted("push"):
         push_monolithic(server, "bench/mono0", blob, digest)  # the blob the GET scenarios read
-    for warmup in range(WARMUP_PUSHES if wanted("chunked") else 0):
-        push_chunked(server, f"bench/warmup-chunked{warmup}", chunks, digest)
-    for run in range(runs if wanted("chunked") else 0):
-        record("chunked push GB/s", "s/GB chunked",
-               lambda: transfer(push_chunked(server, f"bench/chunked{run}", chunks, digest), gigabytes))
+    for chunk, files in chunks.items():
+        for warmup in range(WARMUP_PUSHES if wanted("chunked") else 0):
+            push_chunked(server, f"bench/warmup-chunked{warmup}", files, digest)
+        for run in range(runs if wanted("chunked") else 0):
+            record(chunked_name(chunk), f"s/GB chunked {mib_label(chunk)}",
+                   lambda: transfer(push_chunked(server, f"bench/chunked{run}", files, digest), gigabytes))
     for run in range(runs if wanted("get1") else 0):
         record("blob GET 1 stream GB/s", "s/GB GET 1",
                lambda: transfer(get_streams(server, "bench/mono0", digest, 1), gigabytes))
@@ -407,11 +566,12 @@ def run_scenarios(server, settings, work, blob, digest, chunks, runs):
         record("1 MiB ranged GET req/s (c8)", "µs/ranged GET",
                lambda: with_requests(ranged_rate(server, "bench/mono0", digest, size, duration, work), duration))
 
-    client = Client(server)
-    (layers, config), = small_images(1000, 1)
-    client.push_image("bench/manifest", "latest", layers, config)
-    client.close()
-    manifest_get_rate(server, "bench/manifest", 1)  # warm-up, not recorded: lets .NET tier up its JIT code
+    if wanted("manifest-get") or wanted("manifest-head"):
+        client = Client(server)
+        (layers, config), = small_images(1000, 1)
+        client.push_image("bench/manifest", "latest", layers, config)
+        client.close()
+        manifest_get_rate(server, "bench/manifest", 1)  # warm-up, not recorded: lets .NET tier up its JIT code
     for run in range(runs if wanted("manifest-get") else 0):
         record("manifest GET req/s (wrk c64)", "µs/manifest GET",
                lambda: with_requests(manifest_get_rate(server, "bench/manifest", duration), duration))
@@ -421,6 +581,10 @@ def run_scenarios(server, settings, work, blob, digest, chunks, runs):
     for run in range(runs if wanted("images") else 0):
         record(f"{image_count} small images/s", "ms/image",
                lambda: (image_count / push_small_images(server, f"bench/images{run}", small_images(run, image_count)), image_count))
+    # One push per chunk size of a blob of its own: the cost of a push should grow with its bytes, not with its chunks.
+    for (size, chunk), (files, sweep_digest) in settings["sweep"].items():
+        record(f"sweep: {mib_label(size)} in {mib_label(chunk)} PATCHes GB/s", f"s/GB sweep {mib_label(size)} {mib_label(chunk)}",
+               lambda: transfer(push_chunked(server, f"bench/sweep-{size}-{chunk}", files, sweep_digest), size / 1e9))
     return results
 
 
@@ -434,35 +598,68 @@ def main():
                         choices=["push", "chunked", "get1", "get8", "ranged", "manifest-get", "manifest-head", "images"],
                         help="run only this scenario (repeatable)")
     parser.add_argument("--size-mib", type=int, help="blob size instead of the default (1024, or 64 with --quick)")
+    parser.add_argument("--images", type=int, help="small images pushed instead of the default (200, or 20 with --quick)")
     parser.add_argument("--markdown", help="also write the table to this file")
     parser.add_argument("--postgres", action="store_true",
                         help="our metadata in PostgreSQL (a cluster of its own in the work folder) instead of SQLite")
+    parser.add_argument("--store", choices=["files", "s3", "azure"], default="files",
+                        help="where the blobs go: s3 = both registries on one Ceph S3 gateway; azure = ours on Azurite "
+                             "against the Azure SDK alone (the reference has no Azure driver)")
+    parser.add_argument("--benchmarks-dll", help="OciRegistry.Benchmarks.dll (the Azure SDK bound), for --store azure")
+    parser.add_argument("--chunk-mib", type=float, action="append", default=[],
+                        help="PATCH size of the chunked push (repeatable; default 16, 4 with --quick, 1 and 16 on an object store)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="also push blobs of each --sweep-size-mib once per PATCH size from 256 KiB to 64 MiB")
+    parser.add_argument("--sweep-size-mib", type=int, action="append", default=[],
+                        help="a sweep blob size (repeatable; default 16 and 64: a cost per GB that grows with the size is quadratic)")
     args = parser.parse_args()
 
-    settings = ({"size": 64 * MIB, "chunk": 4 * MIB, "duration": 2, "images": 20, "runs": 1} if args.quick
-                else {"size": 1024 * MIB, "chunk": 16 * MIB, "duration": 5, "images": 200, "runs": 3})
+    settings = ({"size": 64 * MIB, "duration": 2, "images": 20, "runs": 1} if args.quick
+                else {"size": 1024 * MIB, "duration": 5, "images": 200, "runs": 3})
+    object_store = args.store != "files"
+    chunk_sizes = ([int(c * MIB) for c in args.chunk_mib] or ([MIB, 16 * MIB] if object_store else
+                   [4 * MIB] if args.quick else [16 * MIB]))
     runs = args.runs or settings["runs"]
     if args.size_mib:
         settings["size"] = args.size_mib * MIB
-    settings["scenarios"] = set(args.scenario)
+    if args.images:
+        settings["images"] = args.images
+    # On an object store, the workloads the object-storage issue names (manifests are in the metadata database).
+    settings["scenarios"] = set(args.scenario) or ({"push", "chunked", "get1", "ranged", "images"} if object_store else set())
     work = tempfile.mkdtemp(prefix="oci-compare-")
-    postgres = None
+    postgres = store = None
     try:
         blob = os.path.join(work, "blob.bin")
-        print(f"generating {settings['size'] // MIB} MiB test blob in {work}", flush=True)
+        print(f"generating {settings['size'] // MIB} MiB test blob in {work}; load average {os.getloadavg()}", flush=True)
         digest = make_blob_file(blob, settings["size"])
-        chunk_dir = os.path.join(work, "chunks")
-        os.mkdir(chunk_dir)
-        subprocess.run(["split", "-b", str(settings["chunk"]), "-d", "-a", "3", blob, os.path.join(chunk_dir, "c")], check=True)
-        chunks = sorted(os.path.join(chunk_dir, c) for c in os.listdir(chunk_dir))
+        chunks = {chunk: split_blob(blob, chunk, os.path.join(work, f"chunks-{chunk}")) for chunk in chunk_sizes}
+        settings["sweep"] = {}
+        for size in [mib * MIB for mib in (args.sweep_size_mib or [16, 64])] if args.sweep else []:
+            sweep_blob = os.path.join(work, f"sweep-{size}.bin")
+            sweep_digest = make_blob_file(sweep_blob, size)
+            for chunk in (c for c in SWEEP_CHUNKS if c <= size):
+                files = split_blob(sweep_blob, chunk, os.path.join(work, f"sweep-{size}-{chunk}"))
+                settings["sweep"][(size, chunk)] = (files, sweep_digest)
 
         if args.postgres and args.only != "reference":
             postgres = PostgreSql(work)
         metadata_args = postgres.start() if postgres else []
-        servers = {"ours": lambda: Ours(work, args.server_dll, metadata_args), "reference": lambda: Reference(work)}
+        if args.store == "s3":
+            store = CephS3(work)
+        elif args.store == "azure":
+            if not args.benchmarks_dll:
+                sys.exit("--store azure needs --benchmarks-dll")
+            store = Azurite(work, args.benchmarks_dll)
+        if store:
+            store.start()
+        servers = {"ours": lambda: Ours(work, args.server_dll, metadata_args, store.ours_args() if store else []),
+                   "reference": lambda: Reference(work, store.reference_storage() if args.store == "s3" else None)}
         measured = {}
         for name, make in servers.items():
             if args.only and args.only != name:
+                continue
+            if name == "reference" and args.store == "azure":
+                measured[name] = AzureSdkBound(store).run(settings, blob, chunk_sizes, runs)
                 continue
             server = make()
             print(f"{name}: {' '.join(server.command())}", flush=True)
@@ -472,18 +669,23 @@ def main():
             finally:
                 server.stop()
 
-        print_table(measured, settings, runs, args.markdown)
+        print_table(measured, settings, chunk_sizes, runs, args.store, args.markdown)
     finally:
         if postgres:
             postgres.stop()
+        if store:
+            store.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def print_table(measured, settings, runs, markdown):
+def print_table(measured, settings, chunk_sizes, runs, store, markdown):
     first = next(iter(measured.values()))
     names = dict.fromkeys([n for n in first if not n.startswith("server CPU")] + [n for n in first if n.startswith("server CPU")])
-    lines = [f"Sizes: blob {settings['size'] // MIB} MiB, chunks {settings['chunk'] // MIB} MiB, "
-             f"rate scenarios {settings['duration']} s; median of {runs} run(s).", "",
+    against = {"files": "", "s3": " Both on one Ceph S3 gateway.",
+               "azure": " Ours on Azurite; the reference column is the Azure SDK alone on the same Azurite (the bound)."}[store]
+    lines = [f"Sizes: blob {settings['size'] // MIB} MiB, chunks {', '.join(mib_label(c) for c in chunk_sizes)}, "
+             f"rate scenarios {settings['duration']} s; median of {runs} run(s).{against} "
+             f"Load average at the end: {os.getloadavg()[0]:.1f}.", "",
              "Rates: higher is better, ratio = ours / reference. Server CPU (user + system time of the registry process per unit",
              "of work, from /proc): lower is better, ratio = reference / ours; it holds up better than rates when other",
              "processes load the machine.", "",
@@ -495,7 +697,7 @@ def print_table(measured, settings, runs, markdown):
             ratio = f"{theirs / ours:.2f}×" if name.startswith("server CPU") else f"{ours / theirs:.2f}×"
         else:
             ratio = "—"
-        lines.append(f"| {name} | {ours or 0:,.2f} | {theirs or 0:,.2f} | {ratio} |")
+        lines.append(f"| {name} | {figure(ours or 0)} | {figure(theirs or 0)} | {ratio} |")
     table = "\n".join(lines)
     print("\n" + table)
     if markdown:

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace OciRegistry.Benchmarks.ObjectStorage;
+
+/// <summary>
+/// The bound the registry's Azure Blob store is held to (<c>benchmarks/compare-reference.sh --store azure</c>): the
+/// Azure SDK alone moving the same bytes to and from the same Azurite, no registry in between, with the SDK's own
+/// default transfer settings. Each operation prints one figure on one line.
+/// </summary>
+internal static class AzureSdkBound
+{
+    private const string Usage = """
+        azure-sdk-bound CONNECTION_STRING CONTAINER create                 creates CONTAINER (prints 0)
+        azure-sdk-bound CONNECTION_STRING CONTAINER upload NAME FILE       seconds to upload FILE as NAME
+        azure-sdk-bound CONNECTION_STRING CONTAINER download NAME          seconds to download NAME (discarded)
+        azure-sdk-bound CONNECTION_STRING CONTAINER ranged NAME SECONDS    1 MiB ranged downloads per second, 8 at a time
+        azure-sdk-bound CONNECTION_STRING CONTAINER small COUNT            images per second: COUNT × (2 layers of 1-32 KiB, config, manifest) uploaded one after another
+        """;
+
+    private const int MiB = 1024 * 1024;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length < 3)
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        var container = new BlobServiceClient(args[0]).GetBlobContainerClient(args[1]);
+        await container.CreateIfNotExistsAsync();
+        var figure = args[2..] switch
+        {
+            ["create"] => 0,
+            ["upload", var name, var file] => await TimeAsync(() => container.GetBlobClient(name).UploadAsync(file, overwrite: true)),
+            ["download", var name] => await TimeAsync(() => container.GetBlobClient(name).DownloadToAsync(Stream.Null)),
+            ["ranged", var name, var seconds] => await RangedRateAsync(container.GetBlobClient(name), TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))),
+            ["small", var count] => await SmallImagesRateAsync(container, int.Parse(count, CultureInfo.InvariantCulture)),
+            _ => double.NaN,
+        };
+        if (double.IsNaN(figure))
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        Console.WriteLine(figure.ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> operation)
+    {
+        var watch = Stopwatch.StartNew();
+        await operation();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    // Eight readers, as wrk's eight connections in the registry's ranged scenario, each reading random whole MiB.
+    private static async Task<double> RangedRateAsync(BlobClient blob, TimeSpan duration)
+    {
+        var mebibytes = (await blob.GetPropertiesAsync()).Value.ContentLength / MiB;
+        var watch = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var count = 0;
+            while (watch.Elapsed < duration)
+            {
+                var range = new HttpRange(Random.Shared.NextInt64(mebibytes) * MiB, MiB);
+                using var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range });
+                await response.Value.Content.CopyToAsync(Stream.Null);
+                count++;
+            }
+
+            return count;
+        })));
+        return counts.Sum() / watch.Elapsed.TotalSeconds;
+    }
+
+    // What a registry must store per small image, as the registry's scenario pushes it: two layers, a config, a manifest.
+    private static async Task<double> SmallImagesRateAsync(BlobContainerClient container, int count)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var image = 0; image < count; image++)
+        {
+            foreach (var size in new[] { Random.Shared.Next(1024, 32 * 1024), Random.Shared.Next(1024, 32 * 1024), 200, 400 })
+            {
+                var bytes = new byte[size];
+                Random.Shared.NextBytes(bytes);
+                await container.GetBlobClient($"small/{Guid.NewGuid():N}").UploadAsync(BinaryData.FromBytes(bytes), overwrite: true);
+            }
+        }
+
+        return count / watch.Elapsed.TotalSeconds;
+    }
+}
