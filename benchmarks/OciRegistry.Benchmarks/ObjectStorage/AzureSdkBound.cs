@@ -70,8 +70,8 @@ internal static class AzureSdkBound
             while (watch.Elapsed < duration)
             {
                 var range = new HttpRange(Random.Shared.NextInt64(mebibytes) * MiB, MiB);
-                using var response = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range });
-                await response.Value.Content.CopyToAsync(Stream.Null);
+                using var download = (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range })).Value;
+                await download.Content.CopyToAsync(Stream.Null);
                 count++;
             }
 
