@@ -67,7 +67,8 @@ public sealed partial class PostgreSqlMetadataStore
                     BlobsOfUnknownSize = reader.GetInt32(7),
                 }),
             cancellationToken,
-            repositories.Select(r => r.Value).ToArray()).ConfigureAwait(false);
+            // One argument, the text[]: a bare string[] would spread over the params object[] (array covariance).
+            (object)repositories.Select(r => r.Value).ToArray()).ConfigureAwait(false);
         return rows.ToDictionary(row => row.Name, row => row.Statistics);
     }
 
