@@ -54,6 +54,7 @@ internal static class RegistryCommandLine
         ServeCommand.Configure(root);
         root.Add(ServeCommand.Create());
         root.Add(GcCommand.Create());
+        root.Add(EvictCommand.Create());
         root.Add(VerifyCommand.Create());
         root.Add(MigrateCommand.Create());
         root.Add(TransferCommands.Export());

@@ -276,49 +276,6 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    /// <remarks>The catalog's loose index scan, filtered as it goes: it stops at <paramref name="limit"/> matches.</remarks>
-    public ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(contains);
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return ReadAsync(
-            $"{RepositoryNames} SELECT name FROM names WHERE name IS NOT NULL AND strpos(lower(name), lower($3)) > 0 LIMIT $2",
-            reader => RepositoryName.Parse(reader.GetString(0)),
-            cancellationToken,
-            after ?? string.Empty,
-            limit,
-            Text(contains));
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
-    {
-        var rows = await ReadAsync(
-            """
-            SELECT (SELECT count(*) FROM tags WHERE repository = $1)::int,
-                   (SELECT count(*) FROM manifests WHERE repository = $1)::int,
-                   (SELECT count(*) FROM blob_links WHERE repository = $1)::int,
-                   (SELECT coalesce(max(size + coalesce(referenced_size, 0)), 0) FROM manifests WHERE repository = $1)::bigint,
-                   greatest((SELECT max(pushed_at) FROM manifests WHERE repository = $1), (SELECT max(updated_at) FROM tags WHERE repository = $1)),
-                   (SELECT coalesce(sum(size), 0) FROM blob_links WHERE repository = $1)::bigint,
-                   (SELECT count(*) FROM blob_links WHERE repository = $1 AND size IS NULL)::int
-            """,
-            reader => new RepositoryStatistics(
-                reader.GetInt32(0),
-                reader.GetInt32(1),
-                reader.GetInt32(2),
-                reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4))
-            {
-                Size = reader.GetInt64(5),
-                BlobsOfUnknownSize = reader.GetInt32(6),
-            },
-            cancellationToken,
-            repository).ConfigureAwait(false);
-        return rows[0];
-    }
-
-    /// <inheritdoc />
     public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -287,39 +287,6 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(connection =>
-        {
-            using var command = Command(
-                connection,
-                null,
-                """
-                SELECT (SELECT count(*) FROM tags WHERE repository = $repository),
-                       (SELECT count(*) FROM manifests WHERE repository = $repository),
-                       (SELECT count(*) FROM blob_links WHERE repository = $repository),
-                       (SELECT coalesce(max(size + coalesce(referenced_size, 0)), 0) FROM manifests WHERE repository = $repository),
-                       max((SELECT max(pushed_at) FROM manifests WHERE repository = $repository),
-                           coalesce((SELECT max(updated_at) FROM tags WHERE repository = $repository), 0)),
-                       (SELECT coalesce(sum(size), 0) FROM blob_links WHERE repository = $repository),
-                       (SELECT count(*) FROM blob_links WHERE repository = $repository AND size IS NULL)
-                """,
-                repository,
-                default);
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            return new RepositoryStatistics(
-                reader.GetInt32(0),
-                reader.GetInt32(1),
-                reader.GetInt32(2),
-                reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : FromMilliseconds(reader.GetInt64(4)))
-            {
-                Size = reader.GetInt64(5),
-                BlobsOfUnknownSize = reader.GetInt32(6),
-            };
-        }));
-
-    /// <inheritdoc />
     public ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -390,7 +357,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         return ValueTask.FromResult(Read<IReadOnlySet<Digest>>(connection => ReadStrings(
             connection,
             "SELECT DISTINCT digest FROM blob_links WHERE digest IN (SELECT value FROM json_each($digests)) AND repository <> $other",
-            ("$digests", JsonSerializer.Serialize(digests.Select(d => d.ToString()).ToList(), SqliteJsonContext.Default.IReadOnlyListString)),
+            ("$digests", JsonArray(digests.Select(d => d.ToString()))),
             ("$other", repository)).Select(Digest.Parse).ToHashSet()));
     }
 

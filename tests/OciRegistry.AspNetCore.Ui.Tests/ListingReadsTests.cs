@@ -22,10 +22,49 @@ public sealed class ListingReadsTests
     [Fact]
     public async Task ListPagesAndStorage_WalkNoRepository_AndReadNoBlob_WhileTheImagePageReadsTheConfig()
     {
+        var (registry, blobs, recorder) = await StartSeededAsync();
+        await using var stops = registry;
+
+        (await registry.Client.GetAsync("/ui")).EnsureSuccessStatusCode();
+        (await registry.Client.GetAsync("/ui?q=app")).EnsureSuccessStatusCode();
+        var tags = await registry.Client.GetStringAsync("/ui/tags?repository=team/app");
+        (await registry.Client.GetAsync("/ui/tags?repository=team/app&order=newest&filter=64")).EnsureSuccessStatusCode();
+        (await registry.Client.GetAsync("/ui/storage")).EnsureSuccessStatusCode();
+
+        Assert.Equal(0, blobs.Opened);
+        Assert.Equal(0, blobs.Statted);
+        Assert.Empty(recorder.Calls.Intersect(WholeRepositoryReads));
+        Assert.Contains("linux/amd64, linux/arm64", tags, StringComparison.Ordinal);
+
+        (await registry.Client.GetAsync("/ui/image?repository=team/app&reference=amd64")).EnsureSuccessStatusCode();
+        Assert.True(blobs.Opened > 0);
+    }
+
+    // A database store pays a round trip per call: a page asks once for all its rows, not once per row.
+    [Fact]
+    public async Task ListPages_AskTheStoreOncePerPage_NotOncePerRow()
+    {
+        var (registry, _, recorder) = await StartSeededAsync();
+        await using var stops = registry;
+
+        var repositories = await registry.Client.GetStringAsync("/ui");
+        Assert.Contains("team/db", repositories, StringComparison.Ordinal);
+        Assert.Equal(1, recorder.Calls.Count(call => call == nameof(IMetadataStore.GetRepositoryStatisticsAsync)));
+
+        recorder.Calls.Clear();
+        var tags = await registry.Client.GetStringAsync("/ui/tags?repository=team/app");
+        Assert.Contains("multi", tags, StringComparison.Ordinal);
+        Assert.Equal(1, recorder.Calls.Count(call => call == nameof(IMetadataStore.GetManifestsAsync)));
+        Assert.DoesNotContain(nameof(IMetadataStore.GetManifestAsync), recorder.Calls);
+    }
+
+    // team/app with two images and an index of them, team/db with one image; counters and recorder cleared.
+    private static async Task<(InProcessRegistry Registry, CountingBlobStore Blobs, RecordingMetadataStore Recorder)> StartSeededAsync()
+    {
         var blobs = new CountingBlobStore(new InMemoryBlobStore());
         var inner = new InMemoryMetadataStore();
         var (metadata, recorder) = RecordingMetadataStore.Wrap(inner);
-        await using var registry = await InProcessRegistry.StartAsync(o =>
+        var registry = await InProcessRegistry.StartAsync(o =>
         {
             o.Services = services =>
             {
@@ -43,20 +82,7 @@ public sealed class ListingReadsTests
         blobs.Opened = 0;
         blobs.Statted = 0;
         recorder.Calls.Clear();
-
-        (await registry.Client.GetAsync("/ui")).EnsureSuccessStatusCode();
-        (await registry.Client.GetAsync("/ui?q=app")).EnsureSuccessStatusCode();
-        var tags = await registry.Client.GetStringAsync("/ui/tags?repository=team/app");
-        (await registry.Client.GetAsync("/ui/tags?repository=team/app&order=newest&filter=64")).EnsureSuccessStatusCode();
-        (await registry.Client.GetAsync("/ui/storage")).EnsureSuccessStatusCode();
-
-        Assert.Equal(0, blobs.Opened);
-        Assert.Equal(0, blobs.Statted);
-        Assert.Empty(recorder.Calls.Intersect(WholeRepositoryReads));
-        Assert.Contains("linux/amd64, linux/arm64", tags, StringComparison.Ordinal);
-
-        (await registry.Client.GetAsync("/ui/image?repository=team/app&reference=amd64")).EnsureSuccessStatusCode();
-        Assert.True(blobs.Opened > 0);
+        return (registry, blobs, recorder);
     }
 
     /// <summary>An in-memory blob store that counts how often content is opened or its size asked.</summary>

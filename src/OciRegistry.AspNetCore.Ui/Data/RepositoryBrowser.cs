@@ -24,7 +24,7 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access
     public async Task<RepositoryPage> ListAsync(HttpContext context, string? search, string? after, CancellationToken cancellationToken)
     {
         var pageSize = options.Value.PageSize;
-        var names = new List<string>(pageSize);
+        var names = new List<RepositoryName>(pageSize);
         var cursor = after;
         var budget = pageSize * ScanBudgetPerRow;
         var exhausted = false;
@@ -41,7 +41,7 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access
                 budget--;
                 if (await access.CanPullAsync(context, name.Value).ConfigureAwait(false))
                 {
-                    names.Add(name.Value);
+                    names.Add(name);
                     if (names.Count == pageSize)
                     {
                         exhausted = exhausted && name == batch[^1];
@@ -51,46 +51,41 @@ internal sealed class RepositoryBrowser(IMetadataStore metadata, UiAccess access
             }
         }
 
-        var rows = new List<RepositorySummary>(names.Count);
-        foreach (var name in names)
-        {
-            rows.Add(await SummarizeAsync(name, cancellationToken).ConfigureAwait(false));
-        }
-
-        return new RepositoryPage(rows, exhausted ? null : cursor);
+        // One store call for the page's rows, not one per row (a round trip each on a database server).
+        var statistics = await metadata.GetRepositoryStatisticsAsync(names, cancellationToken).ConfigureAwait(false);
+        return new RepositoryPage([.. names.Select(name => Summarize(name, statistics[name]))], exhausted ? null : cursor);
     }
 
     /// <summary>Counts, total size, largest pull and last push of one repository, aggregated by the store.</summary>
-    public async Task<RepositorySummary> SummarizeAsync(string repository, CancellationToken cancellationToken)
-    {
-        var statistics = await metadata.GetRepositoryStatisticsAsync(RepositoryName.Parse(repository), cancellationToken).ConfigureAwait(false);
-        return new RepositorySummary(
-            repository, statistics.Tags, statistics.Manifests, statistics.Size, statistics.BlobsOfUnknownSize, statistics.LargestPull, statistics.LastPush);
-    }
+    public async Task<RepositorySummary> SummarizeAsync(RepositoryName repository, CancellationToken cancellationToken) =>
+        Summarize(repository, await metadata.GetRepositoryStatisticsAsync(repository, cancellationToken).ConfigureAwait(false));
+
+    private static RepositorySummary Summarize(RepositoryName repository, RepositoryStatistics statistics) =>
+        new(repository, statistics.Tags, statistics.Manifests, statistics.Size, statistics.BlobsOfUnknownSize, statistics.LargestPull, statistics.LastPush);
 
     /// <summary>
     /// A keyset page of the repository's tags whose names contain <paramref name="filter"/>, in <paramref name="order"/>,
     /// after the cursor <paramref name="after"/> (from <see cref="TagPage.Next"/>), with how many tags match.
     /// </summary>
-    public async Task<TagPage> ListTagsAsync(string repository, string? filter, TagOrder order, string? after, CancellationToken cancellationToken)
+    public async Task<TagPage> ListTagsAsync(RepositoryName repository, string? filter, TagOrder order, string? after, CancellationToken cancellationToken)
     {
         var pageSize = options.Value.PageSize;
         var query = new TagListQuery(filter, order, ParseCursor(after), pageSize + 1);
-        var name = RepositoryName.Parse(repository);
-        var tags = await metadata.ListTagEntriesAsync(name, query, cancellationToken).ConfigureAwait(false);
-        var matched = await metadata.CountTagsAsync(name, filter, cancellationToken).ConfigureAwait(false);
-        var rows = new List<TagRow>(Math.Min(tags.Count, pageSize));
-        foreach (var tag in tags.Take(pageSize))
+        var tags = await metadata.ListTagEntriesAsync(repository, query, cancellationToken).ConfigureAwait(false);
+        var matched = await metadata.CountTagsAsync(repository, filter, cancellationToken).ConfigureAwait(false);
+        var page = tags.Take(pageSize).ToList();
+        var manifests = await metadata.GetManifestsAsync(repository, [.. page.Select(tag => tag.Digest)], cancellationToken).ConfigureAwait(false);
+        var rows = page.ConvertAll(tag =>
         {
-            var record = await metadata.GetManifestAsync(name, tag.Digest, cancellationToken).ConfigureAwait(false);
-            rows.Add(new TagRow(
+            var record = manifests.GetValueOrDefault(tag.Digest);
+            return new TagRow(
                 tag.Name,
                 tag.Digest,
                 record?.MediaType ?? "",
                 record?.Platforms ?? [],
                 record is { ReferencedSize: { } referenced } ? record.Size + referenced : null,
-                tag.UpdatedAt));
-        }
+                tag.UpdatedAt);
+        });
 
         var next = tags.Count > pageSize ? FormatCursor(tags[pageSize - 1]) : null;
         return new TagPage(rows, matched, next);

@@ -53,7 +53,8 @@ internal sealed class UiEndpoints(
     public async Task<IResult> TagsAsync(HttpContext context)
     {
         var repository = Query(context, "repository");
-        if (await RefuseRepositoryAsync(context, repository, RegistryAction.Pull).ConfigureAwait(false) is { } refused)
+        var (refused, name) = await RefuseRepositoryAsync(context, repository, RegistryAction.Pull).ConfigureAwait(false);
+        if (refused is not null)
         {
             return refused;
         }
@@ -66,8 +67,8 @@ internal sealed class UiEndpoints(
         };
         var filter = Query(context, "filter");
         var after = Query(context, "after");
-        var summary = await browser.SummarizeAsync(repository!, context.RequestAborted).ConfigureAwait(false);
-        var tags = await browser.ListTagsAsync(repository!, filter, order, after, context.RequestAborted).ConfigureAwait(false);
+        var summary = await browser.SummarizeAsync(name, context.RequestAborted).ConfigureAwait(false);
+        var tags = await browser.ListTagsAsync(name, filter, order, after, context.RequestAborted).ConfigureAwait(false);
         var notice = Query(context, "deleted") is { } deleted ? $"Deleted {deleted}." : null;
         return UiPages.Render<TagsPage>(new()
         {
@@ -85,7 +86,7 @@ internal sealed class UiEndpoints(
     public async Task<IResult> ImageAsync(HttpContext context)
     {
         var repository = Query(context, "repository");
-        if (await RefuseRepositoryAsync(context, repository, RegistryAction.Pull).ConfigureAwait(false) is { } refused)
+        if ((await RefuseRepositoryAsync(context, repository, RegistryAction.Pull).ConfigureAwait(false)).Refused is { } refused)
         {
             return refused;
         }
@@ -255,33 +256,36 @@ internal sealed class UiEndpoints(
         return Results.Redirect(pages.Frame(context).Url("/maintenance"), preserveMethod: false);
     }
 
-    /// <summary>Refuses an invalid name, a repository the caller may not <paramref name="action"/>, or one that does not exist.</summary>
-    private async Task<IResult?> RefuseRepositoryAsync(HttpContext context, string? repository, RegistryAction action)
+    /// <summary>
+    /// Refuses an invalid name, a repository the caller may not <paramref name="action"/>, or one that does not exist;
+    /// otherwise the parsed name, which the page passes on (parsed once per request).
+    /// </summary>
+    private async Task<(IResult? Refused, RepositoryName Name)> RefuseRepositoryAsync(HttpContext context, string? repository, RegistryAction action)
     {
         if (!RepositoryName.TryParse(repository, out var name))
         {
-            return pages.Message(context, StatusCodes.Status400BadRequest, "Invalid name", $"“{repository}” is not a repository name.");
+            return (pages.Message(context, StatusCodes.Status400BadRequest, "Invalid name", $"“{repository}” is not a repository name."), name);
         }
 
         var resource = new RegistryResource(repository, action);
         var result = await access.AuthorizeAsync(context, resource).ConfigureAwait(false);
         if (result == RegistryAuthorizationResult.Challenge)
         {
-            return await ChallengeAsync(context, resource).ConfigureAwait(false);
+            return (await ChallengeAsync(context, resource).ConfigureAwait(false), name);
         }
 
         // Not allowed reads exactly like not there: the interface must not reveal which names exist.
         if (result != RegistryAuthorizationResult.Allowed || !await metadata.RepositoryExistsAsync(name, context.RequestAborted).ConfigureAwait(false))
         {
-            return pages.Message(context, StatusCodes.Status404NotFound, "Not found", $"There is no repository {repository} you may see.");
+            return (pages.Message(context, StatusCodes.Status404NotFound, "Not found", $"There is no repository {repository} you may see."), name);
         }
 
-        return null;
+        return (null, name);
     }
 
     private async Task<IResult?> RefuseDeleteAsync(HttpContext context, string? repository)
     {
-        if (await RefuseRepositoryAsync(context, repository, RegistryAction.Pull).ConfigureAwait(false) is { } hidden)
+        if ((await RefuseRepositoryAsync(context, repository, RegistryAction.Pull).ConfigureAwait(false)).Refused is { } hidden)
         {
             return hidden;
         }

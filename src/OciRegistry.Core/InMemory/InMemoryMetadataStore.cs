@@ -129,6 +129,28 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
+    public ValueTask<IReadOnlyDictionary<Digest, ManifestRecord>> GetManifestsAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        lock (_lock)
+        {
+            var found = new Dictionary<Digest, ManifestRecord>();
+            if (_repositories.TryGetValue(repository, out var metadata))
+            {
+                foreach (var digest in digests)
+                {
+                    if (metadata.Manifests.TryGetValue(digest, out var manifest))
+                    {
+                        found[digest] = manifest.Record;
+                    }
+                }
+            }
+
+            return ValueTask.FromResult<IReadOnlyDictionary<Digest, ManifestRecord>>(found);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -280,20 +302,24 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
-    public ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyDictionary<RepositoryName, RepositoryStatistics>> GetRepositoryStatisticsAsync(IReadOnlyCollection<RepositoryName> repositories, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(repositories);
         lock (_lock)
         {
-            if (!_repositories.TryGetValue(repository, out var metadata))
-            {
-                return ValueTask.FromResult(new RepositoryStatistics(0, 0, 0, 0, null));
-            }
-
-            var manifests = metadata.Manifests.Values;
-            var lastPush = manifests.Select(m => (DateTimeOffset?)m.PushedAt).Concat(metadata.Tags.Values.Select(t => (DateTimeOffset?)t.UpdatedAt)).Max();
-            var largest = manifests.Select(m => m.Record.Size + (m.Record.ReferencedSize ?? 0)).DefaultIfEmpty().Max();
-            return ValueTask.FromResult(new RepositoryStatistics(metadata.Tags.Count, metadata.Manifests.Count, metadata.BlobLinks.Count, largest, lastPush) { Size = metadata.Size });
+            IReadOnlyDictionary<RepositoryName, RepositoryStatistics> statistics = repositories.Distinct().ToDictionary(
+                repository => repository,
+                repository => _repositories.TryGetValue(repository, out var metadata) ? Summarize(metadata) : RepositoryStatistics.Empty);
+            return ValueTask.FromResult(statistics);
         }
+    }
+
+    private static RepositoryStatistics Summarize(RepositoryMetadata metadata)
+    {
+        var manifests = metadata.Manifests.Values;
+        var lastPush = manifests.Select(m => (DateTimeOffset?)m.PushedAt).Concat(metadata.Tags.Values.Select(t => (DateTimeOffset?)t.UpdatedAt)).Max();
+        var largest = manifests.Select(m => m.Record.Size + (m.Record.ReferencedSize ?? 0)).DefaultIfEmpty().Max();
+        return new RepositoryStatistics(metadata.Tags.Count, metadata.Manifests.Count, metadata.BlobLinks.Count, largest, lastPush) { Size = metadata.Size };
     }
 
     /// <inheritdoc />

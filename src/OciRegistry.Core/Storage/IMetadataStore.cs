@@ -50,6 +50,12 @@ public partial interface IMetadataStore
     /// <summary>The manifest linked to the repository under <paramref name="digest"/>, or <c>null</c>.</summary>
     ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The manifests among <paramref name="digests"/> linked to the repository, by digest, in one call (a page of tags
+    /// asks once for its rows' manifests); a digest it does not have is left out.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<Digest, ManifestRecord>> GetManifestsAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default);
+
     /// <summary>The digest a tag points at, or <c>null</c>.</summary>
     ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
 
@@ -94,8 +100,12 @@ public partial interface IMetadataStore
     /// </summary>
     ValueTask<IReadOnlyList<RepositoryName>> SearchRepositoriesAsync(string contains, string? after, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts, total size, largest pull and last push of a repository (all zero and null when it does not exist).</summary>
-    ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Counts, total size, largest pull and last push of each of <paramref name="repositories"/> (<see cref="RepositoryStatistics.Empty"/>
+    /// for one that does not exist), in one call: a page of the repository list asks once, not once per row.
+    /// </summary>
+    /// <returns>Every repository asked for, each once.</returns>
+    ValueTask<IReadOnlyDictionary<RepositoryName, RepositoryStatistics>> GetRepositoryStatisticsAsync(IReadOnlyCollection<RepositoryName> repositories, CancellationToken cancellationToken = default);
 
     /// <summary>A keyset page of the repository's tags with their digests and times, filtered and ordered by <paramref name="query"/>.</summary>
     ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default);

@@ -11,6 +11,9 @@ namespace OciRegistry.Core.Storage;
 /// <param name="LastPush">When a manifest was last put or a tag last set; null when it has neither.</param>
 public sealed record RepositoryStatistics(int Tags, int Manifests, int BlobLinks, long LargestPull, DateTimeOffset? LastPush)
 {
+    /// <summary>A repository that does not exist: nothing counted, never pushed.</summary>
+    public static RepositoryStatistics Empty { get; } = new(0, 0, 0, 0, null);
+
     /// <summary>
     /// The bytes of the blobs linked to it, each blob once however many of its manifests share it (what the repository
     /// holds, not what its pulls download); blobs of unknown size count 0.

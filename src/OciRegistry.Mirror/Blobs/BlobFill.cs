@@ -48,6 +48,9 @@ internal sealed class BlobFill
     /// <summary>The blob's length, known once <see cref="Started"/> completed with true.</summary>
     public long Length { get; private set; }
 
+    /// <summary>How many bytes are in the spool so far.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
     /// <summary>True once the upstream answered with the blob, false when it does not have it (or failed before sending it).</summary>
     public Task<bool> Started => _started.Task;
 
@@ -127,7 +130,7 @@ internal sealed class BlobFill
                 throw new IOException($"The upstream fetch of {Digest} failed: {failure.Message}", failure);
             }
 
-            var readable = Math.Min(Interlocked.Read(ref _written), Length - 1);
+            var readable = Math.Min(Written, Length - 1);
             if (readable > offset || offset >= Length)
             {
                 return readable;

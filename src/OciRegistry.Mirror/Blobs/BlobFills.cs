@@ -37,7 +37,7 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
                 if (running.TryAcquire())
                 {
                     metrics.Coalesced();
-                    return await ReaderAsync(running).ConfigureAwait(false);
+                    return await ReaderAsync(running, client, remoteRepository).ConfigureAwait(false);
                 }
 
                 continue;
@@ -58,7 +58,7 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
                 client.CountBlobBytes,
                 Ended,
                 _stopping.Token);
-            return await ReaderAsync(fill).ConfigureAwait(false);
+            return await ReaderAsync(fill, client, remoteRepository).ConfigureAwait(false);
         }
 
         return null;
@@ -71,11 +71,12 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
         _stopping.Dispose();
     }
 
-    private static async ValueTask<IBlobContent?> ReaderAsync(BlobFill fill)
+    // A client's reader of the fill; a range far ahead of it is read from the upstream.
+    private static async ValueTask<IBlobContent?> ReaderAsync(BlobFill fill, UpstreamClient client, string remoteRepository)
     {
         if (await fill.Started.ConfigureAwait(false))
         {
-            return new FillContent(fill);
+            return new FillContent(fill, (offset, cancellationToken) => UpstreamRange.OpenAsync(client, remoteRepository, fill.Digest, offset, cancellationToken));
         }
 
         fill.Release();

@@ -37,7 +37,7 @@ public static class OciRegistryMirrorBuilderExtensions
         services.TryAddSingleton<PullRecorder>();
         services.TryAddSingleton<TagChecks>();
         services.TryAddSingleton<ReferrerChecks>();
-        services.TryAddSingleton<MirrorEviction>();
+        services.TryAddSingleton<IMirrorEviction, MirrorEviction>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MirrorEvictionService>());
         services.TryAddSingleton<BlobFills>();
         services.TryAddSingleton<IUpstreamSource, MirrorSource>();

@@ -20,8 +20,8 @@ namespace OciRegistry.Mirror.Eviction;
 /// <remarks>
 /// Eviction only removes manifests and their tags, each with the collector's own conditional delete (a tag set again in
 /// between keeps its manifest); the <see cref="GarbageCollector"/> then removes the blob links and bytes nothing uses any
-/// more, with its grace period and its hide-and-recheck, so a blob another repository links or a fill just committed
-/// stays. The next pull of an evicted image fetches it again. The size counts each digest once, by the sizes the
+/// more, with its grace period and its fence against new links, so a blob another repository links or a fill just
+/// committed stays. The next pull of an evicted image fetches it again. The size counts each digest once, by the sizes the
 /// manifests declare, for the blobs the mirrored repositories hold.
 /// </remarks>
 internal sealed partial class MirrorEviction(
@@ -35,43 +35,57 @@ internal sealed partial class MirrorEviction(
     IOptions<MirrorOptions> options,
     IOptions<GarbageCollectionOptions> collection,
     TimeProvider time,
-    ILogger<MirrorEviction> logger)
+    ILogger<MirrorEviction> logger) : IMirrorEviction
 {
     private const int RepositoryPage = 1000;
 
-    /// <summary>Evicts what the limits say, then collects; the manifests evicted (none when eviction is off).</summary>
-    public async Task<IReadOnlyList<RepositoryDigest>> EvictAsync(CancellationToken cancellationToken = default)
+    public async Task<EvictionReport> EvictAsync(bool dryRun, CancellationToken cancellationToken = default)
     {
         var limits = options.Value.Eviction;
         if (!limits.IsEnabled)
         {
-            return [];
+            return new EvictionReport(dryRun, 0, [], null);
         }
 
         var now = time.GetUtcNow();
         var inUseSince = now - collection.Value.GracePeriod;
         var images = await ReadCacheAsync(now, cancellationToken).ConfigureAwait(false);
-        var chosen = Choose(images, limits, now, inUseSince);
-        var evicted = new List<RepositoryDigest>();
+        var (cachedBytes, chosen) = Choose(images, limits, now, inUseSince);
+        if (dryRun)
+        {
+            return new EvictionReport(dryRun, cachedBytes, chosen, null);
+        }
+
+        var evicted = new List<EvictedImage>();
         foreach (var image in chosen)
         {
             if (await RemoveAsync(image, inUseSince, cancellationToken).ConfigureAwait(false))
             {
-                evicted.Add(new RepositoryDigest(image.Repository, image.Digest));
+                evicted.Add(image);
             }
         }
 
-        if (evicted.Count > 0)
-        {
-            var report = await collector.CollectAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
-            Log.Evicted(logger, evicted.Count, report.BytesFreed);
-        }
-
-        return evicted;
+        return new EvictionReport(dryRun, cachedBytes, evicted, evicted.Count > 0 ? await CollectAsync(evicted.Count, cancellationToken).ConfigureAwait(false) : null);
     }
 
-    // Oldest first; each eviction lowers the total by the digests no image left holds.
-    private static List<CachedImage> Choose(List<CachedImage> images, EvictionOptions limits, DateTimeOffset now, DateTimeOffset inUseSince)
+    // The bytes of evicted images go through the collector, with its grace period and its fence against new links.
+    private async Task<GcReport?> CollectAsync(int evicted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await collector.CollectAsync(dryRun: false, cancellationToken).ConfigureAwait(false);
+            Log.Evicted(logger, evicted, report.BytesFreed);
+            return report;
+        }
+        catch (CollectionInProgressException)
+        {
+            Log.CollectionDeferred(logger, evicted);
+            return null;
+        }
+    }
+
+    // The cache's size, and the images to evict: oldest first, each lowering the total by the digests no image left holds.
+    private static (long CachedBytes, List<EvictedImage> Chosen) Choose(List<CachedImage> images, EvictionOptions limits, DateTimeOffset now, DateTimeOffset inUseSince)
     {
         var holders = new Dictionary<Digest, int>();
         var sizes = new Dictionary<Digest, long>();
@@ -81,8 +95,9 @@ internal sealed partial class MirrorEviction(
             sizes[digest] = size;
         }
 
-        var total = sizes.Values.Sum();
-        var chosen = new List<CachedImage>();
+        var cachedBytes = sizes.Values.Sum();
+        var total = cachedBytes;
+        var chosen = new List<EvictedImage>();
         foreach (var image in images.OrderBy(i => i.LastUsed).ThenBy(i => i.Repository).ThenBy(i => i.Digest))
         {
             var expired = limits.MaxAge is { } age && now - image.LastUsed > age;
@@ -92,17 +107,20 @@ internal sealed partial class MirrorEviction(
                 break;
             }
 
-            chosen.Add(image);
+            var freed = 0L;
             foreach (var (digest, _) in image.Contents)
             {
                 if (--holders[digest] == 0)
                 {
-                    total -= sizes[digest];
+                    freed += sizes[digest];
                 }
             }
+
+            total -= freed;
+            chosen.Add(new EvictedImage(image.Repository, image.Digest, image.LastUsed, freed));
         }
 
-        return chosen;
+        return (cachedBytes, chosen);
     }
 
     private async Task<List<CachedImage>> ReadCacheAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -169,7 +187,7 @@ internal sealed partial class MirrorEviction(
         }
     }
 
-    private async Task<bool> RemoveAsync(CachedImage image, DateTimeOffset inUseSince, CancellationToken cancellationToken)
+    private async Task<bool> RemoveAsync(EvictedImage image, DateTimeOffset inUseSince, CancellationToken cancellationToken)
     {
         foreach (var tag in (await metadata.GetTagsAsync(image.Repository, cancellationToken).ConfigureAwait(false)).Where(t => t.Digest == image.Digest))
         {
@@ -191,5 +209,8 @@ internal sealed partial class MirrorEviction(
     {
         [LoggerMessage(40, LogLevel.Information, "Mirror eviction removed {Manifests} cached manifests; the collection after it freed {Bytes} bytes")]
         public static partial void Evicted(ILogger logger, int manifests, long bytes);
+
+        [LoggerMessage(42, LogLevel.Information, "Mirror eviction removed {Manifests} cached manifests; another garbage collection is running, which or the next of which frees their bytes")]
+        public static partial void CollectionDeferred(ILogger logger, int manifests);
     }
 }

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace OciRegistry.Mirror.Eviction;
 
-/// <summary>Runs <see cref="MirrorEviction"/> every <see cref="EvictionOptions.Interval"/> while the host serves, when a limit is set.</summary>
+/// <summary>Runs <see cref="IMirrorEviction"/> every <see cref="EvictionOptions.Interval"/> while the host serves, when a limit is set.</summary>
 internal sealed partial class MirrorEvictionService(
-    MirrorEviction eviction,
+    IMirrorEviction eviction,
     IOptions<MirrorOptions> options,
     TimeProvider time,
     ILogger<MirrorEvictionService> logger) : BackgroundService
@@ -26,7 +26,7 @@ internal sealed partial class MirrorEvictionService(
             {
                 try
                 {
-                    await eviction.EvictAsync(stoppingToken).ConfigureAwait(false);
+                    await eviction.EvictAsync(dryRun: false, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception failure) when (!stoppingToken.IsCancellationRequested)
                 {

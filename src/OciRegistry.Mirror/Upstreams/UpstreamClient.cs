@@ -82,6 +82,13 @@ public sealed class UpstreamClient : IDisposable
     public Task<HttpResponseMessage> GetBlobAsync(string repository, Digest digest, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"v2/{repository}/blobs/{digest}", [], "blob.get", cancellationToken);
 
+    /// <summary>
+    /// Starts a download of the blob's bytes from <paramref name="offset"/> to its end (a <c>Range</c> request): the
+    /// response once its headers arrived, 206 when the upstream honoured the range. The caller reads and disposes it.
+    /// </summary>
+    public Task<HttpResponseMessage> GetBlobRangeAsync(string repository, Digest digest, long offset, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, $"v2/{repository}/blobs/{digest}", [], "blob.get_range", cancellationToken, new RangeHeaderValue(offset, null));
+
     /// <summary>The referrers index of <paramref name="digest"/>; null when the upstream has no referrers API or none.</summary>
     public async Task<byte[]?> GetReferrersAsync(string repository, Digest digest, CancellationToken cancellationToken = default)
     {
@@ -111,9 +118,10 @@ public sealed class UpstreamClient : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, MediaTypeWithQualityHeaderValue[] accept, string operation, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, MediaTypeWithQualityHeaderValue[] accept, string operation, CancellationToken cancellationToken, RangeHeaderValue? range = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        request.Headers.Range = range;
         foreach (var type in accept)
         {
             request.Headers.Accept.Add(type);

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>A mistake in the command line or the configuration: nothing was run or changed.</summary>
     public const int Usage = 2;
 
-    /// <summary><c>gc</c>: another collection holds the collector lease on this storage; nothing was deleted.</summary>
+    /// <summary>
+    /// <c>gc</c>: another collection holds the collector lease on this storage; nothing was deleted. <c>evict</c>: the images
+    /// were evicted, their bytes are left to that collection.
+    /// </summary>
     public const int CollectionRunning = 3;
 }

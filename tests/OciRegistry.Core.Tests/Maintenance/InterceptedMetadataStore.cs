@@ -80,6 +80,12 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
         return await inner.GetManifestAsync(repository, digest, cancellationToken);
     }
 
+    public async ValueTask<IReadOnlyDictionary<Digest, ManifestRecord>> GetManifestsAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(GetManifestsAsync));
+        return await inner.GetManifestsAsync(repository, digests, cancellationToken);
+    }
+
     public async ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
         await before(nameof(ResolveTagAsync));
@@ -152,10 +158,10 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
         return await inner.SearchRepositoriesAsync(contains, after, limit, cancellationToken);
     }
 
-    public async ValueTask<RepositoryStatistics> GetRepositoryStatisticsAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyDictionary<RepositoryName, RepositoryStatistics>> GetRepositoryStatisticsAsync(IReadOnlyCollection<RepositoryName> repositories, CancellationToken cancellationToken = default)
     {
         await before(nameof(GetRepositoryStatisticsAsync));
-        return await inner.GetRepositoryStatisticsAsync(repository, cancellationToken);
+        return await inner.GetRepositoryStatisticsAsync(repositories, cancellationToken);
     }
 
     public async ValueTask<IReadOnlyList<TagEntry>> ListTagEntriesAsync(RepositoryName repository, TagListQuery query, CancellationToken cancellationToken = default)

@@ -86,6 +86,32 @@ public sealed class BlobFillTests
 
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         Assert.Equal(layer.AsSpan(1_000_000, 1_000_000).ToArray(), bytes);
+        Assert.Equal(1, setup.Probe.Count("GET", $"/blobs/{digest}"));
+    }
+
+    [Fact]
+    public async Task RangeFarAheadOfTheFill_IsForwardedUpstream_WhileTheFillGoesOnAndStoresTheBlob()
+    {
+        await using var setup = await MirrorSetup.StartAsync();
+        var layer = new byte[48 * 1024 * 1024];
+        new Random(11).NextBytes(layer);
+        var digest = await setup.Upstream.Seeder.PushBlobAsync("team/app", layer);
+        setup.Probe.GatedBlob = $"/blobs/{digest}";
+        var start = setup.Probe.GateAfterBytes + FillContent.ForwardLead + 1_000_000;
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v2/up/team/app/blobs/{digest}");
+        request.Headers.Range = new RangeHeaderValue(start, start + 99_999);
+
+        // The fill stops at the gate, far before the range: only a forwarded request can answer it.
+        using var response = await setup.Mirror.Client.SendAsync(request).WaitAsync(Patience);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var fetches = setup.Probe.Count("GET", $"/blobs/{digest}");
+        setup.Probe.Gate.SetResult();
+        await setup.Mirror.Services.GetRequiredService<BlobFills>().CompletionOf(digest).WaitAsync(Patience);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(layer.AsSpan((int)start, 100_000).ToArray(), bytes);
+        Assert.Equal(2, fetches);
+        Assert.Equal(layer.Length, await BlobStore(setup).GetSizeAsync(digest));
     }
 
     private static IBlobStore BlobStore(MirrorSetup setup) => setup.Mirror.Services.GetRequiredService<IBlobStore>();

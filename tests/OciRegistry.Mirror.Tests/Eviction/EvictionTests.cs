@@ -34,7 +34,7 @@ public sealed class EvictionTests
         await PullAsync(setup.Mirror, "up/team/fresh", fresh);
         _clock.Advance(TimeSpan.FromHours(2));
 
-        var evicted = await Eviction(setup).EvictAsync();
+        var evicted = await EvictAsync(setup);
 
         Assert.Equal([new RepositoryDigest(RepositoryName.Parse("up/team/old"), old.ManifestDigest)], evicted);
         Assert.False(await IsCachedAsync(setup, "up/team/old", old));
@@ -62,7 +62,7 @@ public sealed class EvictionTests
             _clock.Advance(TimeSpan.FromHours(2));
         }
 
-        var evicted = await Eviction(setup).EvictAsync();
+        var evicted = await EvictAsync(setup);
 
         Assert.Equal([new RepositoryDigest(RepositoryName.Parse("up/team/b"), b.ManifestDigest)], evicted);
         Assert.True(await IsCachedAsync(setup, "up/team/a", a));
@@ -78,7 +78,7 @@ public sealed class EvictionTests
         await PullAsync(setup.Mirror, "up/team/app", image);
         _clock.Advance(GarbageCollectionOptions.DefaultGracePeriod / 2);
 
-        Assert.Empty(await Eviction(setup).EvictAsync());
+        Assert.Empty(await EvictAsync(setup));
         Assert.True(await IsCachedAsync(setup, "up/team/app", image));
     }
 
@@ -92,7 +92,7 @@ public sealed class EvictionTests
         var local = await setup.Mirror.Seeder.PushImageAsync("local/app", "1.0", [shared]);
         _clock.Advance(TimeSpan.FromDays(2));
 
-        var evicted = await Eviction(setup).EvictAsync();
+        var evicted = await EvictAsync(setup);
 
         Assert.Equal([new RepositoryDigest(RepositoryName.Parse("up/team/app"), cached.ManifestDigest)], evicted);
         Assert.Equal(shared, await setup.Mirror.Client.GetByteArrayAsync($"/v2/local/app/blobs/{local.LayerDigests[0]}"));
@@ -105,12 +105,49 @@ public sealed class EvictionTests
         var image = await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Bytes("layer", 1000)]);
         await PullAsync(setup.Mirror, "up/team/app", image);
         _clock.Advance(TimeSpan.FromDays(2));
-        await Eviction(setup).EvictAsync();
+        await EvictAsync(setup);
 
         using var again = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0");
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(2, setup.Probe.Count("HEAD", "/manifests/1.0"));
+    }
+
+    [Fact]
+    public async Task ADryRun_ReportsWhatWouldGo_AndRemovesNothing_ThenApplyingEvictsAndFreesExactlyThat()
+    {
+        const int LayerBytes = 100_000;
+        await using var setup = await StartAsync(e => e.MaxBytes = (5 * LayerBytes) / 2);
+        var images = new List<SeededImage>();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            images.Add(await setup.Upstream.Seeder.PushImageAsync($"team/{name}", "1.0", [Bytes(name, LayerBytes)]));
+            await PullAsync(setup.Mirror, $"up/team/{name}", images[^1]);
+            _clock.Advance(TimeSpan.FromHours(2));
+        }
+
+        var sizes = new List<long>();
+        foreach (var image in images)
+        {
+            var config = await setup.Upstream.Client.GetByteArrayAsync($"/v2/{image.Repository}/blobs/{image.ConfigDigest}");
+            sizes.Add(image.ManifestSize + config.Length + LayerBytes);
+        }
+
+        var preview = await Eviction(setup).EvictAsync(dryRun: true);
+        var allKept = await Task.WhenAll(images.Select(i => IsCachedAsync(setup, $"up/{i.Repository}", i)));
+        var applied = await Eviction(setup).EvictAsync(dryRun: false);
+
+        Assert.True(preview.DryRun);
+        Assert.Null(preview.Collection);
+        Assert.Equal(sizes.Sum(), preview.CachedBytes);
+        var chosen = Assert.Single(preview.Images);
+        Assert.Equal((RepositoryName.Parse("up/team/a"), images[0].ManifestDigest, sizes[0]), (chosen.Repository, chosen.Digest, chosen.Bytes));
+        Assert.Equal(sizes[1] + sizes[2], preview.RemainingBytes);
+        Assert.All(allKept, Assert.True);
+        Assert.False(applied.DryRun);
+        Assert.Equal(preview.Images, applied.Images);
+        Assert.Equal(sizes[0], applied.Collection?.BytesFreed);
+        Assert.False(await IsCachedAsync(setup, "up/team/a", images[0]));
     }
 
     private Task<MirrorSetup> StartAsync(Action<EvictionOptions> limits, TimeSpan? tagCheckInterval = null) =>
@@ -123,7 +160,10 @@ public sealed class EvictionTests
             },
             time: _clock);
 
-    private static MirrorEviction Eviction(MirrorSetup setup) => setup.Mirror.Services.GetRequiredService<MirrorEviction>();
+    private static IMirrorEviction Eviction(MirrorSetup setup) => setup.Mirror.Services.GetRequiredService<IMirrorEviction>();
+
+    private static async Task<List<RepositoryDigest>> EvictAsync(MirrorSetup setup) =>
+        [.. (await Eviction(setup).EvictAsync(dryRun: false)).Images.Select(i => new RepositoryDigest(i.Repository, i.Digest))];
 
     private static IBlobStore Blobs(MirrorSetup setup) => setup.Mirror.Services.GetRequiredService<IBlobStore>();
 

@@ -13,10 +13,14 @@ internal sealed class UpstreamProbe
 {
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
-    /// <summary>A blob path suffix (<c>/blobs/sha256:…</c>) whose body stops after <see cref="GateAfterBytes"/> until <see cref="Gate"/> completes.</summary>
+    /// <summary>
+    /// A blob path suffix (<c>/blobs/sha256:…</c>) whose body stops after <see cref="GateAfterBytes"/> until <see cref="Gate"/>
+    /// completes; ranged GETs of it are answered in full.
+    /// </summary>
     public string? GatedBlob { get; set; }
 
-    public long GateAfterBytes { get; set; } = 1024 * 1024;
+    /// <summary>4 MiB: several of the mirror's 1 MiB fill reads, so the bytes before the gate reach its clients.</summary>
+    public long GateAfterBytes { get; set; } = 4 * 1024 * 1024;
 
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,7 +53,7 @@ internal sealed class UpstreamProbe
             return;
         }
 
-        if (isGet && GatedBlob is { } gated && path.EndsWith(gated, StringComparison.Ordinal))
+        if (isGet && GatedBlob is { } gated && path.EndsWith(gated, StringComparison.Ordinal) && context.Request.Headers.Range.Count == 0)
         {
             context.Response.Body = new TamperingStream(context.Response.Body, GateAfterBytes, Gate.Task, flipAt: null);
         }
