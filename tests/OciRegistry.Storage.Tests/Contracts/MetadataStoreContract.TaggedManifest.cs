@@ -23,18 +23,6 @@ public abstract partial class MetadataStoreContract
     }
 
     [Fact]
-    public async Task GetTaggedManifest_FollowsATagThatMoved()
-    {
-        var first = Manifest("first");
-        var second = Manifest("second");
-        await Store.PutManifestAsync(Repository, first, ManifestReferences.None, "latest");
-
-        await Store.PutManifestAsync(Repository, second, ManifestReferences.None, "latest");
-
-        AssertSame(second, await Store.GetTaggedManifestAsync(Repository, "latest"));
-    }
-
-    [Fact]
     public async Task GetTaggedManifest_IsNull_ForATagThatIsNotThere()
     {
         var manifest = Manifest("one");
