@@ -464,18 +464,28 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
         }
     }
 
-    // One transaction under the repository's lock: the commands `write` adds, then `result` of the executed batch. A
-    // batch without a transaction of its own is one implicit transaction (all or nothing, committed at its end, the
-    // lock held until then), so the write is one round trip with no COMMIT of its own.
+    // One transaction under the repository's lock: the commands `write` adds, then `result` of the executed batch.
+    // An explicit transaction, not the batch's implicit one: a batch and its Sync, once sent, commit even when the
+    // caller dies while it waits for a lock (a killed collector's unlink would land after its death), whereas an
+    // explicit transaction waits for a COMMIT only a live caller sends.
     private async ValueTask<T> WriteAsync<T>(RepositoryName repository, CancellationToken cancellationToken, Action<NpgsqlBatch> write, Func<NpgsqlBatch, T> result)
     {
-        var batch = _dataSource.CreateBatch();
-        await using (batch.ConfigureAwait(false))
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            Add(batch, AdvisoryLocks.Repository, repository);
-            write(batch);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return result(batch);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var batch = new NpgsqlBatch(connection, transaction);
+                await using (batch.ConfigureAwait(false))
+                {
+                    Add(batch, AdvisoryLocks.Repository, repository);
+                    write(batch);
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return result(batch);
+                }
+            }
         }
     }
 
