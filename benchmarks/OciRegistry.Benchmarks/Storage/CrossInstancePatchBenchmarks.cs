@@ -11,8 +11,8 @@ namespace OciRegistry.Benchmarks.Storage;
 /// What a PATCH costs when it lands on an instance that does not hold the upload's running hash: that instance first
 /// re-hashes the stored prefix. Two <see cref="UploadOperations"/> (two instances' caches) over one file-system store
 /// push 64 MiB in 16 chunks of 4 MiB, then finish: every chunk through one instance; the second half through the other
-/// (one instance lost, one re-hash); or the instances taking turns, as a front that balances each request does (every
-/// PATCH and the final PUT re-hash all that came before).
+/// (one instance lost, one re-hash); or the instances taking turns, as a front that balances each request does (each
+/// PATCH and the final PUT first hash the chunk the other instance appended).
 /// </summary>
 [MemoryDiagnoser]
 public class CrossInstancePatchBenchmarks

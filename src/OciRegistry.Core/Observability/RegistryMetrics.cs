@@ -11,6 +11,7 @@ namespace OciRegistry.Core.Observability;
 /// <item><term><c>ociregistry.bytes.received</c> / <c>ociregistry.bytes.sent</c></term><description>counters of request and response body bytes (by Content-Length), tagged <c>operation</c>.</description></item>
 /// <item><term><c>ociregistry.upload.duration</c></term><description>histogram of seconds from starting an upload session to committing its blob.</description></item>
 /// <item><term><c>ociregistry.uploads.active</c></term><description>up-down counter of upload sessions started minus ended (finished, cancelled, refused or expired) by this process.</description></item>
+/// <item><term><c>ociregistry.upload.rehashed_bytes</c></term><description>counter of upload bytes read back from the store and hashed because this instance did not take the chunks that wrote them (another instance did, or this one restarted); high values mean a front spreads each upload's requests over instances.</description></item>
 /// <item><term><c>ociregistry.gc.runs</c></term><description>counter of garbage collections, tagged <c>dry_run</c>.</description></item>
 /// <item><term><c>ociregistry.gc.bytes_freed</c></term><description>counter of blob bytes deleted by garbage collection.</description></item>
 /// </list>
@@ -28,6 +29,7 @@ public sealed class RegistryMetrics
     private readonly Counter<long> _bytesSent;
     private readonly Histogram<double> _uploadDuration;
     private readonly UpDownCounter<long> _activeUploads;
+    private readonly Counter<long> _rehashedBytes;
     private readonly Counter<long> _gcRuns;
     private readonly Counter<long> _gcBytesFreed;
 
@@ -41,6 +43,7 @@ public sealed class RegistryMetrics
         _bytesSent = Meter.CreateCounter<long>("ociregistry.bytes.sent", "By", "Response body bytes sent.");
         _uploadDuration = Meter.CreateHistogram<double>("ociregistry.upload.duration", "s", "Time from starting an upload session to committing its blob.");
         _activeUploads = Meter.CreateUpDownCounter<long>("ociregistry.uploads.active", "{session}", "Upload sessions started and not yet ended.");
+        _rehashedBytes = Meter.CreateCounter<long>("ociregistry.upload.rehashed_bytes", "By", "Upload bytes read back and hashed because another instance (or a restart) took the chunks that wrote them.");
         _gcRuns = Meter.CreateCounter<long>("ociregistry.gc.runs", "{run}", "Garbage collections run.");
         _gcBytesFreed = Meter.CreateCounter<long>("ociregistry.gc.bytes_freed", "By", "Blob bytes deleted by garbage collection.");
     }
@@ -82,6 +85,15 @@ public sealed class RegistryMetrics
     {
         _activeUploads.Add(-1);
         _uploadDuration.Record(Math.Max(0, duration.TotalSeconds));
+    }
+
+    /// <summary>Records <paramref name="bytes"/> of an upload read back from the store to catch its running hash up.</summary>
+    public void UploadRehashed(long bytes)
+    {
+        if (bytes > 0)
+        {
+            _rehashedBytes.Add(bytes);
+        }
     }
 
     /// <summary>Records a garbage collection and the bytes it freed.</summary>

@@ -413,8 +413,8 @@ public sealed class UploadOperations
 
     private static RegistryError Busy() => RegistryError.UploadInvalid("another request is writing to this upload");
 
-    // Under the session's lease: appends the body at the session's length through the running hash (this instance's,
-    // else one re-read of the stored prefix). Null when written; the error otherwise (then the lease holder records what
+    // Under the session's lease: appends the body at the session's length through the running hash (HashedToAsync).
+    // Null when written; the error otherwise (then the lease holder records what
     // the store holds and drops the hasher).
     private async ValueTask<RegistryError?> WriteAsync(UploadSession session, PipeReader body, LeasedWrite write, CancellationToken cancellationToken)
     {
@@ -434,9 +434,7 @@ public sealed class UploadOperations
         {
             try
             {
-                write.Hasher = _hashes.Take(session.Id, session.Length) ?? (session.Length == 0
-                    ? DigestHasher.Rent()
-                    : await RehashAsync(session.Id, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false));
+                write.Hasher = await HashedToAsync(session, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
                 return write.Hasher is null
                     ? RegistryError.UploadUnknown()
                     : await CopyAsync(body, openWriter, write.Hasher, cancellationToken).ConfigureAwait(false);
@@ -514,8 +512,7 @@ public sealed class UploadOperations
 
     private async ValueTask<Digest?> FinishHashAsync(UploadSession session, DigestAlgorithm algorithm, CancellationToken cancellationToken)
     {
-        var hasher = algorithm == DigestAlgorithm.Sha256 ? _hashes.Take(session.Id, session.Length) : null;
-        hasher ??= await RehashAsync(session.Id, algorithm, cancellationToken).ConfigureAwait(false);
+        var hasher = await HashedToAsync(session, algorithm, cancellationToken).ConfigureAwait(false);
         if (hasher is null)
         {
             return null;
@@ -527,20 +524,38 @@ public sealed class UploadOperations
         }
     }
 
-    private async ValueTask<DigestHasher?> RehashAsync(string uploadId, DigestAlgorithm algorithm, CancellationToken cancellationToken)
+    // The hash of the session's first Length bytes: this instance's running hash, caught up over what other instances
+    // appended since it last wrote (behind a balancer that spreads each request, every instance reads only the chunks
+    // it did not take: linear in the blob, not quadratic); else the stored prefix hashed once. Null when the store has
+    // no such session.
+    private async ValueTask<DigestHasher?> HashedToAsync(UploadSession session, DigestAlgorithm algorithm, CancellationToken cancellationToken)
     {
-        var content = await _uploads.OpenReadAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        var hasher = algorithm == DigestAlgorithm.Sha256 ? _hashes.Take(session.Id, session.Length) : null;
+        if (hasher?.Length == session.Length)
+        {
+            return hasher;
+        }
+
+        if (session.Length == 0)
+        {
+            return DigestHasher.Rent(algorithm);
+        }
+
+        var content = await _uploads.OpenReadAsync(session.Id, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
+            hasher?.Dispose();
             return null;
         }
 
         await using (content.ConfigureAwait(false))
         {
-            var hasher = DigestHasher.Rent(algorithm);
+            hasher ??= DigestHasher.Rent(algorithm);
             try
             {
-                await content.HashIntoAsync(hasher, cancellationToken).ConfigureAwait(false);
+                var from = hasher.Length;
+                await content.HashIntoAsync(hasher, from, session.Length, cancellationToken).ConfigureAwait(false);
+                _metrics?.UploadRehashed(hasher.Length - from);
                 return hasher;
             }
             catch

@@ -32,22 +32,27 @@ public static class BlobContentExtensions
     /// Appends all of the content to <paramref name="hasher"/> through one pooled 1 MiB buffer (no allocation per
     /// read); returns how many bytes were hashed.
     /// </summary>
-    public static async ValueTask<long> HashIntoAsync(this IBlobContent content, DigestHasher hasher, CancellationToken cancellationToken = default)
+    public static ValueTask<long> HashIntoAsync(this IBlobContent content, DigestHasher hasher, CancellationToken cancellationToken = default) =>
+        content.HashIntoAsync(hasher, 0, long.MaxValue, cancellationToken);
+
+    /// <summary>Appends the content's bytes from <paramref name="offset"/> up to <paramref name="end"/> (or its end, if sooner) to <paramref name="hasher"/>.</summary>
+    internal static async ValueTask<long> HashIntoAsync(this IBlobContent content, DigestHasher hasher, long offset, long end, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(hasher);
         var buffer = ArrayPool<byte>.Shared.Rent(HashBufferBytes);
         try
         {
-            long offset = 0;
+            var start = offset;
             int read;
-            while ((read = await content.ReadAsync(offset, buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while (offset < end
+                && (read = await content.ReadAsync(offset, buffer.AsMemory(0, (int)Math.Min(buffer.Length, end - offset)), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 hasher.Append(buffer.AsSpan(0, read));
                 offset += read;
             }
 
-            return offset;
+            return offset - start;
         }
         finally
         {
