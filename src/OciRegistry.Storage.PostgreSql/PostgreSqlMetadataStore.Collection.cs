@@ -82,26 +82,6 @@ public sealed partial class PostgreSqlMetadataStore
             now);
     }
 
-    // A put's last check, in its transaction after the repository's lock: BlobDeleting while a running collector
-    // deletes the bytes under the manifest's digest.
-    private async Task<ManifestPutResult?> CheckNotDeletingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Digest digest, CancellationToken cancellationToken)
-    {
-        var batch = new NpgsqlBatch(connection, transaction);
-        await using (batch.ConfigureAwait(false))
-        {
-            AddDeletionCheck(batch, digest.ToString(), Now());
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var check = new NpgsqlCommand("SELECT 1 FROM blob_deletions WHERE digest = $1", connection, transaction) { Parameters = { new() { Value = digest.ToString() } } };
-        await using (check.ConfigureAwait(false))
-        {
-            return await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null
-                ? null
-                : new ManifestPutResult(ManifestPutStatus.BlobDeleting);
-        }
-    }
-
     // One transaction under the digest's lock.
     private async ValueTask<T> WriteBlobAsync<T>(Digest digest, CancellationToken cancellationToken, Action<NpgsqlBatch> write, Func<NpgsqlBatch, T> result)
     {

@@ -92,8 +92,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var refused = await CheckPutAsync(connection, transaction, repository, manifest.Digest, references, tagIsImmutable ? tag : null, cancellationToken).ConfigureAwait(false)
-                    ?? await CheckNotDeletingAsync(connection, transaction, manifest.Digest, cancellationToken).ConfigureAwait(false);
+                var refused = await CheckPutAsync(connection, transaction, repository, manifest.Digest, references, tagIsImmutable ? tag : null, Now(), cancellationToken).ConfigureAwait(false);
                 if (refused is { } result)
                 {
                     return result;
@@ -176,6 +175,14 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string digest ? Digest.Parse(digest) : null;
         }
     }
+
+    /// <inheritdoc />
+    public async ValueTask<ManifestRecord?> GetTaggedManifestAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
+        (await ReadManifestsAsync(
+            $"{SelectManifest} WHERE repository = $1 AND digest = (SELECT digest FROM tags WHERE repository = $1 AND name = $2)",
+            cancellationToken,
+            repository,
+            tag).ConfigureAwait(false)).FirstOrDefault();
 
     /// <inheritdoc />
     public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
@@ -366,9 +373,11 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 
     private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 
-    // The checks of a put, in its transaction after the repository's lock: the first reference the repository lacks
-    // (blobs first, each list in its order), then whether an immutable tag points elsewhere. Null when the put may go on.
-    private static async Task<ManifestPutResult?> CheckPutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RepositoryName repository, Digest digest, ManifestReferences references, string? immutableTag, CancellationToken cancellationToken)
+    // The checks of a put, in its transaction after the repository's lock, in one round trip: the first reference the
+    // repository lacks (blobs first, each list in its order), then whether an immutable tag points elsewhere, then
+    // (after the digest's lock) whether a running collector deletes the bytes under the manifest's digest. Null when
+    // the put may go on.
+    private static async Task<ManifestPutResult?> CheckPutAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RepositoryName repository, Digest digest, ManifestReferences references, string? immutableTag, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
@@ -387,6 +396,8 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
                 references.Blobs.Concat(references.Manifests).Select(d => d.ToString()).ToArray(),
                 references.Blobs.Select(_ => false).Concat(references.Manifests.Select(_ => true)).ToArray());
             Add(batch, "SELECT digest FROM tags WHERE repository = $1 AND name = $2", repository, immutableTag ?? string.Empty);
+            AddDeletionCheck(batch, digest.ToString(), now);
+            Add(batch, "SELECT 1 FROM blob_deletions WHERE digest = $1", digest.ToString());
             var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -397,14 +408,23 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
                 }
 
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                return immutableTag is not null && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetString(0) != digest.ToString()
-                    ? new ManifestPutResult(ManifestPutStatus.TagImmutable)
-                    : null;
+                if (immutableTag is not null && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetString(0) != digest.ToString())
+                {
+                    return new ManifestPutResult(ManifestPutStatus.TagImmutable);
+                }
+
+                // Past the digest's lock to the mark's check (the stale mark's removal returns no result to step over).
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ManifestPutResult(ManifestPutStatus.BlobDeleting) : null;
             }
         }
     }
 
     // One transaction under the repository's lock: the commands `write` adds, then `result` of the executed batch.
+    // An explicit transaction, not the batch's implicit one: a batch and its Sync, once sent, commit even when the
+    // caller dies while it waits for a lock (a killed collector's unlink would land after its death), whereas an
+    // explicit transaction waits for a COMMIT only a live caller sends.
     private async ValueTask<T> WriteAsync<T>(RepositoryName repository, CancellationToken cancellationToken, Action<NpgsqlBatch> write, Func<NpgsqlBatch, T> result)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -18,10 +18,27 @@ internal sealed class PostgreSqlSchemaStartup(PostgreSqlMetadataDataSource datab
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>The registry's own data source (one pool per host), kept apart from any NpgsqlDataSource the host registers.</summary>
+/// <summary>
+/// The registry's own data source (one pool per host), kept apart from any NpgsqlDataSource the host registers. Its
+/// connections prepare the statements they run often (<c>Max Auto Prepare</c>, 64 unless the connection string sets
+/// it): the store's statements are a few dozen fixed texts, and a prepared one skips parsing and planning on every pull.
+/// </summary>
 internal sealed class PostgreSqlMetadataDataSource(IOptions<PostgreSqlMetadataOptions> options) : IAsyncDisposable
 {
-    public NpgsqlDataSource DataSource { get; } = new NpgsqlDataSourceBuilder(options.Value.ConnectionString).Build();
+    private const int PreparedStatementsPerConnection = 64;
+
+    public NpgsqlDataSource DataSource { get; } = Build(options.Value.ConnectionString);
+
+    private static NpgsqlDataSource Build(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = PreparedStatementsPerConnection;
+        }
+
+        return builder.Build();
+    }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();
 }

@@ -158,6 +158,15 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         ValueTask.FromResult(Read(connection => ResolveTag(connection, null, repository, tag)));
 
     /// <inheritdoc />
+    public ValueTask<ManifestRecord?> GetTaggedManifestAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(connection => ReadManifests(
+            connection,
+            $"{SelectManifest} WHERE repository = $repository AND digest = (SELECT digest FROM tags WHERE repository = $repository AND name = $tag)",
+            repository,
+            default,
+            ("$tag", tag)).FirstOrDefault()));
+
+    /// <inheritdoc />
     public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Write((connection, transaction) => DeleteManifest(connection, transaction, repository, digest)));
 

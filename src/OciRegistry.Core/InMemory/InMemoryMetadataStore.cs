@@ -163,6 +163,19 @@ public sealed partial class InMemoryMetadataStore : IMetadataStore
     }
 
     /// <inheritdoc />
+    public ValueTask<ManifestRecord?> GetTaggedManifestAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(
+                _repositories.TryGetValue(repository, out var metadata) && metadata.Tags.TryGetValue(tag, out var entry)
+                && metadata.Manifests.TryGetValue(entry.Digest, out var manifest)
+                    ? manifest.Record
+                    : null);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -140,11 +140,11 @@ public sealed class ManifestOperations
             return refreshError;
         }
 
-        var digest = parsedReference.IsDigest
-            ? parsedReference.Digest
-            : await _metadata.ResolveTagAsync(name, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
-        var record = digest is null ? null : await _metadata.GetManifestAsync(name, digest.Value, cancellationToken).ConfigureAwait(false);
-        if (record is null && digest is { } missing && upstream is not null
+        var record = parsedReference.IsDigest
+            ? await _metadata.GetManifestAsync(name, parsedReference.Digest, cancellationToken).ConfigureAwait(false)
+            : await _metadata.GetTaggedManifestAsync(name, parsedReference.TagName!, cancellationToken).ConfigureAwait(false);
+        if (record is null && upstream is not null
+            && (parsedReference.IsDigest ? parsedReference.Digest : await _metadata.ResolveTagAsync(name, parsedReference.TagName!, cancellationToken).ConfigureAwait(false)) is { } missing
             && await upstream.FetchManifestAsync(name, missing, cancellationToken).ConfigureAwait(false))
         {
             record = await _metadata.GetManifestAsync(name, missing, cancellationToken).ConfigureAwait(false);

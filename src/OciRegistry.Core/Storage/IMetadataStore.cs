@@ -59,6 +59,12 @@ public partial interface IMetadataStore
     /// <summary>The digest a tag points at, or <c>null</c>.</summary>
     ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The manifest a tag points at, or <c>null</c> when there is no such tag: what <see cref="ResolveTagAsync"/> and
+    /// then <see cref="GetManifestAsync"/> would return, in one read (the pull of a tag, a registry's hottest path).
+    /// </summary>
+    ValueTask<ManifestRecord?> GetTaggedManifestAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default);
+
     /// <summary>Unlinks a manifest, removes every tag pointing at it and its referrer entry; false when it was not linked.</summary>
     ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 

@@ -92,6 +92,12 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
         return await inner.ResolveTagAsync(repository, tag, cancellationToken);
     }
 
+    public async ValueTask<ManifestRecord?> GetTaggedManifestAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(GetTaggedManifestAsync));
+        return await inner.GetTaggedManifestAsync(repository, tag, cancellationToken);
+    }
+
     public async ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(DeleteManifestAsync));

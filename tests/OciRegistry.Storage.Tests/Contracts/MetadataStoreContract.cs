@@ -113,6 +113,7 @@ public abstract partial class MetadataStoreContract
         await Store.PutManifestAsync(Repository, second, ManifestReferences.None, "latest");
 
         Assert.Equal(second.Digest, await Store.ResolveTagAsync(Repository, "latest"));
+        AssertSame(second, await Store.GetTaggedManifestAsync(Repository, "latest"));
         Assert.NotNull(await Store.GetManifestAsync(Repository, first.Digest));
         Assert.Equal(["latest"], await Store.ListTagsAsync(Repository, null, 10));
     }
