@@ -23,7 +23,11 @@ namespace OciRegistry.Storage.PostgreSql;
 /// </remarks>
 /// <param name="dataSource">The database (pooled connections); its schema must be at <see cref="PostgreSqlSchema.Version"/>.</param>
 /// <param name="time">Stamps links, pushes and tags; the system clock when omitted.</param>
-public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null) : IMetadataStore
+/// <param name="reads">
+/// Runs the single-statement reads, which take no lock (manifest and tag lookups, listings): a data source with
+/// <c>Multiplexing=true</c> there lets many pulls share a few connections; <paramref name="dataSource"/> when omitted.
+/// </param>
+public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource, TimeProvider? time = null, NpgsqlDataSource? reads = null) : IMetadataStore
 {
     private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 
@@ -33,6 +37,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
         """;
 
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private readonly NpgsqlDataSource _reads = reads ?? dataSource;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc />
@@ -169,7 +174,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     /// <inheritdoc />
     public async ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
     {
-        var command = Command("SELECT digest FROM tags WHERE repository = $1 AND name = $2", repository, tag);
+        var command = Query("SELECT digest FROM tags WHERE repository = $1 AND name = $2", repository, tag);
         await using (command.ConfigureAwait(false))
         {
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string digest ? Digest.Parse(digest) : null;
@@ -448,7 +453,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 
     private async ValueTask<bool> ExistsAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
     {
-        var command = Command(sql, parameters);
+        var command = Query(sql, parameters);
         await using (command.ConfigureAwait(false))
         {
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
@@ -475,7 +480,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 
     private async ValueTask<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<NpgsqlDataReader, T> row, CancellationToken cancellationToken, params object[] parameters)
     {
-        var command = Command(sql, parameters);
+        var command = Query(sql, parameters);
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -493,9 +498,14 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     // A command on a pooled connection of its own: one statement, no transaction.
-    private NpgsqlCommand Command(string sql, params object[] parameters)
+    private NpgsqlCommand Command(string sql, params object[] parameters) => Command(_dataSource, sql, parameters);
+
+    // A read of one statement that takes no lock, on the reads' data source (multiplexed in the registry's host).
+    private NpgsqlCommand Query(string sql, params object[] parameters) => Command(_reads, sql, parameters);
+
+    private static NpgsqlCommand Command(NpgsqlDataSource source, string sql, object[] parameters)
     {
-        var command = _dataSource.CreateCommand(sql);
+        var command = source.CreateCommand(sql);
         foreach (var value in parameters)
         {
             command.Parameters.Add(value as NpgsqlParameter ?? Parameter(value));

@@ -25,8 +25,11 @@ public static class PostgreSqlMetadataBuilderExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton<PostgreSqlMetadataDataSource>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlSchemaStartup>());
-        builder.Services.Replace(ServiceDescriptor.Singleton<IMetadataStore>(sp => new PostgreSqlMetadataStore(
-            sp.GetRequiredService<PostgreSqlMetadataDataSource>().DataSource, sp.GetService<TimeProvider>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMetadataStore>(sp =>
+        {
+            var database = sp.GetRequiredService<PostgreSqlMetadataDataSource>();
+            return new PostgreSqlMetadataStore(database.DataSource, sp.GetService<TimeProvider>(), database.Reads);
+        }));
         return builder;
     }
 }
