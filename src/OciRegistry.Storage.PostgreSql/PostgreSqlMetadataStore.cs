@@ -161,15 +161,18 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                Changed(repository);
                 return new ManifestPutResult(ManifestPutStatus.Stored);
             }
         }
     }
 
     /// <inheritdoc />
-    public async ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
-        (await ReadManifestsAsync($"{SelectManifest} WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString()).ConfigureAwait(false))
-            .FirstOrDefault();
+    public ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var reference = digest.ToString();
+        return GetManifestRecordAsync(repository, reference, $"{SelectManifest} WHERE repository = $1 AND digest = $2", reference, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async ValueTask<Digest?> ResolveTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default)
@@ -182,16 +185,17 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public async ValueTask<ManifestRecord?> GetTaggedManifestAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
-        (await ReadManifestsAsync(
-            $"{SelectManifest} WHERE repository = $1 AND digest = (SELECT digest FROM tags WHERE repository = $1 AND name = $2)",
-            cancellationToken,
+    public ValueTask<ManifestRecord?> GetTaggedManifestAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
+        GetManifestRecordAsync(
             repository,
-            tag).ConfigureAwait(false)).FirstOrDefault();
+            tag,
+            $"{SelectManifest} WHERE repository = $1 AND digest = (SELECT digest FROM tags WHERE repository = $1 AND name = $2)",
+            tag,
+            cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<bool> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+        WriteManifestsAsync(
             repository,
             cancellationToken,
             batch => Add(batch, "DELETE FROM manifests WHERE repository = $1 AND digest = $2", repository, digest.ToString()),
@@ -199,7 +203,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 
     /// <inheritdoc />
     public ValueTask<bool> DeleteUnusedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset pushedBefore, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+        WriteManifestsAsync(
             repository,
             cancellationToken,
             batch => Add(
@@ -217,7 +221,7 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 
     /// <inheritdoc />
     public ValueTask<bool> DeleteTagAsync(RepositoryName repository, string tag, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+        WriteManifestsAsync(
             repository,
             cancellationToken,
             batch => Add(batch, "DELETE FROM tags WHERE repository = $1 AND name = $2", repository, tag),

@@ -111,6 +111,22 @@ internal static class PostgreSqlMigrations
         ALTER TABLE blob_links ADD COLUMN size bigint;
         UPDATE blob_links SET size = m.size FROM manifests m WHERE m.repository = blob_links.repository AND m.digest = blob_links.digest;
         """,
+
+        // Every change of a repository's tags or manifests announces the repository on the notified manifest cache's
+        // channel, from triggers so that no write path can forget to (PostgreSqlManifestChangeListener). PostgreSQL
+        // sends them at commit, one per repository and transaction however many rows changed.
+        """
+        CREATE FUNCTION ociregistry_notify_manifest_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('ociregistry_manifests', CASE WHEN TG_OP = 'DELETE' THEN OLD.repository ELSE NEW.repository END);
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER tags_notify_change AFTER INSERT OR UPDATE OR DELETE ON tags
+            FOR EACH ROW EXECUTE FUNCTION ociregistry_notify_manifest_change();
+        CREATE TRIGGER manifests_notify_change AFTER INSERT OR UPDATE OR DELETE ON manifests
+            FOR EACH ROW EXECUTE FUNCTION ociregistry_notify_manifest_change();
+        """,
     ];
 
     /// <summary>The schema version this binary reads and writes.</summary>

@@ -28,6 +28,7 @@ internal sealed class PostgreSqlSchemaStartup(PostgreSqlMetadataDataSource datab
 internal sealed class PostgreSqlMetadataDataSource(IOptions<PostgreSqlMetadataOptions> options) : IAsyncDisposable
 {
     private const int PreparedStatementsPerConnection = 64;
+    private const int ListenerKeepAliveSeconds = 10;
 
     /// <summary>Writes, transactions and statements that may wait for a lock: a connection of their own each.</summary>
     public NpgsqlDataSource DataSource { get; } = Build(options.Value.ConnectionString, multiplexing: false);
@@ -38,6 +39,27 @@ internal sealed class PostgreSqlMetadataDataSource(IOptions<PostgreSqlMetadataOp
     /// Only for statements that take no lock: one waiting would hold up every statement queued behind it.
     /// </summary>
     public NpgsqlDataSource Reads { get; } = Build(options.Value.ConnectionString, multiplexing: true);
+
+    /// <summary>
+    /// The notified cache's one listening connection (<see cref="PostgreSqlManifestChangeListener"/>): not pooled, so
+    /// closing it ends its <c>LISTEN</c>; named, so an operator can find it in <c>pg_stat_activity</c>; and kept alive
+    /// (a query after <see cref="ListenerKeepAliveSeconds"/> idle, unless the connection string sets one), so a link
+    /// that died silently is noticed and the cache bypassed.
+    /// </summary>
+    public NpgsqlDataSource Listener { get; } = BuildListener(options.Value.ConnectionString);
+
+    private static NpgsqlDataSource BuildListener(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.Pooling = false;
+        builder.ConnectionStringBuilder.ApplicationName ??= PostgreSqlManifestChangeListener.ApplicationName;
+        if (builder.ConnectionStringBuilder.KeepAlive == 0)
+        {
+            builder.ConnectionStringBuilder.KeepAlive = ListenerKeepAliveSeconds;
+        }
+
+        return builder.Build();
+    }
 
     private static NpgsqlDataSource Build(string connectionString, bool multiplexing)
     {
@@ -54,6 +76,7 @@ internal sealed class PostgreSqlMetadataDataSource(IOptions<PostgreSqlMetadataOp
 
     public async ValueTask DisposeAsync()
     {
+        await Listener.DisposeAsync().ConfigureAwait(false);
         await Reads.DisposeAsync().ConfigureAwait(false);
         await DataSource.DisposeAsync().ConfigureAwait(false);
     }
