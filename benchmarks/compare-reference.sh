@@ -2,6 +2,7 @@
 # Measures this registry against CNCF Distribution (Debian's docker-registry) on the same HTTP workload, one server at
 # a time, and prints ours / theirs per scenario. Usage: benchmarks/compare-reference.sh [--quick] [--runs N]
 #   [--only ours|reference] [--markdown FILE] [--postgres: our metadata in PostgreSQL]
+#   [--notified-cache off|on|both: with --postgres, ours without and/or with the notified manifest cache]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -96,8 +96,9 @@ class Server:
 
 
 class Ours(Server):
-    def __init__(self, work, server_dll, metadata_args=(), store_args=()):
-        super().__init__("ours", work)
+    def __init__(self, work, server_dll, metadata_args=(), store_args=(), name="ours", database=None):
+        super().__init__(name, work)
+        self.database = database
         self.dll = server_dll
         self.metadata_args = list(metadata_args)
         self.store_args = list(store_args)
@@ -264,6 +265,21 @@ class PostgreSql:
                  "-o", f"-c listen_addresses='' -c unix_socket_directories='{self.folder}'", "start")
         self.run("createdb", "-h", self.folder, "-U", "postgres", "registry")
         return ["--OciRegistry:Metadata:PostgreSql:ConnectionString", f"Host={self.folder};Username=postgres;Database=registry"]
+
+    def cpu_seconds(self):
+        """User + system CPU time of the postmaster and its children (backends, WAL writer...) now running."""
+        with open(os.path.join(self.folder, "data", "postmaster.pid")) as f:
+            postmaster = f.readline().strip()
+        total = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if pid == postmaster or fields[1] == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         self.run("pg_ctl", "-D", os.path.join(self.folder, "data"), "-m", "fast", "-w", "stop")
@@ -527,13 +543,20 @@ def run_scenarios(server, settings, work, blob, digest, chunks, runs):
 
     def record(name, unit, measure):
         """Runs `measure` (returning the figure and the work done in `unit`s) and the server's CPU time it cost."""
+        database = getattr(server, "database", None)
         cpu_before = server.cpu_seconds()
+        database_before = database.cpu_seconds() if database else 0
         value, work_done = measure()
         cpu_per_unit = (server.cpu_seconds() - cpu_before) / work_done
         results.setdefault(name, []).append(value)
         scale = UNIT_SCALE.get(unit, 1)
         results.setdefault(f"server CPU {unit}", []).append(cpu_per_unit * scale)
-        print(f"  {server.name:9} {name:34} {figure(value):>10}   server CPU {figure(cpu_per_unit * scale):>8} {unit}", flush=True)
+        line = f"  {server.name:9} {name:34} {figure(value):>10}   server CPU {figure(cpu_per_unit * scale):>8} {unit}"
+        if database:
+            database_per_unit = (database.cpu_seconds() - database_before) / work_done
+            results.setdefault(f"PostgreSQL CPU {unit}", []).append(database_per_unit * scale)
+            line += f"   PostgreSQL CPU {figure(database_per_unit * scale):>8} {unit}"
+        print(line, flush=True)
 
     def transfer(seconds, gigabytes):
         return gigabytes / seconds, gigabytes
@@ -602,6 +625,9 @@ def main():
     parser.add_argument("--markdown", help="also write the table to this file")
     parser.add_argument("--postgres", action="store_true",
                         help="our metadata in PostgreSQL (a cluster of its own in the work folder) instead of SQLite")
+    parser.add_argument("--notified-cache", choices=["off", "on", "both"], default="off",
+                        help="with --postgres: OciRegistry:Metadata:PostgreSql:NotifiedCache for ours; both = ours "
+                             "without it, then ours with it, in one run")
     parser.add_argument("--store", choices=["files", "s3", "azure"], default="files",
                         help="where the blobs go: s3 = both registries on one Ceph S3 gateway; azure = ours on Azurite "
                              "against the Azure SDK alone (the reference has no Azure driver)")
@@ -652,17 +678,24 @@ def main():
             store = Azurite(work, args.benchmarks_dll)
         if store:
             store.start()
-        servers = {"ours": lambda: Ours(work, args.server_dll, metadata_args, store.ours_args() if store else []),
-                   "reference": lambda: Reference(work, store.reference_storage() if args.store == "s3" else None)}
+        def ours(name, cached):
+            cache_args = ["--OciRegistry:Metadata:PostgreSql:NotifiedCache", "true"] if cached else []
+            return lambda: Ours(work, args.server_dll, metadata_args + cache_args, store.ours_args() if store else [],
+                                name, postgres)
+        cache_variants = {"off": [False], "on": [True], "both": [False, True]}[args.notified_cache] if postgres else [False]
+        servers = {("ours, notified cache" if cached and len(cache_variants) > 1 else "ours"): ours("ours", cached)
+                   for cached in cache_variants}
+        servers["reference"] = lambda: Reference(work, store.reference_storage() if args.store == "s3" else None)
         measured = {}
         for name, make in servers.items():
-            if args.only and args.only != name:
+            if args.only and args.only != name.split(",")[0]:
                 continue
             if name == "reference" and args.store == "azure":
                 measured[name] = AzureSdkBound(store).run(settings, blob, chunk_sizes, runs)
                 continue
             server = make()
             print(f"{name}: {' '.join(server.command())}", flush=True)
+            server.name = name.replace("ours, notified cache", "ours+cache")
             server.start()
             try:
                 measured[name] = run_scenarios(server, settings, work, blob, digest, chunks, runs)
@@ -680,25 +713,30 @@ def main():
 
 def print_table(measured, settings, chunk_sizes, runs, store, markdown):
     first = next(iter(measured.values()))
-    names = dict.fromkeys([n for n in first if not n.startswith("server CPU")] + [n for n in first if n.startswith("server CPU")])
+    names = dict.fromkeys([n for n in first if " CPU " not in f" {n}"] + [n for n in first if " CPU " in f" {n}"])
     against = {"files": "", "s3": " Both on one Ceph S3 gateway.",
                "azure": " Ours on Azurite; the reference column is the Azure SDK alone on the same Azurite (the bound)."}[store]
+    variants = [name for name in measured if name != "reference"] or ["ours"]
     lines = [f"Sizes: blob {settings['size'] // MIB} MiB, chunks {', '.join(mib_label(c) for c in chunk_sizes)}, "
              f"rate scenarios {settings['duration']} s; median of {runs} run(s).{against} "
              f"Load average at the end: {os.getloadavg()[0]:.1f}.", "",
              "Rates: higher is better, ratio = ours / reference. Server CPU (user + system time of the registry process per unit",
              "of work, from /proc): lower is better, ratio = reference / ours; it holds up better than rates when other",
-             "processes load the machine.", "",
-             "| scenario | ours | reference | ratio |", "|---|---:|---:|---:|"]
+             "processes load the machine. PostgreSQL CPU: its postmaster and backends, ours only.", "",
+             f"| scenario | {' | '.join(variants)} | reference | {' | '.join('ratio' if len(variants) == 1 else f'ratio ({v})' for v in variants)} |",
+             "|---|" + "---:|" * (2 * len(variants) + 1)]
+
+    def median(server, name):
+        return statistics.median(measured[server][name]) if name in measured.get(server, {}) else None
+
     for name in names:
         # The Azure SDK bound has no server, so no server CPU; the reference skips nothing.
-        ours = statistics.median(measured["ours"][name]) if name in measured.get("ours", {}) else None
-        theirs = statistics.median(measured["reference"][name]) if name in measured.get("reference", {}) else None
-        if ours and theirs:
-            ratio = f"{theirs / ours:.2f}×" if name.startswith("server CPU") else f"{ours / theirs:.2f}×"
-        else:
-            ratio = "—"
-        lines.append(f"| {name} | {figure(ours or 0)} | {figure(theirs or 0)} | {ratio} |")
+        theirs = median("reference", name)
+        ours = [median(variant, name) for variant in variants]
+        ratios = [(f"{theirs / value:.2f}×" if " CPU " in f" {name}" else f"{value / theirs:.2f}×") if value and theirs else "—"
+                  for value in ours]
+        shown = [figure(value) if value is not None else "—" for value in ours + [theirs]]
+        lines.append(f"| {name} | {' | '.join(shown)} | {' | '.join(ratios)} |")
     table = "\n".join(lines)
     print("\n" + table)
     if markdown:
