@@ -126,6 +126,27 @@ public sealed class PostgreSqlMetadataTests(PostgreSqlServer postgres) : IDispos
     }
 
     [Fact]
+    public async Task TwoServers_WithTheNotifiedCache_ServeATagMove_TheWriterAtOnce_TheOtherOnceNotified()
+    {
+        await using var database = await postgres.CreateDatabaseAsync();
+        string[] arguments = [.. ServeArguments(database), "--OciRegistry:Metadata:PostgreSql:NotifiedCache", "true"];
+        await using var writer = await ServerProcess.StartServingAsync(_folder.Path, null, arguments);
+        await using var reader = await ServerProcess.StartServingAsync(_folder.Path, null, arguments);
+        await writer.WaitForOutputAsync("Listening for manifest changes in PostgreSQL");
+        await reader.WaitForOutputAsync("Listening for manifest changes in PostgreSQL");
+        using var writing = new HttpClient { BaseAddress = new Uri(writer.Addresses.Single()) };
+        using var reading = new HttpClient { BaseAddress = new Uri(reader.Addresses.Single()) };
+        var first = await new RegistrySeeder(writing).PushImageAsync("team/app", "stable", [RandomNumberGenerator.GetBytes(1000)]);
+        Assert.Equal(first.ManifestDigest.ToString(), await TagDigestAsync(writing, "stable"));
+        await WaitForTagAsync(reading, first.ManifestDigest.ToString());
+
+        var moved = await new RegistrySeeder(writing).PushImageAsync("team/app", "stable", [RandomNumberGenerator.GetBytes(1000)]);
+
+        Assert.Equal(moved.ManifestDigest.ToString(), await TagDigestAsync(writing, "stable"));
+        await WaitForTagAsync(reading, moved.ManifestDigest.ToString());
+    }
+
+    [Fact]
     public async Task Readiness_FailsWhileTheDatabaseIsAtANewerSchema_OrGone_LivenessDoesNot()
     {
         await using var database = await postgres.CreateDatabaseAsync();
@@ -180,13 +201,23 @@ public sealed class PostgreSqlMetadataTests(PostgreSqlServer postgres) : IDispos
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string?> TagDigestAsync(HttpClient client, string tag)
+    private static async Task<string?> TagDigestAsync(HttpClient client, string tag, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Head, $"v2/team/app/manifests/{tag}");
         request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request, cancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.GetValues("Docker-Content-Digest").Single();
+    }
+
+    // Pulls until the server answers the tag with the digest: it does once the change's notification reached it. A
+    // server that never hears of it answers the old digest until the hang guard fails the test.
+    private static async Task WaitForTagAsync(HttpClient client, string digest)
+    {
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (await TagDigestAsync(client, "stable", hangGuard.Token) != digest)
+        {
+        }
     }
 
     private Task<CompletedRun> MigrateAsync(NpgsqlDataSource database) =>

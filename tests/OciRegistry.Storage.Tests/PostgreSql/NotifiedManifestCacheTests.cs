@@ -130,47 +130,6 @@ public sealed class NotifiedManifestCacheTests(PostgreSqlServer server) : IAsync
         Assert.True(_cache.TryGet(Repository.Value, "latest", out _));
     }
 
-    [Fact]
-    public void AFill_ThatRacedAnInvalidation_IsNotKept()
-    {
-        var record = Manifest("image");
-        var generation = _cache.StartFill();
-        _cache.Invalidate(Repository.Value);
-        _cache.Fill(Repository.Value, "latest", record, generation);
-        Assert.False(_cache.TryGet(Repository.Value, "latest", out _));
-
-        _cache.Fill(Repository.Value, "latest", record, _cache.StartFill());
-        Assert.True(_cache.TryGet(Repository.Value, "latest", out var kept));
-        Assert.Same(record, kept);
-    }
-
-    [Fact]
-    public void WhileNotListening_NothingIsKept()
-    {
-        var cache = new NotifiedManifestCache();
-        Assert.Null(cache.StartFill());
-
-        cache.Fill(Repository.Value, "latest", Manifest("image"), generation: 0);
-
-        Assert.False(cache.TryGet(Repository.Value, "latest", out _));
-    }
-
-    [Fact]
-    public void AtCapacity_TheNextFillEmptiesTheCacheFirst()
-    {
-        for (var i = 0; i < NotifiedManifestCache.Capacity; i++)
-        {
-            _cache.Fill(Repository.Value, $"tag{i}", Manifest($"image {i}"), _cache.StartFill());
-        }
-
-        Assert.True(_cache.TryGet(Repository.Value, "tag0", out _));
-
-        _cache.Fill(Repository.Value, "one more", Manifest("one more"), _cache.StartFill());
-
-        Assert.False(_cache.TryGet(Repository.Value, "tag0", out _));
-        Assert.True(_cache.TryGet(Repository.Value, "one more", out _));
-    }
-
     // A put through A, once B has seen its notification (one per transaction).
     private async Task PutThroughAAsync(ManifestRecord manifest, string? tag)
     {
