@@ -40,6 +40,10 @@ internal sealed class MirrorSetup : IAsyncDisposable
     public Task<InProcessRegistry> StartMirrorAsync(string dataFolder, Action<MirrorOptions>? configure = null) =>
         StartMirrorAsync(Upstream.BaseAddress, configure, null, null, dataFolder, inMemory: false);
 
+    /// <summary>A mirror (in memory) of the registry at <paramref name="upstream"/>, called <c>up</c>, configured by <paramref name="upstreamOptions"/>.</summary>
+    public static Task<InProcessRegistry> StartMirrorOfAsync(Uri upstream, Action<UpstreamOptions> upstreamOptions) =>
+        StartMirrorAsync(upstream, null, upstreamOptions, null, null, inMemory: true);
+
     private static Task<InProcessRegistry> StartMirrorAsync(Uri upstream, Action<MirrorOptions>? configure, Action<UpstreamOptions>? upstreamOptions, TimeProvider? time, string? dataFolder, bool inMemory) =>
         InProcessRegistry.StartAsync(o =>
         {
