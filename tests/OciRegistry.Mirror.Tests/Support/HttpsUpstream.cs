@@ -56,7 +56,9 @@ internal sealed class HttpsUpstream : IAsyncDisposable
         var caRequest = new CertificateRequest("CN=mirror test upstream CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, false, 0, critical: true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, critical: true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // One clock reading for both, so the certificate never outlives its issuer (which Create refuses).
+        var now = DateTimeOffset.UtcNow;
+        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
         await File.WriteAllTextAsync(Path.Combine(folder, "ca.pem"), ca.ExportCertificatePem());
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -64,7 +66,7 @@ internal sealed class HttpsUpstream : IAsyncDisposable
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
-        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using var signed = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
         var certificate = signed.CopyWithPrivateKey(key);
 
         var authorizations = new ConcurrentQueue<string>();
