@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pull-through mirrors side by side on one upstream: straight from the upstream, through our mirror, through CNCF
 # Distribution 2.8.2 in proxy mode; cold, warm and sixteen concurrent cold pulls with the upstream's fetch count.
-# Usage: benchmarks/compare-mirror.sh [--size-mib 1024] [--runs 3] [--clients 16] [--markdown FILE]
+# Usage: benchmarks/compare-mirror.sh [--size-mib 1024] [--runs 3] [--clients 16] [--markdown FILE] [--baseline-dll DLL]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

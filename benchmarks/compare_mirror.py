@@ -123,6 +123,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--markdown")
+    parser.add_argument("--baseline-dll", help="another build of the server, measured as a second mirror row (before/after)")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="mirror-bench-")
@@ -144,15 +145,20 @@ def main():
 
         pull(upstream.base, REPO)  # the upstream serves from page cache in every measurement
         direct = statistics.median(pull(upstream.base, REPO) for _ in range(args.runs))
-        rows = [("direct from upstream", direct, None, None, None)]
-        for name, make in [("ours", lambda: OursMirror(work, args.server_dll, upstream)),
-                           ("reference (Distribution 2.8.2 proxy)", lambda: ReferenceProxy(work, upstream))]:
-            cold, warm, fetches = [], [], []
+        rows = [("direct from upstream", direct, None, None, None, None)]
+        mirrors = [("ours", lambda: OursMirror(work, args.server_dll, upstream))]
+        if args.baseline_dll:
+            mirrors.append(("ours, baseline build", lambda: OursMirror(work, args.baseline_dll, upstream)))
+        mirrors.append(("reference (Distribution 2.8.2 proxy)", lambda: ReferenceProxy(work, upstream)))
+        for name, make in mirrors:
+            cold, warm, fetches, cpu = [], [], [], []
             for _ in range(args.runs):
                 before = upstream.blob_gets(layer)
                 mirror = fresh(make)
                 try:
+                    cpu_before = mirror.cpu_seconds()
                     cold.append(pull(mirror.base, mirror.prefix + REPO))
+                    cpu.append(mirror.cpu_seconds() - cpu_before)
                     fetches.append(upstream.blob_gets(layer) - before)
                     warm.append(min(pull(mirror.base, mirror.prefix + REPO) for _ in range(2)))
                 finally:
@@ -164,21 +170,22 @@ def main():
                 concurrent_fetches = upstream.blob_gets(layer) - before
             finally:
                 mirror.stop()
-            rows.append((name, statistics.median(cold), statistics.median(warm), (concurrent, concurrent_fetches), fetches))
+            rows.append((name, statistics.median(cold), statistics.median(warm), (concurrent, concurrent_fetches), fetches,
+                         statistics.median(cpu)))
     finally:
         upstream.stop()
 
     lines = [f"1 image, one {args.size_mib} MiB layer; median of {args.runs}; {args.clients} concurrent cold clients",
              "",
-             "| path | cold pull | vs direct | warm pull | layer fetched upstream (cold pull) | "
+             "| path | cold pull | vs direct | mirror CPU per cold pull | warm pull | layer fetched upstream (cold pull) | "
              f"{args.clients} concurrent cold GETs | layer fetched upstream ({args.clients} clients) |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for name, cold, warm, concurrent, fetches in rows:
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, cold, warm, concurrent, fetches, cpu in rows:
         if warm is None:
-            lines.append(f"| {name} | {cold:.2f} s | 1.00× | | | | |")
+            lines.append(f"| {name} | {cold:.2f} s | 1.00× | | | | | |")
         else:
-            lines.append(f"| {name} | {cold:.2f} s | {cold / direct:.2f}× | {warm:.2f} s | {'/'.join(map(str, fetches))} | "
-                         f"{concurrent[0]:.2f} s | {concurrent[1]} |")
+            lines.append(f"| {name} | {cold:.2f} s | {cold / direct:.2f}× | {cpu:.2f} s | {warm:.2f} s | "
+                         f"{'/'.join(map(str, fetches))} | {concurrent[0]:.2f} s | {concurrent[1]} |")
     table = "\n".join(lines)
     print(table)
     if args.markdown:
