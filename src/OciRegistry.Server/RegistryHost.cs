@@ -122,7 +122,7 @@ internal static class RegistryHost
         switch (StorageSettings.BlobStorageOf(configuration))
         {
             case StorageSettings.BlobStorage.AzureBlob:
-                Directory.CreateDirectory(StorageSettings.RootPath(configuration));
+                CreateMetadataFolder(configuration);
                 registry.AddAzureBlobStorage(options =>
                 {
                     options.MetadataPath = StorageSettings.MetadataPath(configuration);
@@ -130,7 +130,7 @@ internal static class RegistryHost
                 });
                 break;
             case StorageSettings.BlobStorage.S3:
-                Directory.CreateDirectory(StorageSettings.RootPath(configuration));
+                CreateMetadataFolder(configuration);
                 registry.AddS3Storage(options =>
                 {
                     options.MetadataPath = StorageSettings.MetadataPath(configuration);
@@ -140,6 +140,15 @@ internal static class RegistryHost
             default:
                 registry.AddFileSystemStorage(storage => storage.RootPath = StorageSettings.RootPath(configuration));
                 break;
+        }
+    }
+
+    // Beside an object store the folder holds only the SQLite metadata: with PostgreSQL metadata nothing is created.
+    private static void CreateMetadataFolder(IConfiguration configuration)
+    {
+        if (StorageSettings.FolderContents(configuration) is not null)
+        {
+            Directory.CreateDirectory(StorageSettings.RootPath(configuration));
         }
     }
 }

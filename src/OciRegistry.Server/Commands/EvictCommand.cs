@@ -15,26 +15,13 @@ namespace OciRegistry.Server.Commands;
 /// </summary>
 internal static class EvictCommand
 {
-    public static Command Create()
-    {
-        var apply = new Option<bool>("--apply")
-        {
-            Description = "Evict, then collect the bytes nothing else uses. Without it evict only lists what it would evict.",
-        };
-        var evict = new Command(
-            "evict",
-            "Evict cached images of the pull-through mirror, least recently pulled first: those not pulled for " +
-            "OciRegistry:Mirror:Eviction:MaxAge (e.g. 30.00:00:00), then while the cache is over OciRegistry:Mirror:Eviction:MaxBytes; " +
-            "nothing pulled within OciRegistry:Gc:GracePeriod. The upstreams are those of OciRegistry:Mirror:Upstreams." +
-            Environment.NewLine + ConfigurationArguments.HelpText)
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        evict.Add(apply);
-        evict.SetAction((parsed, cancellationToken) =>
-            RunAsync(ConfigurationArguments.Of(parsed), !parsed.GetValue(apply), parsed.InvocationConfiguration, cancellationToken));
-        return evict;
-    }
+    public static Command Create() => PreviewUnlessApplied.Create(
+        "evict",
+        "Evict cached images of the pull-through mirror, least recently pulled first: those not pulled for " +
+        "OciRegistry:Mirror:Eviction:MaxAge (e.g. 30.00:00:00), then while the cache is over OciRegistry:Mirror:Eviction:MaxBytes; " +
+        "nothing pulled within OciRegistry:Gc:GracePeriod. The upstreams are those of OciRegistry:Mirror:Upstreams.",
+        "Evict, then collect the bytes nothing else uses. Without it evict only lists what it would evict.",
+        RunAsync);
 
     private static async Task<int> RunAsync(string[] settings, bool dryRun, InvocationConfiguration console, CancellationToken cancellationToken)
     {

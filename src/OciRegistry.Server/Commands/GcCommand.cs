@@ -10,25 +10,12 @@ namespace OciRegistry.Server.Commands;
 /// </summary>
 internal static class GcCommand
 {
-    public static Command Create()
-    {
-        var apply = new Option<bool>("--apply")
-        {
-            Description = "Delete what is unreachable. Without it gc only reports what it would delete.",
-        };
-        var gc = new Command(
-            "gc",
-            "Find manifests and blobs no tag reaches (grace period OciRegistry:Gc:GracePeriod, default 1 hour; " +
-            "OciRegistry:Gc:DeleteUntaggedManifests; OciRegistry:Gc:Retention:0:TagPattern / :KeepLast) and, with --apply, delete them." +
-            Environment.NewLine + ConfigurationArguments.HelpText)
-        {
-            TreatUnmatchedTokensAsErrors = false,
-        };
-        gc.Add(apply);
-        gc.SetAction((parsed, cancellationToken) =>
-            RunAsync(ConfigurationArguments.Of(parsed), !parsed.GetValue(apply), parsed.InvocationConfiguration, cancellationToken));
-        return gc;
-    }
+    public static Command Create() => PreviewUnlessApplied.Create(
+        "gc",
+        "Find manifests and blobs no tag reaches (grace period OciRegistry:Gc:GracePeriod, default 1 hour; " +
+        "OciRegistry:Gc:DeleteUntaggedManifests; OciRegistry:Gc:Retention:0:TagPattern / :KeepLast) and, with --apply, delete them.",
+        "Delete what is unreachable. Without it gc only reports what it would delete.",
+        RunAsync);
 
     private static async Task<int> RunAsync(string[] settings, bool dryRun, InvocationConfiguration console, CancellationToken cancellationToken)
     {

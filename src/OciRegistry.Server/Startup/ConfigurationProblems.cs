@@ -28,12 +28,14 @@ internal static class ConfigurationProblems
     {
         var problems = new List<string>();
         var root = StorageSettings.RootPath(configuration);
-        if (!Directory.Exists(root))
+        // A command on a folder that does not exist would create empty stores there and report an empty registry.
+        if (StorageSettings.FolderContents(configuration) is { } contents && !Directory.Exists(root))
         {
-            problems.Add($"{StorageSettings.RootPathKey} '{Path.GetFullPath(root)}' does not exist: give the folder the server stores its data in (--{StorageSettings.RootPathKey} <path>).");
+            problems.Add($"{StorageSettings.RootPathKey} '{Path.GetFullPath(root)}' does not exist: give the folder that holds the registry's {contents} (--{StorageSettings.RootPathKey} <path>).");
         }
 
         MetadataSettings.Check(configuration, problems);
+        StorageSettings.Check(configuration, problems);
         return problems;
     }
 

@@ -35,6 +35,19 @@ internal static class StorageSettings
     /// <summary>The SQLite metadata database beside object storage: in the storage folder, as with files.</summary>
     public static string MetadataPath(IConfiguration configuration) => Path.Combine(RootPath(configuration), "metadata.db");
 
+    /// <summary>
+    /// What the storage folder holds, for a message naming it; null when it holds nothing because blobs are in an object
+    /// store and the metadata in PostgreSQL (then no process needs a local folder, and none is created).
+    /// </summary>
+    public static string? FolderContents(IConfiguration configuration) =>
+        (BlobStorageOf(configuration), MetadataSettings.UsesPostgreSql(configuration)) switch
+        {
+            (BlobStorage.FileSystem, false) => "blobs, uploads and SQLite metadata",
+            (BlobStorage.FileSystem, true) => "blobs and uploads",
+            (_, false) => "SQLite metadata",
+            _ => null,
+        };
+
     public static BlobStorage BlobStorageOf(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[AzureBlobConnectionStringKey]) ? BlobStorage.AzureBlob
         : !string.IsNullOrWhiteSpace(configuration[S3BucketKey]) ? BlobStorage.S3

@@ -78,6 +78,13 @@ internal sealed class RegistryInstances : IAsyncDisposable
         return ServerProcess.RunAsync(own, null, [.. command, .. SharedSettings(Storage, own, Database)]);
     }
 
+    /// <summary>
+    /// What the processes left in their own working folders. The blobs and the metadata are shared, so nothing: a file
+    /// or folder there would be state one instance keeps to itself.
+    /// </summary>
+    public IReadOnlyList<string> EntriesInProcessFolders() =>
+        [.. _folder.EnumerateDirectories().SelectMany(process => process.EnumerateFileSystemInfos()).Select(entry => entry.FullName)];
+
     /// <summary>Runs one SQL statement on the shared database and returns the first column of its first row.</summary>
     public async Task<object?> QueryAsync(string sql, params object[] parameters)
     {

@@ -102,6 +102,7 @@ public abstract class RoundRobinInstancesTests(PostgreSqlServer postgres)
             var verify = await instances.RunAsync("verify");
             Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
             Assert.Contains(": 0 corrupt, 0 missing references.", verify.Output, StringComparison.Ordinal);
+            Assert.Empty(instances.EntriesInProcessFolders());
             foreach (var survivor in instances.Clients.Take(2))
             {
                 foreach (var (repository, digest) in acknowledged)
