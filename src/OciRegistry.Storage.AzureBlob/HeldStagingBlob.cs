@@ -98,42 +98,14 @@ internal sealed class HeldStagingBlob
             }
         }
 
-        var (status, lease) = await AcquireAsync(breakHeld, cancellationToken).ConfigureAwait(false);
-        if (lease is not null)
-        {
-            Lease = lease;
-            RenewedAt = _time.GetTimestamp();
-            _blocks = null;
-        }
-
-        return status;
+        return await TakeAsync(breakHeld, known: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Takes the lease of a staging blob this instance just created: nothing is staged in it yet.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var (_, lease) = await AcquireAsync(breakHeld: false, cancellationToken).ConfigureAwait(false);
-        if (lease is not null)
-        {
-            Lease = lease;
-            RenewedAt = _time.GetTimestamp();
-            _blocks = [];
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => TakeAsync(breakHeld: false, known: [], cancellationToken);
 
     /// <summary>Acquires a new lease, replacing the one held, unless it is live (Busy).</summary>
-    public async Task<UploadWriteStatus> TakeOverAsync(CancellationToken cancellationToken)
-    {
-        var (status, lease) = await AcquireAsync(breakHeld: false, cancellationToken).ConfigureAwait(false);
-        if (lease is not null)
-        {
-            Lease = lease;
-            RenewedAt = _time.GetTimestamp();
-            _blocks = null;
-        }
-
-        return status;
-    }
+    public Task<UploadWriteStatus> TakeOverAsync(CancellationToken cancellationToken) => TakeAsync(breakHeld: false, known: null, cancellationToken);
 
     /// <summary>Renews the lease now; a writer calls it as it goes.</summary>
     public async Task RenewAsync(CancellationToken cancellationToken)
@@ -291,6 +263,21 @@ internal sealed class HeldStagingBlob
         Committed = count;
         CommittedLength = Length = blocks.Sum(block => block.Size);
         HasStrays = false;
+    }
+
+    // Acquires a lease of its own; the blocks are then unknown (to be read again) unless the caller knows them.
+    private async Task<UploadWriteStatus> TakeAsync(bool breakHeld, List<StagedBlock>? known, CancellationToken cancellationToken)
+    {
+        var (status, lease) = await AcquireAsync(breakHeld, cancellationToken).ConfigureAwait(false);
+        if (lease is not null)
+        {
+            Lease = lease;
+            RenewedAt = _time.GetTimestamp();
+            _blocks = known;
+            Content = null;
+        }
+
+        return status;
     }
 
     private async Task<(UploadWriteStatus Status, BlobLeaseClient? Lease)> AcquireAsync(bool breakHeld, CancellationToken cancellationToken)
