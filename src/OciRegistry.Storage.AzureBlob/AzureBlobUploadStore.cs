@@ -1,4 +1,4 @@
-using OciRegistry.Core.References;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
@@ -6,6 +6,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using OciRegistry.Core.Digests;
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.ObjectStorage;
 
@@ -13,23 +14,30 @@ namespace OciRegistry.Storage.AzureBlob;
 
 /// <summary>
 /// An <see cref="IUploadStore"/> in the container of an <see cref="AzureBlobStore"/>: each session a block blob
-/// <c>uploads/&lt;id&gt;</c> (its repository and start in the blob's metadata), each PATCH staged as blocks and
-/// committed with a block list when the writer closes, so the bytes so far are a readable blob for a re-hash on
-/// another instance. The commit copies the staging blob to <c>blobs/&lt;digest&gt;</c> server-side and deletes it.
+/// <c>uploads/&lt;id&gt;</c> (its repository and start in the blob's metadata), each PATCH's bytes staged as blocks. The
+/// block list is committed lazily, by whichever instance needs the stored prefix readable (a re-hash on an instance
+/// without the running hash, a writer cutting into it) and at the commit, which then copies the staging blob to
+/// <c>blobs/&lt;digest&gt;</c> server-side and deletes it.
 /// </summary>
 /// <remarks>
-/// <para>One writer at a time, on every instance: a writer and a commit hold the staging blob's Azure lease (60 s,
-/// renewed as the writer goes), and every block, block list and delete they send carries it. Whoever acquires the
-/// lease next (a writer taking the session over, a commit, a delete) makes every later request of the previous holder
-/// fail, so a stale writer can never change the bytes: the blob's equivalent of the file store's lock. A writer opened
-/// below the committed length drops the blocks beyond its offset (a stale or crashed writer's, whose append the session
-/// row did not record); a block cut by the offset is staged again from its first part.</para>
+/// <para>One writer at a time, on every instance: writers and commits hold the staging blob's Azure lease (60 s,
+/// renewed as a writer goes) and send every block, block list and delete with it. An instance keeps the lease between
+/// PATCHes (<see cref="HeldStagingBlob"/>), so a run of PATCHes on one instance acquires it once and each PATCH of one
+/// block is one request. Another instance that needs the session (its caller holds the session row's lease, so this
+/// holder is idle or stale) breaks the lease and acquires its own: every later request of the previous holder fails, so
+/// a stale writer can never change the bytes. Within one instance a second writer or a commit while a writer is open is
+/// <see cref="UploadWriteStatus.Busy"/> unless that writer's lease was lost.</para>
+/// <para>Staged blocks carry their offset and the writer's random id, so the recorded ones are the committed blocks and
+/// the chain of staged blocks after them (<see cref="BlockChain"/>). A writer opened below what is stored keeps the
+/// blocks up to its offset; a block the offset cuts is read back and staged again, and everything beyond it (a stale or
+/// crashed writer's) is discarded with a commit.</para>
 /// <para>See STORAGE.md, "The upload contract on object storage".</para>
 /// </remarks>
 public sealed class AzureBlobUploadStore : IUploadStore
 {
-    /// <summary>How long the lease of a writer or a commit lasts unless renewed: a crashed holder's session is free again after it.</summary>
-    internal static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    // Past this many sessions held by this instance, the idle ones whose lease has run out (ended elsewhere, or
+    // abandoned) are forgotten.
+    private const int HeldBound = 4096;
 
     private const string RepositoryKey = "repository";
     private const string StartedAtKey = "startedat";
@@ -37,6 +45,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
     private readonly AzureBlobStore _blobs;
     private readonly BlobContainerClient _container;
     private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<string, HeldStagingBlob> _held = new(StringComparer.Ordinal);
 
     /// <summary>Keeps upload sessions in <paramref name="blobs"/>' container and commits them into it.</summary>
     /// <param name="blobs">The blob store committed uploads go to.</param>
@@ -53,18 +62,38 @@ public sealed class AzureBlobUploadStore : IUploadStore
     public async ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
+        var metadata = MetadataOf(session);
         await StagingBlob(session.Id).UploadAsync(
             Stream.Null,
-            new BlobUploadOptions { Metadata = MetadataOf(session), Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+            new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
             cancellationToken).ConfigureAwait(false);
+
+        // Leased at once: the PATCHes that usually follow on this instance then send only their blocks.
+        await Hold(session.Id, metadata).StartAsync(cancellationToken).ConfigureAwait(false);
         return session;
     }
 
     /// <inheritdoc />
-    public async ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        AzureBlobNames.IsUploadId(id) && await GetPropertiesAsync(StagingBlob(id), cancellationToken).ConfigureAwait(false) is { } properties
-            ? SessionOf(id, properties.Metadata, properties.ContentLength)
-            : null;
+    /// <remarks>The length counts the staged blocks that continue the committed ones.</remarks>
+    public async ValueTask<UploadSession?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!AzureBlobNames.IsUploadId(id))
+        {
+            return null;
+        }
+
+        try
+        {
+            var blob = StagingBlob(id);
+            var listing = blob.GetBlockListAsync(BlockListTypes.All, cancellationToken: cancellationToken);
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return SessionOf(id, properties.Value.Metadata, BlockChain.Of((await listing.ConfigureAwait(false)).Value).Length);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask<(UploadWriteStatus Status, IUploadWriter? Writer)> OpenWriterAsync(string id, long offset, CancellationToken cancellationToken = default)
@@ -74,58 +103,42 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return (UploadWriteStatus.Unknown, null);
         }
 
-        var blob = StagingBlob(id);
-        var (status, lease) = await TryLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
-        if (lease is null)
-        {
-            return (status, null);
-        }
-
+        var held = Hold(id, metadata: null);
+        await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            var blocks = (await blob.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-            if (blocks.BlobContentLength < offset)
+            if (held.Writer is null && held.IsTrustedAt(offset))
             {
-                await ReleaseAsync(lease).ConfigureAwait(false);
-                return (UploadWriteStatus.OffsetMismatch, null);
+                return (UploadWriteStatus.Opened, held.Writer = new AzureBlobUploadWriter(held, offset, leaseConfirmed: false, _timeProvider));
             }
 
-            // Whole blocks up to the offset stay; the rest go when the writer commits its list (even an empty one).
-            var kept = new List<string>();
-            var keptLength = 0L;
-            foreach (var block in blocks.CommittedBlocks)
+            var status = await LeaseAsync(held, cancellationToken).ConfigureAwait(false);
+            if (status == UploadWriteStatus.Opened)
             {
-                if (keptLength + block.SizeLong > offset)
-                {
-                    break;
-                }
-
-                kept.Add(block.Name);
-                keptLength += block.SizeLong;
+                await held.LoadAsync(cancellationToken).ConfigureAwait(false);
+                status = await held.TrimToAsync(offset, cancellationToken).ConfigureAwait(false);
             }
 
-            var writer = new AzureBlobUploadWriter(blob, lease, properties.Metadata, kept, keptLength, blocks.BlobContentLength != keptLength, _timeProvider);
-            if (keptLength < offset)
-            {
-                await RestageAsync(blob, writer, keptLength, offset - keptLength, cancellationToken).ConfigureAwait(false);
-            }
-
-            return (UploadWriteStatus.Opened, writer);
+            return status == UploadWriteStatus.Opened
+                ? (status, held.Writer = new AzureBlobUploadWriter(held, offset, leaseConfirmed: true, _timeProvider))
+                : (status, null);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            await ReleaseAsync(lease).ConfigureAwait(false);
+            Release(id, held);
             return (UploadWriteStatus.Unknown, null);
         }
-        catch
+        finally
         {
-            await ReleaseAsync(lease).ConfigureAwait(false);
-            throw;
+            held.Gate.Release();
         }
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Commits the recorded blocks first if some are only staged. On the instance of an open writer that is its re-hash,
+    /// before it stages anything (a commit discards every staged block it does not name).
+    /// </remarks>
     public async ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default)
     {
         if (!AzureBlobNames.IsUploadId(id))
@@ -133,16 +146,45 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return null;
         }
 
-        var blob = StagingBlob(id);
-        return await GetPropertiesAsync(blob, cancellationToken).ConfigureAwait(false) is { } properties
-            ? new StreamedBlobContent(properties.ContentLength, (offset, count, token) => AzureBlobStore.OpenRangeAsync(blob, offset, count, token))
-            : null;
+        var held = Hold(id, metadata: null);
+        await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        long length;
+        try
+        {
+            if (held.Writer is null)
+            {
+                switch (await held.LeaseAsync(breakHeld: true, cancellationToken).ConfigureAwait(false))
+                {
+                    case UploadWriteStatus.Unknown:
+                        Release(id, held);
+                        return null;
+                    case UploadWriteStatus.Busy:
+                        throw new IOException($"upload {id} is held by another writer");
+                }
+            }
+
+            await held.LoadAsync(cancellationToken).ConfigureAwait(false);
+            length = await held.CommitRecordedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            Release(id, held);
+            return null;
+        }
+        finally
+        {
+            held.Gate.Release();
+        }
+
+        var blob = held.Blob;
+        return new StreamedBlobContent(length, (offset, count, token) => AzureBlobStore.OpenRangeAsync(blob, offset, count, token));
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Under the staging blob's lease, so no writer changes it meanwhile: checks its committed length, copies it to
-    /// <c>blobs/&lt;digest&gt;</c> server-side (overwriting, so a bad copy is repaired) and deletes it.
+    /// Under the staging blob's lease, so no writer changes it meanwhile: commits exactly the recorded blocks that hold
+    /// <paramref name="length"/> bytes, copies the staging blob to <c>blobs/&lt;digest&gt;</c> server-side (overwriting,
+    /// so a bad copy is repaired) and deletes it.
     /// </remarks>
     public async ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, long length, CancellationToken cancellationToken = default)
     {
@@ -151,38 +193,50 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return UploadCommitStatus.Unknown;
         }
 
-        var blob = StagingBlob(id);
-        var (status, lease) = await TryLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
-        if (lease is null)
-        {
-            return status == UploadWriteStatus.Busy ? UploadCommitStatus.Busy : UploadCommitStatus.Unknown;
-        }
-
-        var deleted = false;
+        var held = Hold(id, metadata: null);
+        await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var properties = await GetPropertiesAsync(blob, cancellationToken).ConfigureAwait(false);
-            if (properties is null)
+            // A lease this instance renewed moments ago is trusted: the block list commit, sent under it, proves it.
+            var trusted = held.Writer is null && held.IsTrustedAt(length);
+            if (trusted && held.Content is { } content && await TryPutWholeAsync(held, content, digest).ConfigureAwait(false))
             {
-                return UploadCommitStatus.Unknown;
+                Release(id, held);
+                return UploadCommitStatus.Committed;
             }
 
-            if (properties.ContentLength != length)
+            trusted = trusted && held.IsTrustedAt(length); // unless the kept bytes found the lease lost
+            if (!trusted || !await TryCommitTrustedAsync(held, length, cancellationToken).ConfigureAwait(false))
             {
-                return UploadCommitStatus.LengthMismatch;
+                switch (await LeaseAsync(held, cancellationToken).ConfigureAwait(false))
+                {
+                    case UploadWriteStatus.Busy:
+                        return UploadCommitStatus.Busy;
+                    case UploadWriteStatus.Unknown:
+                        Release(id, held);
+                        return UploadCommitStatus.Unknown;
+                }
+
+                await held.LoadAsync(cancellationToken).ConfigureAwait(false);
+                if (!await held.CommitExactlyAsync(length, always: false, cancellationToken).ConfigureAwait(false))
+                {
+                    return UploadCommitStatus.LengthMismatch;
+                }
             }
 
-            await CopyAsync(blob, _blobs.BlobOf(digest), cancellationToken).ConfigureAwait(false);
-            await blob.DeleteAsync(conditions: new BlobRequestConditions { LeaseId = lease.LeaseId }, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            deleted = true;
+            await CopyAsync(held.Blob, _blobs.BlobOf(digest), cancellationToken).ConfigureAwait(false);
+            await held.Blob.DeleteAsync(conditions: held.Leased, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            Release(id, held);
             return UploadCommitStatus.Committed;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            Release(id, held);
+            return UploadCommitStatus.Unknown;
         }
         finally
         {
-            if (!deleted)
-            {
-                await ReleaseAsync(lease).ConfigureAwait(false);
-            }
+            held.Gate.Release();
         }
     }
 
@@ -195,6 +249,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return false;
         }
 
+        _held.TryRemove(id, out _);
         var blob = StagingBlob(id);
         while (true)
         {
@@ -204,26 +259,97 @@ public sealed class AzureBlobUploadStore : IUploadStore
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {
-                await BreakLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
+                await HeldStagingBlob.BreakAsync(blob, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
     /// <inheritdoc />
+    /// <remarks>Reads each session's block list for its length.</remarks>
     public async IAsyncEnumerable<UploadSession> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var options = new GetBlobsOptions { Prefix = AzureBlobNames.UploadPrefix, Traits = BlobTraits.Metadata };
         await foreach (var item in _container.GetBlobsAsync(options, cancellationToken).ConfigureAwait(false))
         {
             var id = item.Name[AzureBlobNames.UploadPrefix.Length..];
-            if (AzureBlobNames.IsUploadId(id) && SessionOf(id, item.Metadata, item.Properties.ContentLength ?? 0) is { } session)
+            if (AzureBlobNames.IsUploadId(id) && SessionOf(id, item.Metadata, 0) is { } session
+                && await LengthAsync(StagingBlob(id), cancellationToken).ConfigureAwait(false) is { } length)
             {
-                yield return session;
+                yield return session with { Length = length };
             }
         }
     }
 
     private BlockBlobClient StagingBlob(string id) => _container.GetBlockBlobClient(AzureBlobNames.Upload(id));
+
+    // This instance's state of the session, made on first use; past the bound, idle sessions whose lease ran out go.
+    private HeldStagingBlob Hold(string id, IDictionary<string, string>? metadata)
+    {
+        if (_held.Count > HeldBound)
+        {
+            foreach (var (key, held) in _held)
+            {
+                if (held.Writer is null && _timeProvider.GetElapsedTime(held.RenewedAt) > HeldStagingBlob.LeaseDuration)
+                {
+                    _held.TryRemove(new(key, held));
+                }
+            }
+        }
+
+        return _held.GetOrAdd(id, static (id, state) => new HeldStagingBlob(state.Store.StagingBlob(id), state.Metadata, state.Store._timeProvider), (Store: this, Metadata: metadata));
+    }
+
+    private void Release(string id, HeldStagingBlob held) => _held.TryRemove(new(id, held));
+
+    // A writer or commit of this instance while another writer of it is open takes the session only if that writer's
+    // lease was lost; otherwise the lease held is renewed, or acquired (breaking an idle or stale holder's elsewhere).
+    private static Task<UploadWriteStatus> LeaseAsync(HeldStagingBlob held, CancellationToken cancellationToken) =>
+        held.Writer is null ? held.LeaseAsync(breakHeld: true, cancellationToken) : held.TakeOverAsync(cancellationToken);
+
+    // A small session written whole on this instance: its staging blob is deleted under the lease (which proves the
+    // bytes kept are still the session's), then the bytes are put at the blob's name, overwriting a bad copy. One
+    // request fewer than a commit, a copy and a delete. False when the lease was lost: the caller commits as usual.
+    private async Task<bool> TryPutWholeAsync(HeldStagingBlob held, byte[] content, Digest digest)
+    {
+        try
+        {
+            await held.Blob.DeleteAsync(conditions: held.Leased, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            held.Forget();
+            return false;
+        }
+
+        await _blobs.BlobOf(digest).UploadAsync(BinaryData.FromBytes(content), overwrite: true, CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
+
+    // Commits the recorded blocks under a trusted lease; false (and the lease forgotten) when it was lost meanwhile.
+    private static async Task<bool> TryCommitTrustedAsync(HeldStagingBlob held, long length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await held.CommitExactlyAsync(length, always: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            held.Forget();
+            return false;
+        }
+    }
+
+    private static async Task<long?> LengthAsync(BlockBlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return BlockChain.Of((await blob.GetBlockListAsync(BlockListTypes.All, cancellationToken: cancellationToken).ConfigureAwait(false)).Value).Length;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 
     private static Dictionary<string, string> MetadataOf(UploadSession session) => new(StringComparer.Ordinal)
     {
@@ -239,75 +365,6 @@ public sealed class AzureBlobUploadStore : IUploadStore
         && DateTimeOffset.TryParseExact(startedAt, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var started)
             ? new UploadSession(id, repository, started, length)
             : null;
-
-    /// <summary>Takes the staging blob's lease: the lease client, or null with Busy (held) or Unknown (no such blob).</summary>
-    private static async Task<(UploadWriteStatus Status, BlobLeaseClient? Lease)> TryLeaseAsync(BlockBlobClient blob, CancellationToken cancellationToken)
-    {
-        var lease = blob.GetBlobLeaseClient();
-        try
-        {
-            await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return (UploadWriteStatus.Opened, lease);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return (UploadWriteStatus.Unknown, null);
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return (UploadWriteStatus.Busy, null);
-        }
-    }
-
-    /// <summary>Gives the lease back; one already lost or gone with its blob needs nothing.</summary>
-    internal static async Task ReleaseAsync(BlobLeaseClient lease)
-    {
-        try
-        {
-            await lease.ReleaseAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
-        {
-            // Taken over, broken or deleted: nothing of ours to give back.
-        }
-    }
-
-    private static async Task BreakLeaseAsync(BlockBlobClient blob, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await blob.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 409)
-        {
-            // Released or deleted meanwhile: the delete's next attempt answers.
-        }
-    }
-
-    private static async Task<BlobProperties?> GetPropertiesAsync(BlobBaseClient blob, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-    }
-
-    // The part of a committed block before the writer's offset: read back and written through the writer, so it is
-    // staged again as the writer's first block. At most one block, and only after a writer whose append was not recorded.
-    private static async Task RestageAsync(BlockBlobClient blob, AzureBlobUploadWriter writer, long offset, long count, CancellationToken cancellationToken)
-    {
-        var stream = await AzureBlobStore.OpenRangeAsync(blob, offset, count, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new byte[count];
-            await stream.ReadExactlyAsync(buffer, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(new(buffer), cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     // A server-side copy: Copy Blob of the staging blob's own URL, which within one account Azure authorizes with the
     // destination's credentials and copies inside the service; awaited, since Azure may complete it asynchronously.

@@ -7,16 +7,20 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Storage.AzureBlob;
 
 /// <summary>
-/// Appends to a session's staging blob under its lease: bytes are gathered into a pooled block buffer and each full
-/// block is staged while the next ones fill (up to four buffers, sizes from <see cref="StagedBlocks.BlockBytes"/>); closing
-/// stages the rest and commits the block list (the kept blocks, then this writer's), then gives the lease back.
+/// Appends to a session's staging blob under the lease this instance holds: bytes are gathered into a pooled block
+/// buffer and each full block is staged while the next ones fill (up to four buffers, sizes from
+/// <see cref="StagedBlocks.BlockBytes"/>); closing stages the rest and adds the blocks to the recorded ones. Nothing is
+/// committed: a PATCH of one block costs one request.
 /// </summary>
 /// <remarks>
-/// <see cref="Length"/> counts what was handed to the writer, as the caller records it before closing. If the commit then
-/// fails because the lease was lost (another writer, a commit or a delete took the session), these bytes never become
-/// part of the blob, and the session row refuses this writer's append too. If it fails for another reason, the row may
-/// record more than the blob holds: the next writer is then refused (offset mismatch) and the commit finds a length
-/// mismatch, so the upload fails rather than storing other bytes.
+/// <see cref="Length"/> counts what was handed to the writer, as the caller records it before closing. If a block fails
+/// because the lease was lost (another writer, a commit or a delete took the session), these bytes never become part
+/// of the blob, and the session row refuses this writer's append too. A writer opened on a lease this instance kept
+/// from an earlier PATCH, without asking Azure, stages its first block alone: if the lease turns out lost (another
+/// instance broke it and recorded nothing since), it takes the session again at its offset and stages the block anew,
+/// so that a row the caller still holds never records bytes that were not staged. If a block fails for another reason,
+/// the row may record more than the blob holds: the next writer is then refused (offset mismatch) and the commit finds
+/// a length mismatch, so the upload fails rather than storing other bytes.
 /// </remarks>
 internal sealed class AzureBlobUploadWriter : IUploadWriter
 {
@@ -24,18 +28,19 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
     // acquired it meanwhile, in which case its next request fails.
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(15);
 
-    private const int MaxBlocksInFlight = 3;
-    private const int InFlightBytes = 32 * 1024 * 1024;
+    private const int MaxBlocksInFlight = 5;
+    private const int InFlightBytes = MaxBlocksInFlight * StagedBlocks.MinBlockBytes;
 
-    private readonly BlockBlobClient _blob;
-    private readonly BlobLeaseClient _lease;
-    private readonly IDictionary<string, string> _metadata;
-    private readonly List<string> _blocks;
+    // A session this small, written whole by one writer, keeps its bytes for the commit (HeldStagingBlob.Content).
+    private const int KeptBytes = 1024 * 1024;
+
+    private readonly HeldStagingBlob _held;
     private readonly TimeProvider _time;
     private readonly Guid _writer = Guid.NewGuid();
-    private readonly BlobRequestConditions _leased;
-    private long _renewedAt;
-    private bool _changed;
+    private readonly List<StagedBlock> _blocks = [];
+    private readonly long _start;
+    private BlobLeaseClient _lease;
+    private bool _leaseConfirmed;
     private bool _disposed;
 
     private byte[]? _buffer;
@@ -46,18 +51,15 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
     // Blocks being sent, oldest first, each with its pooled buffer.
     private readonly Queue<(Task Staging, byte[] Buffer)> _staging = new();
 
-    public AzureBlobUploadWriter(BlockBlobClient blob, BlobLeaseClient lease, IDictionary<string, string> metadata, List<string> keptBlocks, long keptLength, bool dropsBlocks, TimeProvider time)
+    public AzureBlobUploadWriter(HeldStagingBlob held, long offset, bool leaseConfirmed, TimeProvider time)
     {
-        _blob = blob;
-        _lease = lease;
-        _metadata = metadata;
-        _blocks = keptBlocks;
+        _held = held;
+        _lease = held.Lease!;
+        _leaseConfirmed = leaseConfirmed;
         _time = time;
-        _leased = new BlobRequestConditions { LeaseId = lease.LeaseId };
-        _renewedAt = time.GetTimestamp();
-        _changed = dropsBlocks;
-        Length = keptLength;
-        _blockStart = keptLength;
+        _start = offset;
+        Length = offset;
+        _blockStart = offset;
     }
 
     /// <inheritdoc />
@@ -67,10 +69,9 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
     public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_time.GetElapsedTime(_renewedAt) >= RenewEvery)
+        if (_leaseConfirmed && _time.GetElapsedTime(_held.RenewedAt) >= RenewEvery)
         {
-            await _lease.RenewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            _renewedAt = _time.GetTimestamp();
+            await _held.RenewAsync(cancellationToken).ConfigureAwait(false);
         }
 
         while (!data.IsEmpty)
@@ -93,7 +94,7 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
         }
     }
 
-    /// <summary>Stages what is buffered, commits the block list and gives the lease back.</summary>
+    /// <summary>Stages what is buffered and adds this writer's blocks to the recorded ones; the lease stays held.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -104,24 +105,23 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
         _disposed = true;
         try
         {
+            var content = _start == 0 && _blocks.Count == 0 && _filled <= KeptBytes ? _buffer.AsSpan(0, _filled).ToArray() : null;
             if (_filled > 0)
             {
                 await StageBufferAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
             await FinishStagingAsync().ConfigureAwait(false);
-            if (_changed)
-            {
-                await _blob.CommitBlockListAsync(
-                    _blocks,
-                    new CommitBlockListOptions { Metadata = _metadata, Conditions = _leased },
-                    CancellationToken.None).ConfigureAwait(false);
-            }
+            _held.Append(_lease, _blocks, Length, content);
         }
         catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
         {
             // The lease was lost (taken over, broken by a delete) or the session is gone: this writer's bytes do not
             // count, and the session row refuses its append as well.
+            if (ReferenceEquals(_held.Lease, _lease))
+            {
+                _held.Forget();
+            }
         }
         finally
         {
@@ -138,30 +138,92 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
             }
 
             Return(ref _buffer);
-            await AzureBlobUploadStore.ReleaseAsync(_lease).ConfigureAwait(false);
+            if (ReferenceEquals(_held.Writer, this))
+            {
+                _held.Writer = null;
+            }
         }
     }
 
-    // Up to three blocks in flight while the next fills: one at a time reached 0.6-0.75 of the SDK's own parallel upload
-    // of the same 256 MiB to Azurite (7.2-9.2 s against 4.2-6.9 s on the loaded machine); three, 0.81-0.91 (5.2-8.4 s
-    // against 4.4-6.8 s, load average 30).
+    // Up to five blocks in flight while the next fills, as many as the SDK's own parallel upload sends (its default
+    // concurrency): one at a time reached 0.6-0.75 of the SDK on the same 256 MiB to Azurite (7.2-9.2 s against
+    // 4.2-6.9 s on the loaded machine); three, 0.81-0.91 (5.2-8.4 s against 4.4-6.8 s, load average 30).
     private async Task StageBufferAsync(CancellationToken cancellationToken)
     {
-        // Larger blocks (past 46 GiB) go one at a time, so a writer never holds more than two of 256 MiB.
-        if (_staging.Count >= Math.Clamp(InFlightBytes / _blockBytes, 1, MaxBlocksInFlight))
+        var id = StagedBlocks.Id(_blockStart, _writer);
+        var size = _filled;
+        _filled = 0;
+        if (!_leaseConfirmed)
         {
-            await FinishOldestAsync().ConfigureAwait(false);
+            try
+            {
+                await StageFirstAsync(id, size, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Return(ref _buffer);
+            }
+        }
+        else
+        {
+            // Larger blocks (past 46 GiB) go one at a time, so a writer never holds more than two of 256 MiB.
+            if (_staging.Count >= Math.Clamp(InFlightBytes / _blockBytes, 1, MaxBlocksInFlight))
+            {
+                await FinishOldestAsync().ConfigureAwait(false);
+            }
+
+            _staging.Enqueue((Stage(id, size, cancellationToken), _buffer!));
+            _buffer = null;
         }
 
-        var id = StagedBlocks.Id(_blockStart, _writer);
-        _staging.Enqueue((_blob.StageBlockAsync(
-            id, new MemoryStream(_buffer!, 0, _filled, writable: false), new BlockBlobStageBlockOptions { Conditions = _leased }, cancellationToken), _buffer!));
-        _blocks.Add(id);
-        _changed = true;
-        _blockStart += _filled;
-        _buffer = null;
-        _filled = 0;
+        _blocks.Add(new StagedBlock(id, size));
+        _blockStart += size;
     }
+
+    // The first block on a lease kept from an earlier PATCH: if the lease was lost meanwhile, the session is taken again
+    // at this writer's offset (a writer that recorded anything since would have moved the offset, so the caller's row
+    // lease would not have been granted here) and the block is staged under the new lease.
+    private async Task StageFirstAsync(string id, int size, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Stage(id, size, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            await _held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _held.Forget();
+                if (await _held.LeaseAsync(breakHeld: true, cancellationToken).ConfigureAwait(false) != UploadWriteStatus.Opened)
+                {
+                    throw;
+                }
+
+                await _held.LoadAsync(cancellationToken).ConfigureAwait(false);
+                if (await _held.TrimToAsync(_start, cancellationToken).ConfigureAwait(false) != UploadWriteStatus.Opened)
+                {
+                    throw;
+                }
+
+                _lease = _held.Lease!;
+            }
+            finally
+            {
+                _held.Gate.Release();
+            }
+
+            await Stage(id, size, cancellationToken).ConfigureAwait(false);
+        }
+
+        _leaseConfirmed = true;
+    }
+
+    private Task Stage(string id, int size, CancellationToken cancellationToken) => _held.Blob.StageBlockAsync(
+        id,
+        new MemoryStream(_buffer!, 0, size, writable: false),
+        new BlockBlobStageBlockOptions { Conditions = new BlobRequestConditions { LeaseId = _lease.LeaseId } },
+        cancellationToken);
 
     private async Task FinishStagingAsync()
     {

@@ -36,4 +36,18 @@ internal static class StagedBlocks
         writer.TryWriteBytes(id[8..]);
         return Convert.ToBase64String(id);
     }
+
+    /// <summary>The upload offset a block of <see cref="Id"/>'s form starts at; false for any other id.</summary>
+    public static bool TryParseOffset(string id, out long offset)
+    {
+        Span<byte> bytes = stackalloc byte[24];
+        offset = 0;
+        if (id.Length != 32 || !Convert.TryFromBase64String(id, bytes, out var written) || written != bytes.Length)
+        {
+            return false;
+        }
+
+        offset = BinaryPrimitives.ReadInt64BigEndian(bytes);
+        return offset >= 0;
+    }
 }

@@ -33,7 +33,15 @@ namespace OciRegistry.Storage.S3;
 /// </remarks>
 public sealed class S3UploadStore : IUploadStore
 {
+    // Past this many sessions remembered, the memory of them is dropped (sessions that ended on other instances).
+    private const int LatestBound = 4096;
+
     private readonly ConcurrentDictionary<string, byte> _inUse = new(StringComparer.Ordinal);
+
+    // The newest state this instance wrote or read of each session it works on. A writer or a commit claims the number
+    // after it at once, instead of listing the states and reading the newest: a claim whose number another instance
+    // took meanwhile fails, and then the newest state is read as before. Two requests fewer per writer and per commit.
+    private readonly ConcurrentDictionary<string, (long Sequence, S3UploadState State)> _latest = new(StringComparer.Ordinal);
     private readonly S3BlobStore _blobs;
     private readonly TimeProvider _timeProvider;
 
@@ -55,7 +63,12 @@ public sealed class S3UploadStore : IUploadStore
     public async ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
-        await TryPutStateAsync(session.Id, 0, new S3UploadState(repository.Value, session.StartedAt, []), cancellationToken).ConfigureAwait(false);
+        var state = new S3UploadState(repository.Value, session.StartedAt, []);
+        if (await TryPutStateAsync(session.Id, 0, state, cancellationToken).ConfigureAwait(false))
+        {
+            Remember(session.Id, 0, state);
+        }
+
         return session;
     }
 
@@ -81,9 +94,9 @@ public sealed class S3UploadStore : IUploadStore
 
         try
         {
-            while (true)
+            for (var remembered = _latest.ContainsKey(id); ; remembered = false)
             {
-                if (await ReadLatestAsync(id, cancellationToken).ConfigureAwait(false) is not var (sequence, state))
+                if (await LatestAsync(id, remembered, cancellationToken).ConfigureAwait(false) is not var (sequence, state))
                 {
                     Release(id);
                     return (UploadWriteStatus.Unknown, null);
@@ -91,12 +104,17 @@ public sealed class S3UploadStore : IUploadStore
 
                 if (state.Length < offset)
                 {
+                    if (remembered)
+                    {
+                        continue;
+                    }
+
                     Release(id);
                     return (UploadWriteStatus.OffsetMismatch, null);
                 }
 
                 // The claim: from here on, every writer opened earlier finds its closing state taken.
-                if (await TryPutStateAsync(id, sequence + 1, state, cancellationToken).ConfigureAwait(false))
+                if (await TryClaimAsync(id, sequence, state, cancellationToken).ConfigureAwait(false))
                 {
                     return (UploadWriteStatus.Opened, new S3UploadWriter(this, id, sequence + 1, state, offset));
                 }
@@ -135,19 +153,24 @@ public sealed class S3UploadStore : IUploadStore
         try
         {
             S3UploadState state;
-            while (true)
+            for (var remembered = _latest.ContainsKey(id); ; remembered = false)
             {
-                if (await ReadLatestAsync(id, cancellationToken).ConfigureAwait(false) is not var (sequence, latest))
+                if (await LatestAsync(id, remembered, cancellationToken).ConfigureAwait(false) is not var (sequence, latest))
                 {
                     return UploadCommitStatus.Unknown;
                 }
 
                 if (latest.Length != length)
                 {
+                    if (remembered)
+                    {
+                        continue;
+                    }
+
                     return UploadCommitStatus.LengthMismatch;
                 }
 
-                if (await TryPutStateAsync(id, sequence + 1, latest, cancellationToken).ConfigureAwait(false))
+                if (await TryClaimAsync(id, sequence, latest, cancellationToken).ConfigureAwait(false))
                 {
                     state = latest;
                     break;
@@ -156,6 +179,7 @@ public sealed class S3UploadStore : IUploadStore
 
             await new S3PieceCopy(this, S3Names.Blob(digest)).CopyAsync(state.Pieces, cancellationToken).ConfigureAwait(false);
             await DeleteObjectsAsync(id, CancellationToken.None).ConfigureAwait(false);
+            _latest.TryRemove(id, out _);
             return UploadCommitStatus.Committed;
         }
         finally
@@ -176,6 +200,7 @@ public sealed class S3UploadStore : IUploadStore
             return false;
         }
 
+        _latest.TryRemove(id, out _);
         await DeleteObjectsAsync(id, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -202,6 +227,34 @@ public sealed class S3UploadStore : IUploadStore
     }
 
     internal void Release(string id) => _inUse.TryRemove(id, out _);
+
+    /// <summary>Notes state <paramref name="sequence"/> of the session, which this instance just wrote, as its newest.</summary>
+    internal void Remember(string id, long sequence, S3UploadState state)
+    {
+        if (_latest.Count > LatestBound)
+        {
+            _latest.Clear();
+        }
+
+        _latest[id] = (sequence, state);
+    }
+
+    // The newest state: the one this instance remembers, when asked and it has one; else read from the bucket.
+    private async Task<(long Sequence, S3UploadState State)?> LatestAsync(string id, bool remembered, CancellationToken cancellationToken) =>
+        remembered && _latest.TryGetValue(id, out var known) ? known : await ReadLatestAsync(id, cancellationToken).ConfigureAwait(false);
+
+    // Writes the state after sequence as a claim; a number taken means the state remembered was not the newest.
+    private async Task<bool> TryClaimAsync(string id, long sequence, S3UploadState state, CancellationToken cancellationToken)
+    {
+        if (await TryPutStateAsync(id, sequence + 1, state, cancellationToken).ConfigureAwait(false))
+        {
+            Remember(id, sequence + 1, state);
+            return true;
+        }
+
+        _latest.TryRemove(id, out _);
+        return false;
+    }
 
     /// <summary>The newest state of the session and its number, or null when it has none.</summary>
     internal async Task<(long Sequence, S3UploadState State)?> ReadLatestAsync(string id, CancellationToken cancellationToken)

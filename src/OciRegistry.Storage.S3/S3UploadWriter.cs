@@ -128,7 +128,11 @@ internal sealed class S3UploadWriter : IUploadWriter
         }
 
         var state = _opened with { Pieces = [.. _pieces, .. _smalls] };
-        if (!await _store.TryPutStateAsync(_id, _claim + 1, state, CancellationToken.None).ConfigureAwait(false))
+        if (await _store.TryPutStateAsync(_id, _claim + 1, state, CancellationToken.None).ConfigureAwait(false))
+        {
+            _store.Remember(_id, _claim + 1, state);
+        }
+        else
         {
             // A later writer or a commit claimed the session: these bytes do not count.
             await DiscardAsync().ConfigureAwait(false);

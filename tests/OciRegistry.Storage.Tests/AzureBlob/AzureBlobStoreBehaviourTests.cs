@@ -125,19 +125,4 @@ public sealed class AzureBlobStoreBehaviourTests(AzuriteServer azurite)
     [Fact]
     public async Task ReadUri_IsNull_ForAMissingBlob() =>
         Assert.Null(await new AzureBlobStore(azurite.CreateContainer()).GetReadUriAsync(TestContent.DigestOf("missing"), DateTimeOffset.UtcNow.AddMinutes(5)));
-
-    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
-    {
-        private int _gets;
-
-        public int Gets => Volatile.Read(ref _gets);
-
-        public override void OnSendingRequest(HttpMessage message)
-        {
-            if (message.Request.Method == RequestMethod.Get)
-            {
-                Interlocked.Increment(ref _gets);
-            }
-        }
-    }
 }

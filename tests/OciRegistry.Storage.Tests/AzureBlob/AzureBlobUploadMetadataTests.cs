@@ -29,6 +29,7 @@ public sealed class AzureBlobUploadMetadataTests(AzuriteServer azurite)
         var metadata = (await staging.GetPropertiesAsync()).Value.Metadata;
         Assert.True(metadata.ContainsKey(key), $"the staging blob keeps '{key}'");
         metadata[key] = value;
+        await staging.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero); // the instance keeps its lease after a PATCH
         await staging.SetMetadataAsync(metadata);
 
         Assert.Null(await uploads.GetAsync(damaged));

@@ -1,6 +1,8 @@
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Time.Testing;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.AzureBlob;
@@ -26,6 +28,106 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
 
         Assert.Null(await uploads.GetAsync(session.Id));
         Assert.Empty(await uploads.ListAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task ARunOfPatchesOnOneInstance_StagesEachInOneRequest()
+    {
+        var requests = new RequestCounter();
+        var options = new BlobClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(azurite.CreateContainer(options)), new FakeTimeProvider());
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        var content = TestContent.Bytes(4 * MiB, seed: 6);
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB)); // takes the lease and reads the block list
+
+        for (var offset = MiB; offset < content.Length; offset += MiB)
+        {
+            var before = requests.All;
+            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
+            Assert.Equal(1, requests.All - before);
+        }
+
+        await using var written = await uploads.OpenReadAsync(session.Id);
+        Assert.Equal(content, await TestContent.ReadAllAsync(written!));
+    }
+
+    // A layer or a config pushed on one instance: the commit puts the bytes at the blob's name and deletes the staging
+    // blob, instead of committing a block list, copying and deleting. When another instance broke the lease meanwhile,
+    // the commit takes the session again and commits what the block list records.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ASmallSessionWrittenOnOneInstance_IsCommittedWithItsKeptBytes_UnlessTheLeaseWasLost(bool leaseLost)
+    {
+        var requests = new RequestCounter();
+        var options = new BlobClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var container = azurite.CreateContainer(options);
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
+        var content = TestContent.Bytes(20_000, seed: 8);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(uploads, session.Id, 0, content);
+        if (leaseLost)
+        {
+            await new AzureBlobUploadStore(new AzureBlobStore(container)).OpenReadAsync(session.Id);
+        }
+
+        var before = requests.All;
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
+
+        if (!leaseLost)
+        {
+            Assert.Equal(2, requests.All - before);
+        }
+
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        Assert.Null(await uploads.GetAsync(session.Id));
+    }
+
+    // Two instances on one container, with clocks that stand still: each trusts the lease it kept, so a lease the other
+    // broke is found out by the next request made under it.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PatchesOnlyStagedByOneInstance_AreReadAndCommittedByAnother(bool interleaved)
+    {
+        var container = azurite.CreateContainer();
+        var first = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
+        var second = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
+        var content = TestContent.Bytes((5 * MiB) + 3, seed: 7);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(first, session.Id, 0, content.AsMemory(0, 2 * MiB));
+        await WriteAsync(first, session.Id, 2 * MiB, content.AsMemory(2 * MiB, MiB));
+        var staging = container.GetBlockBlobClient("uploads/" + session.Id);
+        Assert.Equal(0, (await staging.GetPropertiesAsync()).Value.ContentLength); // staged, no block list committed
+        Assert.Equal(3 * MiB, (await second.GetAsync(session.Id))!.Length);
+
+        var digest = TestContent.DigestOf(content);
+        if (interleaved)
+        {
+            // The second re-hashes the prefix, the first appends on the lease the second broke, the second appends on
+            // the lease the first broke, and the first completes.
+            await using (var prefix = await second.OpenReadAsync(session.Id))
+            {
+                Assert.Equal(content.AsSpan(0, 3 * MiB).ToArray(), await TestContent.ReadAllAsync(prefix!));
+            }
+
+            await WriteAsync(first, session.Id, 3 * MiB, content.AsMemory(3 * MiB, MiB));
+            await WriteAsync(second, session.Id, 4 * MiB, content.AsMemory(4 * MiB));
+            Assert.Equal(UploadCommitStatus.Committed, await first.CommitAsync(session.Id, digest, content.Length));
+        }
+        else
+        {
+            await WriteAsync(first, session.Id, 3 * MiB, content.AsMemory(3 * MiB));
+            Assert.Equal(UploadCommitStatus.Committed, await second.CommitAsync(session.Id, digest, content.Length));
+        }
+
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        Assert.Null(await first.GetAsync(session.Id));
     }
 
     private protected override (IUploadStore Uploads, IBlobStore Blobs) Create()

@@ -54,6 +54,30 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         Assert.Empty((await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = uploads.Bucket, Prefix = "uploads/" })).S3Objects ?? []);
     }
 
+    // Each instance remembers the newest state it wrote and claims the number after it without reading the states; when
+    // another instance wrote meanwhile, the claim finds the number taken and the instance reads the newest state.
+    [Fact]
+    public async Task AnInstanceWhoseRememberedStateIsNoLongerTheNewest_ReadsTheNewest_BeforeItWritesOrCommits()
+    {
+        var (first, blobs) = CreateS3();
+        var second = new S3UploadStore(blobs);
+        var earlier = TestContent.Bytes(2 * MiB, seed: 7);
+        var other = TestContent.Bytes(MiB / 2, seed: 8);
+        var last = TestContent.Bytes(MiB, seed: 9);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(first, session.Id, 0, earlier); // first remembers 2 MiB
+        await WriteAsync(second, session.Id, MiB, other); // second keeps the first MiB and appends: 1.5 MiB
+
+        await WriteAsync(first, session.Id, MiB + (MiB / 2), last);
+
+        var expected = earlier[..MiB].Concat(other).Concat(last).ToArray();
+        var digest = TestContent.DigestOf(expected);
+        Assert.Equal(UploadCommitStatus.LengthMismatch, await second.CommitAsync(session.Id, digest, MiB + (MiB / 2)));
+        Assert.Equal(UploadCommitStatus.Committed, await second.CommitAsync(session.Id, digest, expected.Length));
+        await using var blob = await blobs.OpenAsync(digest);
+        Assert.Equal(expected, await TestContent.ReadAllAsync(blob!));
+    }
+
     private protected override (IUploadStore Uploads, IBlobStore Blobs) Create() => CreateS3();
 
     // S3 has no lease: the rows' writer lease ran out, and a writer on another instance (its own store) claims the session.
