@@ -34,8 +34,9 @@ public sealed class ObservabilityTests : IDisposable
         using var client = new HttpClient { BaseAddress = new Uri(server.Addresses.Single()) };
         using var readyBefore = await client.GetAsync("/readyz");
 
-        // The storage folder is replaced by a file: nothing can be written there (root ignores permissions).
-        Directory.Delete(_folder.Storage, recursive: true);
+        // The storage folder is replaced by a file: nothing can be written there (root ignores permissions). It is
+        // moved aside in one rename, not deleted file by file, which would race the server's own writes in it.
+        Directory.Move(_folder.Storage, _folder.Storage + "-moved");
         await File.WriteAllTextAsync(_folder.Storage, "not a folder");
         using var readyAfter = await client.GetAsync("/readyz");
         using var liveAfter = await client.GetAsync("/livez");

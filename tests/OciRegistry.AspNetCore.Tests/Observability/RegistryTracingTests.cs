@@ -104,7 +104,17 @@ public sealed class RegistryTracingTests : IDisposable
         (await registry.Client.GetAsync($"v2/{repository}/tags/list")).Dispose();
         (await registry.Client.GetAsync("v2/")).Dispose();
 
-        var routes = durations.GetMeasurementSnapshot()
+        // The server records a request's duration once the request is over, which may be after its response reached
+        // the client; requests on one connection end in order, so the last one's measurement comes last.
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var measured = durations.GetMeasurementSnapshot();
+        while (!measured.Any(m => $"{m.Tags["http.route"]}" == "/v2/"))
+        {
+            await durations.WaitForMeasurementsAsync(measured.Count + 1, hangGuard.Token);
+            measured = durations.GetMeasurementSnapshot();
+        }
+
+        var routes = measured
             .Select(m => ($"{m.Tags["http.request.method"]}", $"{m.Tags["http.route"]}"))
             .Distinct()
             .ToList();

@@ -24,7 +24,9 @@ public sealed class ContainerdTlsTests : IAsyncLifetime
         var caRequest = new CertificateRequest("CN=registry test CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, false, 0, critical: true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, critical: true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        // One clock reading for both, so the certificate never outlives its issuer (which Create refuses).
+        var now = DateTimeOffset.UtcNow;
+        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
         _caPem = ca.ExportCertificatePem();
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -32,7 +34,7 @@ public sealed class ContainerdTlsTests : IAsyncLifetime
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using var certificate = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
         await File.WriteAllTextAsync(Path.Combine(_folder, "registry.crt"), certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(_folder, "registry.key"), key.ExportPkcs8PrivateKeyPem());
         var htpasswd = Path.Combine(_folder, "htpasswd");
