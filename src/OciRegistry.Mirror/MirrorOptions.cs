@@ -24,6 +24,9 @@ public sealed class MirrorOptions
     /// <summary>When cached images are evicted (by last pull and a size budget); off by default.</summary>
     public EvictionOptions Eviction { get; } = new();
 
+    /// <summary>Where blobs being fetched are spooled for the clients waiting on them (deleted once served); the system temp folder when unset.</summary>
+    public string? SpoolPath { get; set; }
+
     /// <summary>The problems with these options, one message each naming the setting; empty when valid.</summary>
     public IEnumerable<string> Validate()
     {

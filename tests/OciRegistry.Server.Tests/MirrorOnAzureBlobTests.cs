@@ -8,14 +8,13 @@ using OciRegistry.Testing;
 namespace OciRegistry.Server.Tests;
 
 /// <summary>
-/// The pull-through mirror with its blobs and uploads in Azure Blob Storage (Azurite), a store that shows an upload's
-/// bytes only once its writer closes: clients of a cold blob read the fill's session segment by segment, and the
-/// committed blob is in the container when they have their last byte.
+/// The pull-through mirror with its blobs and uploads in Azure Blob Storage (Azurite): concurrent clients of a cold blob
+/// share one upstream fetch, and the fill is then stored as a committed blob with no upload session left behind.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class MirrorOnAzureBlobTests(AzuriteServer azurite) : IDisposable
 {
-    // Four segments of the fill's session (8, 8, 16 and 8 MiB), so readers move on at each closed one.
+    // Large enough for the fill to be stored in several blocks.
     private const int LayerBytes = 40 * 1024 * 1024;
     private const int Clients = 4;
 
@@ -50,9 +49,19 @@ public sealed class MirrorOnAzureBlobTests(AzuriteServer azurite) : IDisposable
 
         var pulled = await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => client.GetByteArrayAsync($"/v2/up/team/app/blobs/{digest}")));
 
+        // The clients get their last byte once the download hashed to the digest; the fill is stored from its spool after.
+        var stored = container.GetBlobClient($"blobs/{digest}");
+        using (var hangGuard = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            while (!await stored.ExistsAsync(hangGuard.Token))
+            {
+                await Task.Delay(100, hangGuard.Token);
+            }
+        }
+
         Assert.All(pulled, bytes => Assert.Equal(layer, bytes));
         Assert.Equal(1, fetches);
-        Assert.Equal(LayerBytes, (await container.GetBlobClient($"blobs/{digest}").GetPropertiesAsync()).Value.ContentLength);
+        Assert.Equal(LayerBytes, (await stored.GetPropertiesAsync()).Value.ContentLength);
         Assert.Empty(await container.GetBlobsAsync(new GetBlobsOptions { Prefix = "uploads/" }).ToListAsync());
     }
 }

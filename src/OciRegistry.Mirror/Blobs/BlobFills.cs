@@ -1,6 +1,7 @@
 using OciRegistry.Core.References;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Operations;
 using OciRegistry.Core.Storage;
@@ -13,8 +14,9 @@ namespace OciRegistry.Mirror.Blobs;
 /// every client that misses it meanwhile joins that one, so the upstream serves each blob once however many ask.
 /// </summary>
 /// <remarks>Fills outlive the requests that started them (the cache is filled even when the client leaves); disposing stops them.</remarks>
-internal sealed partial class BlobFills(UploadOperations uploads, IUploadStore sessions, IBlobStore blobs, MirrorMetrics metrics, ILogger<BlobFills> logger) : IAsyncDisposable
+internal sealed partial class BlobFills(UploadOperations uploads, IOptions<MirrorOptions> options, MirrorMetrics metrics, ILogger<BlobFills> logger) : IAsyncDisposable
 {
+    private const int Attempts = 4;
     private readonly ConcurrentDictionary<Digest, BlobFill> _fills = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -28,22 +30,38 @@ internal sealed partial class BlobFills(UploadOperations uploads, IUploadStore s
     /// <summary>A reader of <paramref name="digest"/> as it arrives from the upstream into <paramref name="repository"/>; null when the upstream lacks it.</summary>
     public async ValueTask<IBlobContent?> OpenAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, Digest digest)
     {
-        while (true)
+        for (var attempt = 0; attempt < Attempts; attempt++)
         {
             if (_fills.TryGetValue(digest, out var running))
             {
-                metrics.Coalesced();
-                return await ReaderAsync(running, client, remoteRepository).ConfigureAwait(false);
+                if (running.TryAcquire())
+                {
+                    metrics.Coalesced();
+                    return await ReaderAsync(running, client, remoteRepository).ConfigureAwait(false);
+                }
+
+                continue;
             }
 
-            var fill = new BlobFill(digest, repository, uploads, sessions, blobs);
-            if (_fills.TryAdd(digest, fill))
+            var fill = new BlobFill(digest, options.Value.SpoolPath ?? Path.GetTempPath());
+            if (!_fills.TryAdd(digest, fill))
             {
-                metrics.Miss("blob");
-                fill.Start(() => client.GetBlobAsync(remoteRepository, digest, _stopping.Token), client.CountBlobBytes, Ended, _stopping.Token);
-                return await ReaderAsync(fill, client, remoteRepository).ConfigureAwait(false);
+                fill.Release();
+                continue;
             }
+
+            fill.TryAcquire();
+            metrics.Miss("blob");
+            fill.Start(
+                () => client.GetBlobAsync(remoteRepository, digest, _stopping.Token),
+                body => uploads.PushAsync(repository.Value, digest.ToString(), body, _stopping.Token).AsTask(),
+                client.CountBlobBytes,
+                Ended,
+                _stopping.Token);
+            return await ReaderAsync(fill, client, remoteRepository).ConfigureAwait(false);
         }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()
@@ -56,9 +74,13 @@ internal sealed partial class BlobFills(UploadOperations uploads, IUploadStore s
     // A client's reader of the fill; a range far ahead of it is read from the upstream.
     private static async ValueTask<IBlobContent?> ReaderAsync(BlobFill fill, UpstreamClient client, string remoteRepository)
     {
-        return await fill.Started.ConfigureAwait(false)
-            ? new FillContent(fill, (offset, cancellationToken) => UpstreamRange.OpenAsync(client, remoteRepository, fill.Digest, offset, cancellationToken))
-            : null;
+        if (await fill.Started.ConfigureAwait(false))
+        {
+            return new FillContent(fill, (offset, cancellationToken) => UpstreamRange.OpenAsync(client, remoteRepository, fill.Digest, offset, cancellationToken));
+        }
+
+        fill.Release();
+        return null;
     }
 
     private void Ended(BlobFill fill, Exception? failure)

@@ -16,14 +16,10 @@ public sealed class BlobFillTests
     private const int Clients = 16;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
-    // The fill writes into an upload session of the registry's own stores and its clients read that session: on disk
-    // and in memory alike.
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task SixteenConcurrentColdPulls_AreServedByOneUpstreamFetch_StreamedBeforeItEnds(bool inMemory)
+    [Fact]
+    public async Task SixteenConcurrentColdPulls_AreServedByOneUpstreamFetch_StreamedBeforeItEnds()
     {
-        await using var setup = await MirrorSetup.StartAsync(inMemory: inMemory);
+        await using var setup = await MirrorSetup.StartAsync();
         var layer = new byte[LargeLayerBytes];
         new Random(13).NextBytes(layer);
         var digest = await setup.Upstream.Seeder.PushBlobAsync("team/big", layer);
@@ -73,9 +69,6 @@ public sealed class BlobFillTests
         Assert.NotNull(failure);
         Assert.Null(await BlobStore(setup).GetSizeAsync(digest));
         Assert.False(await setup.Mirror.Services.GetRequiredService<IMetadataStore>().IsBlobLinkedAsync(RepositoryName.Parse("up/team/app"), digest));
-        await setup.Mirror.Services.GetRequiredService<BlobFills>().CompletionOf(digest).WaitAsync(Patience);
-        Assert.Empty(await setup.Mirror.Services.GetRequiredService<IUploadStore>().ListAsync().ToListAsync());
-        Assert.Empty(await setup.Mirror.Services.GetRequiredService<IUploadSessionStore>().ListUploadSessionsAsync().ToListAsync());
     }
 
     [Fact]
