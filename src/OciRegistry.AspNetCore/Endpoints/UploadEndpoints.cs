@@ -116,14 +116,20 @@ internal sealed class UploadEndpoints(UploadOperations uploads, UploadSessionOwn
             return;
         }
 
+        owners.Ended(context, route.Argument);
         await WriteCreatedAsync(context, route.Repository, completed).ConfigureAwait(false);
     }
 
-    public async Task CancelAsync(HttpContext context, RegistryRoute route) =>
-        await EmptyResponses.WriteAsync(
-            context,
-            await uploads.CancelAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false),
-            StatusCodes.Status204NoContent).ConfigureAwait(false);
+    public async Task CancelAsync(HttpContext context, RegistryRoute route)
+    {
+        var cancelled = await uploads.CancelAsync(route.Repository, route.Argument, context.RequestAborted).ConfigureAwait(false);
+        if (cancelled.IsSuccess)
+        {
+            owners.Ended(context, route.Argument);
+        }
+
+        await EmptyResponses.WriteAsync(context, cancelled, StatusCodes.Status204NoContent).ConfigureAwait(false);
+    }
 
     /// <summary>Removes the route's session after a failure that left it unusable (a full disk); never throws for a missing one.</summary>
     public async Task DiscardAsync(RegistryRoute route) =>

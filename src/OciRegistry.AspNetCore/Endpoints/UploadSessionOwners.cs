@@ -8,8 +8,10 @@ namespace OciRegistry.AspNetCore.Endpoints;
 
 /// <summary>
 /// Who opened which upload session, for <see cref="RegistryOptions.MaxUploadSessionsPerClient"/>: a client that
-/// leaves sessions open (abandoned pushes) runs into its own limit, not everyone's. The store stays the truth: a
-/// client's sessions are looked up again before each new one, so finished, cancelled and expired ones stop counting.
+/// leaves sessions open (abandoned pushes) runs into its own limit, not everyone's. A session this instance finishes
+/// or cancels for the client is forgotten at once; the store stays the truth for the rest: when a client reaches its
+/// limit, its sessions are looked up again, so those finished elsewhere, failed or expired stop counting. A client
+/// that pushes one blob after another thus costs no lookup per new session.
 /// </summary>
 internal sealed class UploadSessionOwners(UploadOperations uploads, IOptions<RegistryOptions> options)
 {
@@ -24,7 +26,11 @@ internal sealed class UploadSessionOwners(UploadOperations uploads, IOptions<Reg
             return true;
         }
 
-        await PruneAsync(open, context.RequestAborted).ConfigureAwait(false);
+        if (open.Count >= limit)
+        {
+            await PruneAsync(open, context.RequestAborted).ConfigureAwait(false);
+        }
+
         return open.Count < limit;
     }
 
@@ -34,6 +40,15 @@ internal sealed class UploadSessionOwners(UploadOperations uploads, IOptions<Reg
         if (options.Value.MaxUploadSessionsPerClient is not null)
         {
             _sessions.GetOrAdd(ClientOf(context), _ => new(StringComparer.Ordinal))[session.Id] = session.Repository.Value;
+        }
+    }
+
+    /// <summary>Forgets a session the caller finished or cancelled.</summary>
+    public void Ended(HttpContext context, string id)
+    {
+        if (_sessions.TryGetValue(ClientOf(context), out var open))
+        {
+            open.TryRemove(id, out _);
         }
     }
 

@@ -64,6 +64,37 @@ public sealed class UploadSessionLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task SessionsThatEnded_StopCounting_WhetherFinishedCancelledOrRefused()
+    {
+        await using var registry = await Registries.StartAsync(configure: o => o.Registry = r => r.MaxUploadSessionsPerClient = 1);
+        var blob = "one blob after another"u8.ToArray();
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var digest in new[] { DigestOf(blob), DigestOf(blob), "sha256:" + new string('0', 64) })
+        {
+            using var started = await registry.Client.PostAsync("/v2/team/app/blobs/uploads/", null);
+            using var finished = await registry.Client.PutAsync($"{started.Headers.Location!.OriginalString}?digest={digest}", new ByteArrayContent(blob));
+            statuses.Add(started.StatusCode);
+            statuses.Add(finished.StatusCode);
+        }
+
+        using var cancelling = await registry.Client.PostAsync("/v2/team/app/blobs/uploads/", null);
+        using var cancelled = await registry.Client.DeleteAsync(cancelling.Headers.Location!.OriginalString);
+        using var last = await registry.Client.PostAsync("/v2/team/app/blobs/uploads/", null);
+        statuses.AddRange([cancelling.StatusCode, cancelled.StatusCode, last.StatusCode]);
+
+        Assert.Equal(
+            [
+                HttpStatusCode.Accepted, HttpStatusCode.Created,
+                HttpStatusCode.Accepted, HttpStatusCode.Created,
+                HttpStatusCode.Accepted, HttpStatusCode.BadRequest,
+                HttpStatusCode.Accepted, HttpStatusCode.NoContent,
+                HttpStatusCode.Accepted,
+            ],
+            statuses);
+    }
+
+    [Fact]
     public async Task ExpiredSessions_AreRemovedOnADefaultSchedule_AndFreeTheirPlaces()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
