@@ -68,8 +68,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
             new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
             cancellationToken).ConfigureAwait(false);
 
-        // Leased at once: the PATCHes that usually follow on this instance then send only their blocks.
-        await Hold(session.Id, metadata).StartAsync(cancellationToken).ConfigureAwait(false);
+        Hold(session.Id, metadata).Created();
         return session;
     }
 

@@ -27,6 +27,7 @@ internal sealed class HeldStagingBlob
 
     private readonly TimeProvider _time;
     private List<StagedBlock>? _blocks;
+    private long? _createdAt;
 
     public HeldStagingBlob(BlockBlobClient blob, IDictionary<string, string>? metadata, TimeProvider time)
     {
@@ -101,8 +102,11 @@ internal sealed class HeldStagingBlob
         return await TakeAsync(breakHeld, known: null, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Takes the lease of a staging blob this instance just created: nothing is staged in it yet.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => TakeAsync(breakHeld: false, known: [], cancellationToken);
+    /// <summary>
+    /// Notes that this instance just created the staging blob, empty and unleased. The lease is taken by the first
+    /// writer, not here: a blob pushed whole (<see cref="AzureBlobWriter"/>) never needs it.
+    /// </summary>
+    public void Created() => _createdAt = _time.GetTimestamp();
 
     /// <summary>Acquires a new lease, replacing the one held, unless it is live (Busy).</summary>
     public Task<UploadWriteStatus> TakeOverAsync(CancellationToken cancellationToken) => TakeAsync(breakHeld: false, known: null, cancellationToken);
@@ -265,22 +269,26 @@ internal sealed class HeldStagingBlob
         HasStrays = false;
     }
 
-    // Acquires a lease of its own; the blocks are then unknown (to be read again) unless the caller knows them.
+    // Acquires a lease of its own; the blocks are then unknown (to be read again) unless the caller knows them, or this
+    // instance created the blob less than a lease ago and took the first lease on it without breaking one: every
+    // block is staged under a lease, and any other holder's would still be live, so nothing can be staged yet.
     private async Task<UploadWriteStatus> TakeAsync(bool breakHeld, List<StagedBlock>? known, CancellationToken cancellationToken)
     {
-        var (status, lease) = await AcquireAsync(breakHeld, cancellationToken).ConfigureAwait(false);
+        var (status, lease, first) = await AcquireAsync(breakHeld, cancellationToken).ConfigureAwait(false);
         if (lease is not null)
         {
+            var fresh = first && _createdAt is { } created && _time.GetElapsedTime(created) < TrustedFor;
+            _createdAt = null;
             Lease = lease;
             RenewedAt = _time.GetTimestamp();
-            _blocks = known;
+            _blocks = known ?? (fresh ? [] : null);
             Content = null;
         }
 
         return status;
     }
 
-    private async Task<(UploadWriteStatus Status, BlobLeaseClient? Lease)> AcquireAsync(bool breakHeld, CancellationToken cancellationToken)
+    private async Task<(UploadWriteStatus Status, BlobLeaseClient? Lease, bool First)> AcquireAsync(bool breakHeld, CancellationToken cancellationToken)
     {
         var lease = Blob.GetBlobLeaseClient();
         for (var attempt = 0; ; attempt++)
@@ -288,11 +296,11 @@ internal sealed class HeldStagingBlob
             try
             {
                 await lease.AcquireAsync(LeaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return (UploadWriteStatus.Opened, lease);
+                return (UploadWriteStatus.Opened, lease, attempt == 0);
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
-                return (UploadWriteStatus.Unknown, null);
+                return (UploadWriteStatus.Unknown, null, false);
             }
             catch (RequestFailedException e) when (e.Status == 409 && breakHeld && attempt < 3)
             {
@@ -300,7 +308,7 @@ internal sealed class HeldStagingBlob
             }
             catch (RequestFailedException e) when (e.Status == 409)
             {
-                return (UploadWriteStatus.Busy, null);
+                return (UploadWriteStatus.Busy, null, false);
             }
         }
     }

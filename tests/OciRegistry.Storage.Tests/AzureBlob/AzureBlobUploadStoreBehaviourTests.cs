@@ -37,9 +37,12 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         var options = new BlobClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
         var uploads = new AzureBlobUploadStore(new AzureBlobStore(azurite.CreateContainer(options)), new FakeTimeProvider());
+        var created = requests.All;
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        Assert.Equal(1, requests.All - created); // the empty staging blob, not leased yet
         var content = TestContent.Bytes(4 * MiB, seed: 6);
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB)); // takes the lease and reads the block list
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        Assert.Equal(3, requests.All - created); // the lease, taken first on a blob this instance just created: no block list to read
 
         for (var offset = MiB; offset < content.Length; offset += MiB)
         {
