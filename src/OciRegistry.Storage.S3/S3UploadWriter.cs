@@ -6,11 +6,11 @@ namespace OciRegistry.Storage.S3;
 
 /// <summary>
 /// Appends to a session after its claim: bytes are gathered into pooled 16 MiB parts, each sent as a part of the
-/// session's unfinished piece (the one this instance's previous writer left, else a new multipart upload), up to
-/// <see cref="PartsInFlight"/> parts sent at once while the next fills, and the piece completed every 4,096 parts. Closing
-/// sends what is left (as a last part when, with the small trailing pieces, it reaches 5 MiB, else as a small piece of its
-/// own) and writes the session's next state with the piece still unfinished, unless a later claim took it, in which case
-/// the writer's own objects are removed and its bytes never count.
+/// session's unfinished piece (the one this instance's previous writer left, else a new multipart upload) while the next
+/// fills (<see cref="S3PartQueue"/>), and the piece completed every 4,096 parts. Closing sends what is left (as a last
+/// part when, with the small trailing pieces, it reaches 5 MiB, else as a small piece of its own) and writes the
+/// session's next state with the piece still unfinished, unless a later claim took it, in which case the writer's own
+/// objects are removed and its bytes never count.
 /// </summary>
 /// <remarks>
 /// The small trailing pieces of earlier writers (together under 5 MiB) are read back and sent at the start of this
@@ -18,9 +18,6 @@ namespace OciRegistry.Storage.S3;
 /// </remarks>
 internal sealed class S3UploadWriter : IUploadWriter
 {
-    /// <summary>Parts being sent at once; with the one filling, a writer holds at most three parts of memory.</summary>
-    private const int PartsInFlight = 2;
-
     private readonly S3UploadStore _store;
     private readonly string _id;
     private readonly long _claim;
@@ -30,17 +27,11 @@ internal sealed class S3UploadWriter : IUploadWriter
     private readonly List<string> _written = [];
     private readonly bool _changed;
     private readonly long _offset;
-    private readonly Queue<(Task<S3Part> Sending, byte[]? Buffer)> _sending = new();
+    private readonly S3PartQueue _parts;
     private bool _disposed;
 
     private byte[]? _buffer;
     private int _filled;
-
-    // The unfinished piece parts go to; _initiated when this writer started it (so no state records it yet).
-    private string? _pieceKey;
-    private string? _multipartId;
-    private bool _initiated;
-    private readonly List<S3Part> _parts = [];
 
     public S3UploadWriter(S3UploadStore store, string id, long claim, S3UploadState opened, long offset, S3WriterStart start)
     {
@@ -51,10 +42,10 @@ internal sealed class S3UploadWriter : IUploadWriter
         _pieces = start.Pieces;
         _smalls = start.Smalls;
         _changed = start.Changed;
+        _parts = new S3PartQueue(store);
         if (start.Continued is { Unfinished: { } unfinished } continued)
         {
-            (_pieceKey, _multipartId) = (continued.Key, unfinished.UploadId);
-            _parts.AddRange(unfinished.Parts);
+            _parts.Continue(continued.Key, unfinished);
         }
 
         (_offset, Length) = (offset, offset);
@@ -69,14 +60,10 @@ internal sealed class S3UploadWriter : IUploadWriter
     public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Length += data.Length;
         while (!data.IsEmpty)
         {
-            _buffer ??= ArrayPool<byte>.Shared.Rent(S3Parts.WriterPartBytes);
-            var piece = data.Length > S3Parts.WriterPartBytes - _filled ? data.Slice(0, S3Parts.WriterPartBytes - _filled) : data;
-            piece.CopyTo(_buffer.AsSpan(_filled));
-            _filled += (int)piece.Length;
-            Length += piece.Length;
-            data = data.Slice(piece.End);
+            data = S3PartQueue.Fill(ref _buffer, ref _filled, data);
             if (_filled == S3Parts.WriterPartBytes)
             {
                 await SendPartAsync(cancellationToken).ConfigureAwait(false);
@@ -106,7 +93,12 @@ internal sealed class S3UploadWriter : IUploadWriter
                 await DiscardAsync().ConfigureAwait(false);
             }
 
-            Return(ref _buffer);
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+
             _store.Release(_id);
         }
     }
@@ -122,13 +114,13 @@ internal sealed class S3UploadWriter : IUploadWriter
             await PutSmallPieceAsync().ConfigureAwait(false);
         }
 
-        await FinishSendingAsync(0).ConfigureAwait(false);
+        await _parts.FinishAsync().ConfigureAwait(false);
         if (!_changed && Length == _offset)
         {
             return;
         }
 
-        S3Piece[] open = _multipartId is null ? [] : [_store.Unfinished(_pieceKey!, _multipartId, [.. _parts])];
+        S3Piece[] open = _parts.UploadId is null ? [] : [_parts.Unfinished()];
         var state = _opened with { Pieces = [.. _pieces, .. open, .. _smalls] };
         if (await _store.TryPutStateAsync(_id, _claim + 1, state, CancellationToken.None).ConfigureAwait(false))
         {
@@ -156,59 +148,31 @@ internal sealed class S3UploadWriter : IUploadWriter
     // Sends the filled buffer as the unfinished piece's next part, the small trailing pieces first when there are any.
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
-        await FinishSendingAsync(PartsInFlight - 1).ConfigureAwait(false);
-        if (_multipartId is null)
+        if (_parts.UploadId is null)
         {
-            _pieceKey = S3Names.NewPiece(_id);
-            _written.Add(_pieceKey);
-            _multipartId = (await _store.Client.InitiateMultipartUploadAsync(
-                new InitiateMultipartUploadRequest { BucketName = _store.Bucket, Key = _pieceKey }, cancellationToken).ConfigureAwait(false)).UploadId;
-            _initiated = true;
+            var key = S3Names.NewPiece(_id);
+            _written.Add(key);
+            await _parts.InitiateAsync(key, cancellationToken).ConfigureAwait(false);
         }
 
-        byte[] part;
-        byte[]? pooled;
         if (_smalls.Count > 0)
         {
-            part = await _store.ReadPiecesAsync(_smalls, _filled, cancellationToken).ConfigureAwait(false);
+            var part = await _store.ReadPiecesAsync(_smalls, _filled, cancellationToken).ConfigureAwait(false);
             _buffer.AsSpan(0, _filled).CopyTo(part.AsSpan(part.Length - _filled));
             _smalls.Clear();
-            pooled = null; // copied; the part is an array of its own, and the pool's buffer fills the next part
+            await _parts.SendAsync(part, part.Length, pooled: null, cancellationToken).ConfigureAwait(false); // the pool's buffer fills the next part
         }
         else
         {
-            (part, pooled, _buffer) = (_buffer!, _buffer, null);
+            var part = _buffer!;
+            _buffer = null;
+            await _parts.SendAsync(part, _filled, pooled: part, cancellationToken).ConfigureAwait(false);
         }
 
-        var length = pooled is null ? part.Length : _filled;
-        var number = _parts.Count == 0 ? 1 : _parts[^1].Number + 1;
         _filled = 0;
-        _parts.Add(new S3Part(number, string.Empty, length)); // its ETag when sent
-        _sending.Enqueue((_store.SendPartAsync(_pieceKey!, _multipartId, number, part, length, cancellationToken), pooled));
-        if (_parts.Count == S3Parts.PartsPerPiece)
+        if (_parts.Parts.Count == S3Parts.PartsPerPiece)
         {
-            await FinishSendingAsync(0).ConfigureAwait(false);
-            _pieces.Add(await _store.SealAsync(_store.Unfinished(_pieceKey!, _multipartId, [.. _parts]), CancellationToken.None).ConfigureAwait(false));
-            (_pieceKey, _multipartId, _initiated) = (null, null, false);
-            _parts.Clear();
-        }
-    }
-
-    // Waits until at most `left` parts are being sent, recording each sent part's ETag.
-    private async Task FinishSendingAsync(int left)
-    {
-        while (_sending.Count > left)
-        {
-            var (sending, buffer) = _sending.Dequeue();
-            try
-            {
-                var sent = await sending.ConfigureAwait(false);
-                _parts[_parts.FindIndex(part => part.Number == sent.Number)] = sent;
-            }
-            finally
-            {
-                Return(ref buffer);
-            }
+            _pieces.Add(await _parts.CompleteAsync().ConfigureAwait(false));
         }
     }
 
@@ -216,36 +180,10 @@ internal sealed class S3UploadWriter : IUploadWriter
     // state records stay (the next sealer completes them after the recorded ones, which are the only ones counted).
     private async Task DiscardAsync()
     {
-        while (_sending.Count > 0)
-        {
-            try
-            {
-                await FinishSendingAsync(_sending.Count - 1).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // The part's failure is the caller's error already; what matters here is removing what was sent.
-            }
-        }
-
-        if (_initiated)
-        {
-            await _store.AbortAsync(_pieceKey!, _multipartId!).ConfigureAwait(false);
-            _initiated = false;
-        }
-
+        await _parts.DiscardAsync().ConfigureAwait(false);
         foreach (var key in _written)
         {
             await _store.DeleteObjectAsync(key).ConfigureAwait(false);
-        }
-    }
-
-    private static void Return(ref byte[]? buffer)
-    {
-        if (buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = null;
         }
     }
 }
