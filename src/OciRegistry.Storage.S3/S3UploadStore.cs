@@ -137,6 +137,24 @@ public sealed class S3UploadStore : IUploadStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The bytes go straight to <c>blobs/&lt;digest&gt;</c> as a multipart upload the commit completes (or one
+    /// <c>PutObject</c> for a blob of one part or less), invisible until then: no piece, no state written, nothing copied
+    /// (<see cref="S3BlobWriter"/>). The session is not touched until the commit deletes it: the caller's row, which it
+    /// ended at length 0 before committing, is what fences a PATCH that raced this writer.
+    /// </remarks>
+    public ValueTask<(UploadWriteStatus Status, IBlobWriter? Writer)> OpenBlobWriterAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!S3Names.IsUploadId(id))
+        {
+            return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Unknown, null));
+        }
+
+        IBlobWriter writer = new S3BlobWriter(this, S3Names.Blob(digest), () => EndSessionAsync(id));
+        return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Opened, writer));
+    }
+
+    /// <inheritdoc />
     /// <remarks>An unfinished piece is completed first, under a claim, and the state recorded with it completed.</remarks>
     public async ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -214,8 +232,7 @@ public sealed class S3UploadStore : IUploadStore
 
             var pieces = await CompleteForCommitAsync(state.Pieces, cancellationToken).ConfigureAwait(false);
             await new S3PieceCopy(this, S3Names.Blob(digest)).CopyAsync(pieces, cancellationToken).ConfigureAwait(false);
-            await DeleteObjectsAsync(id, CancellationToken.None).ConfigureAwait(false);
-            _latest.TryRemove(id, out _);
+            await EndSessionAsync(id).ConfigureAwait(false);
             return UploadCommitStatus.Committed;
         }
         finally
@@ -236,8 +253,7 @@ public sealed class S3UploadStore : IUploadStore
             return false;
         }
 
-        _latest.TryRemove(id, out _);
-        await DeleteObjectsAsync(id, cancellationToken).ConfigureAwait(false);
+        await EndSessionAsync(id, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -368,7 +384,7 @@ public sealed class S3UploadStore : IUploadStore
         return sealedPieces;
     }
 
-    private async Task CompleteAsync(string key, string uploadId, IReadOnlyList<S3Part> parts, CancellationToken cancellationToken) =>
+    internal async Task CompleteAsync(string key, string uploadId, IReadOnlyList<S3Part> parts, CancellationToken cancellationToken) =>
         await Client.CompleteMultipartUploadAsync(
             new CompleteMultipartUploadRequest
             {
@@ -514,8 +530,10 @@ public sealed class S3UploadStore : IUploadStore
         }
     }
 
-    private async Task DeleteObjectsAsync(string id, CancellationToken cancellationToken)
+    // Aborts the session's unfinished multipart uploads and deletes its objects.
+    private async Task EndSessionAsync(string id, CancellationToken cancellationToken = default)
     {
+        _latest.TryRemove(id, out _);
         var uploads = new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = S3Names.Session(id) };
         var unfinished = await Client.ListMultipartUploadsAsync(uploads, cancellationToken).ConfigureAwait(false);
         foreach (var upload in unfinished.MultipartUploads ?? [])
