@@ -3,6 +3,7 @@
 # a time, and prints ours / theirs per scenario. Usage: benchmarks/compare-reference.sh [--quick] [--runs N]
 #   [--only ours|reference] [--markdown FILE] [--postgres: our metadata in PostgreSQL]
 #   [--notified-cache off|on|both: with --postgres, ours without and/or with the notified manifest cache]
+#   [--baseline-dll DLL: another build of the server (e.g. the commit before a change), measured in the same run]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

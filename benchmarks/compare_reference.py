@@ -132,8 +132,8 @@ class CephS3:
                         f"{self.settings['S3_ENDPOINT']}/{name}"], check=True, stdout=subprocess.DEVNULL)
         return name
 
-    def ours_args(self):
-        bucket = self.create_bucket("ours")
+    def ours_args(self, bucket="ours"):
+        bucket = self.create_bucket(bucket)
         return ["--OciRegistry:Storage:S3:ServiceUrl", self.settings["S3_ENDPOINT"],
                 "--OciRegistry:Storage:S3:Region", self.settings["S3_REGION"],
                 "--OciRegistry:Storage:S3:AccessKey", self.settings["S3_ACCESS_KEY"],
@@ -193,10 +193,10 @@ class Azurite:
                               *operation], check=True, capture_output=True, text=True).stdout
         return float(out.strip())
 
-    def ours_args(self):
-        self.sdk("ours", "create")
+    def ours_args(self, container="ours"):
+        self.sdk(container, "create")
         return ["--OciRegistry:Storage:AzureBlob:ConnectionString", self.connection_string,
-                "--OciRegistry:Storage:AzureBlob:Container", "ours"]
+                "--OciRegistry:Storage:AzureBlob:Container", container]
 
     def stop(self):
         if self.process is not None:
@@ -632,6 +632,8 @@ def main():
                         help="where the blobs go: s3 = both registries on one Ceph S3 gateway; azure = ours on Azurite "
                              "against the Azure SDK alone (the reference has no Azure driver)")
     parser.add_argument("--benchmarks-dll", help="OciRegistry.Benchmarks.dll (the Azure SDK bound), for --store azure")
+    parser.add_argument("--baseline-dll", help="another build of the server, measured in the same run as a column of its "
+                        "own (before/after), with the same metadata and store settings")
     parser.add_argument("--chunk-mib", type=float, action="append", default=[],
                         help="PATCH size of the chunked push (repeatable; default 16, 4 with --quick, 1 and 16 on an object store)")
     parser.add_argument("--sweep", action="store_true",
@@ -683,8 +685,12 @@ def main():
             return lambda: Ours(work, args.server_dll, metadata_args + cache_args, store.ours_args() if store else [],
                                 name, postgres)
         cache_variants = {"off": [False], "on": [True], "both": [False, True]}[args.notified_cache] if postgres else [False]
-        servers = {("ours, notified cache" if cached and len(cache_variants) > 1 else "ours"): ours("ours", cached)
-                   for cached in cache_variants}
+        servers = {}
+        if args.baseline_dll:
+            servers["ours, baseline build"] = lambda: Ours(work, args.baseline_dll, metadata_args,
+                                                           store.ours_args("baseline") if store else [], "baseline", postgres)
+        servers.update({("ours, notified cache" if cached and len(cache_variants) > 1 else "ours"): ours("ours", cached)
+                        for cached in cache_variants})
         servers["reference"] = lambda: Reference(work, store.reference_storage() if args.store == "s3" else None)
         measured = {}
         for name, make in servers.items():
@@ -695,7 +701,7 @@ def main():
                 continue
             server = make()
             print(f"{name}: {' '.join(server.command())}", flush=True)
-            server.name = name.replace("ours, notified cache", "ours+cache")
+            server.name = name.replace("ours, notified cache", "ours+cache").replace("ours, baseline build", "baseline")
             server.start()
             try:
                 measured[name] = run_scenarios(server, settings, work, blob, digest, chunks, runs)

@@ -14,15 +14,17 @@ namespace OciRegistry.Storage.S3;
 /// <summary>
 /// An <see cref="IUploadStore"/> in the bucket of an <see cref="S3BlobStore"/>. A session is a chain of state objects
 /// (<c>uploads/&lt;id&gt;/state/…</c>, each written once with <c>If-None-Match: *</c>) listing the pieces its bytes are
-/// in: objects <c>uploads/&lt;id&gt;/piece/…</c>, one or more per PATCH, each complete and readable. The commit
-/// copies the pieces server-side into <c>blobs/&lt;digest&gt;</c> (<c>CopyObject</c>, or a multipart upload of
-/// <c>UploadPartCopy</c> ranges) and deletes the session.
+/// in: objects <c>uploads/&lt;id&gt;/piece/…</c>. The PATCHes one instance takes in a row add parts to one multipart
+/// upload, left unfinished between them; the commit completes it and copies it into <c>blobs/&lt;digest&gt;</c> with one
+/// <c>CopyObject</c> (which Ceph does by reference, without copying the bytes), and deletes the session. Pieces written
+/// by several instances are joined with a multipart upload of <c>UploadPartCopy</c> ranges, which copies the bytes.
 /// </summary>
 /// <remarks>
-/// <para>Why pieces and not one multipart upload per session: S3 cannot read a multipart upload before it is completed,
-/// nor cut one part short, and the upload protocol needs both (a re-hash of the prefix on another instance, a writer
-/// opened below a stale writer's bytes). Completed pieces can be read and cut (a piece may count only its first bytes),
-/// and the commit joins them with one server-side copy. A PATCH under 5 MiB is its own small piece; small trailing pieces
+/// <para>Why pieces and not always one multipart upload per session: S3 cannot read a multipart upload before it is
+/// completed, nor cut one part short, and the upload protocol needs both (a re-hash of the prefix on another instance, a
+/// writer opened below a stale writer's bytes). So an unfinished piece is completed (sealed) whenever its bytes must be
+/// read or cut, or another instance writes next; completed pieces can be read and cut (a piece may count only its first
+/// bytes). A PATCH under 5 MiB is its own small piece; small trailing pieces
 /// are read back once and sent again at the start of the next writer's piece when together they reach 5 MiB, so every
 /// byte is sent at most twice however small the PATCHes.</para>
 /// <para>Who may write: the newest state wins. A writer (and a commit) first writes the next state number as a claim,
@@ -36,6 +38,9 @@ public sealed class S3UploadStore : IUploadStore
     // Past this many sessions remembered, the memory of them is dropped (sessions that ended on other instances).
     private const int LatestBound = 4096;
 
+    // Listings and completions tried when parts of a fenced writer keep landing while an unfinished piece is sealed.
+    private const int SealAttempts = 5;
+
     private readonly ConcurrentDictionary<string, byte> _inUse = new(StringComparer.Ordinal);
 
     // The newest state this instance wrote or read of each session it works on. A writer or a commit claims the number
@@ -44,6 +49,9 @@ public sealed class S3UploadStore : IUploadStore
     private readonly ConcurrentDictionary<string, (long Sequence, S3UploadState State)> _latest = new(StringComparer.Ordinal);
     private readonly S3BlobStore _blobs;
     private readonly TimeProvider _timeProvider;
+
+    // Names this instance in the unfinished pieces its writers add parts to.
+    private readonly string _instance = Guid.NewGuid().ToString("N");
 
     /// <summary>Keeps upload sessions in <paramref name="blobs"/>' bucket and commits them into it.</summary>
     /// <param name="blobs">The blob store committed uploads go to.</param>
@@ -116,7 +124,8 @@ public sealed class S3UploadStore : IUploadStore
                 // The claim: from here on, every writer opened earlier finds its closing state taken.
                 if (await TryClaimAsync(id, sequence, state, cancellationToken).ConfigureAwait(false))
                 {
-                    return (UploadWriteStatus.Opened, new S3UploadWriter(this, id, sequence + 1, state, offset));
+                    var start = await S3WriterStart.CutAsync(this, state.Pieces, offset, cancellationToken).ConfigureAwait(false);
+                    return (UploadWriteStatus.Opened, new S3UploadWriter(this, id, sequence + 1, state, offset, start));
                 }
             }
         }
@@ -128,14 +137,58 @@ public sealed class S3UploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default) =>
-        S3Names.IsUploadId(id) && await ReadLatestAsync(id, cancellationToken).ConfigureAwait(false) is var (_, state)
-            ? new ConcatenatedContent([.. state.Pieces.Select(OpenPiece)])
-            : null;
+    /// <remarks>
+    /// The bytes go straight to <c>blobs/&lt;digest&gt;</c> as a multipart upload the commit completes (or one
+    /// <c>PutObject</c> for a blob of one part or less), invisible until then: no piece, no state written, nothing copied
+    /// (<see cref="S3BlobWriter"/>). The session is not touched until the commit deletes it: the caller's row, which it
+    /// ended at length 0 before committing, is what fences a PATCH that raced this writer.
+    /// </remarks>
+    public ValueTask<(UploadWriteStatus Status, IBlobWriter? Writer)> OpenBlobWriterAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!S3Names.IsUploadId(id))
+        {
+            return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Unknown, null));
+        }
+
+        IBlobWriter writer = new S3BlobWriter(this, S3Names.Blob(digest), () => EndSessionAsync(id));
+        return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Opened, writer));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>An unfinished piece is completed first, under a claim, and the state recorded with it completed.</remarks>
+    public async ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (!S3Names.IsUploadId(id))
+        {
+            return null;
+        }
+
+        while (await ReadLatestAsync(id, cancellationToken).ConfigureAwait(false) is var (sequence, state))
+        {
+            if (state.Pieces.All(piece => piece.Unfinished is null))
+            {
+                return new ConcatenatedContent([.. state.Pieces.Select(OpenPiece)]);
+            }
+
+            if (await TryClaimAsync(id, sequence, state, cancellationToken).ConfigureAwait(false))
+            {
+                var sealedState = state with { Pieces = await SealAllAsync(state.Pieces, cancellationToken).ConfigureAwait(false) };
+                if (await TryPutStateAsync(id, sequence + 2, sealedState, cancellationToken).ConfigureAwait(false))
+                {
+                    Remember(id, sequence + 2, sealedState);
+                }
+
+                return new ConcatenatedContent([.. sealedState.Pieces.Select(OpenPiece)]);
+            }
+        }
+
+        return null;
+    }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Claims the session first, so no writer opened before changes it afterwards; then copies the pieces into
+    /// Claims the session first, so no writer opened before changes it afterwards; then completes the unfinished piece
+    /// (with the small trailing pieces as its last part when this instance wrote it), copies the pieces into
     /// <c>blobs/&lt;digest&gt;</c> (overwriting, so a bad copy is repaired) and deletes the session's objects.
     /// </remarks>
     public async ValueTask<UploadCommitStatus> CommitAsync(string id, Digest digest, long length, CancellationToken cancellationToken = default)
@@ -177,9 +230,9 @@ public sealed class S3UploadStore : IUploadStore
                 }
             }
 
-            await new S3PieceCopy(this, S3Names.Blob(digest)).CopyAsync(state.Pieces, cancellationToken).ConfigureAwait(false);
-            await DeleteObjectsAsync(id, CancellationToken.None).ConfigureAwait(false);
-            _latest.TryRemove(id, out _);
+            var pieces = await CompleteForCommitAsync(state.Pieces, cancellationToken).ConfigureAwait(false);
+            await new S3PieceCopy(this, S3Names.Blob(digest)).CopyAsync(pieces, cancellationToken).ConfigureAwait(false);
+            await EndSessionAsync(id).ConfigureAwait(false);
             return UploadCommitStatus.Committed;
         }
         finally
@@ -200,8 +253,7 @@ public sealed class S3UploadStore : IUploadStore
             return false;
         }
 
-        _latest.TryRemove(id, out _);
-        await DeleteObjectsAsync(id, cancellationToken).ConfigureAwait(false);
+        await EndSessionAsync(id, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -227,6 +279,146 @@ public sealed class S3UploadStore : IUploadStore
     }
 
     internal void Release(string id) => _inUse.TryRemove(id, out _);
+
+    /// <summary>Whether this instance's writers add the parts of <paramref name="unfinished"/>.</summary>
+    internal bool IsOwn(S3Unfinished unfinished) => unfinished.Writer == _instance;
+
+    /// <summary>An unfinished piece of this instance's writers, with the parts recorded so far.</summary>
+    internal S3Piece Unfinished(string key, string uploadId, IReadOnlyList<S3Part> parts) =>
+        new(key, parts.Sum(part => part.Length), Whole: true, new S3Unfinished(uploadId, _instance, parts));
+
+    /// <summary>
+    /// Completes an unfinished piece, so it can be read, cut or copied. Parts sent after the recorded ones (by a writer
+    /// that failed or was fenced before recording them) are completed with it, since Ceph completes only with every
+    /// part listed; the piece still counts only the recorded bytes, which come first. An upload completed already (by a
+    /// sealer that stopped before recording it) is taken as it is when it holds the recorded bytes.
+    /// </summary>
+    internal async Task<S3Piece> SealAsync(S3Piece piece, CancellationToken cancellationToken)
+    {
+        var unfinished = piece.Unfinished ?? throw new ArgumentException("The piece is finished.", nameof(piece));
+        try
+        {
+            await CompleteAsync(piece.Key, unfinished.UploadId, unfinished.Parts, cancellationToken).ConfigureAwait(false);
+            return piece with { Unfinished = null };
+        }
+        catch (AmazonS3Exception)
+        {
+            // Parts beyond the recorded ones, or completed already: look at what is there.
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var listed = await ListPartsAsync(piece.Key, unfinished.UploadId, cancellationToken).ConfigureAwait(false);
+            if (listed is null)
+            {
+                var stored = await Client.GetObjectMetadataAsync(Bucket, piece.Key, cancellationToken).ConfigureAwait(false);
+                return stored.ContentLength >= piece.Length
+                    ? piece with { Unfinished = null, Whole = stored.ContentLength == piece.Length }
+                    : throw new InvalidDataException($"Upload piece {piece.Key} holds {stored.ContentLength} bytes, fewer than the {piece.Length} recorded.");
+            }
+
+            if (listed.Count < unfinished.Parts.Count
+                || unfinished.Parts.Where((part, i) => listed[i].Number != part.Number || listed[i].ETag.Trim('"') != part.ETag.Trim('"')).Any())
+            {
+                throw new InvalidDataException($"The parts of upload piece {piece.Key} are not the ones recorded.");
+            }
+
+            try
+            {
+                await CompleteAsync(piece.Key, unfinished.UploadId, listed, cancellationToken).ConfigureAwait(false);
+                return piece with { Unfinished = null, Whole = listed.Sum(part => part.Length) == piece.Length };
+            }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidPart" && attempt < SealAttempts)
+            {
+                // A fenced writer's part landed between the listing and the completion: list again.
+            }
+        }
+    }
+
+    /// <summary>Sends <paramref name="content"/> as part <paramref name="number"/> of a multipart upload.</summary>
+    internal async Task<S3Part> SendPartAsync(string key, string uploadId, int number, byte[] content, int length, CancellationToken cancellationToken)
+    {
+        var sent = await Client.UploadPartAsync(
+            new UploadPartRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartNumber = number,
+                InputStream = new MemoryStream(content, 0, length, writable: false),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new S3Part(number, sent.ETag, length);
+    }
+
+    // The pieces to copy into the blob: this instance's unfinished piece completed with the small trailing pieces as
+    // its last part (S3's last part may be short), so a session written by one instance is one object; otherwise every
+    // unfinished piece completed as it is.
+    private async Task<IReadOnlyList<S3Piece>> CompleteForCommitAsync(IReadOnlyList<S3Piece> pieces, CancellationToken cancellationToken)
+    {
+        if (pieces is not [{ Unfinished: { } unfinished } open, ..] || !IsOwn(unfinished))
+        {
+            return await SealAllAsync(pieces, cancellationToken).ConfigureAwait(false);
+        }
+
+        var smalls = pieces.Skip(1).ToList();
+
+        if (smalls.Count > 0)
+        {
+            var tail = await ReadPiecesAsync(smalls, 0, cancellationToken).ConfigureAwait(false);
+            var last = await SendPartAsync(open.Key, unfinished.UploadId, unfinished.Parts[^1].Number + 1, tail, tail.Length, cancellationToken).ConfigureAwait(false);
+            open = open with { Length = open.Length + last.Length, Unfinished = unfinished with { Parts = [.. unfinished.Parts, last] } };
+        }
+
+        return [await SealAsync(open, cancellationToken).ConfigureAwait(false)];
+    }
+
+    private async Task<IReadOnlyList<S3Piece>> SealAllAsync(IReadOnlyList<S3Piece> pieces, CancellationToken cancellationToken)
+    {
+        var sealedPieces = new List<S3Piece>(pieces.Count);
+        foreach (var piece in pieces)
+        {
+            sealedPieces.Add(piece.Unfinished is null ? piece : await SealAsync(piece, cancellationToken).ConfigureAwait(false));
+        }
+
+        return sealedPieces;
+    }
+
+    internal async Task CompleteAsync(string key, string uploadId, IReadOnlyList<S3Part> parts, CancellationToken cancellationToken) =>
+        await Client.CompleteMultipartUploadAsync(
+            new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = [.. parts.Select(part => new PartETag(part.Number, part.ETag))],
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    // Every part S3 holds of the upload, or null when it is no longer in progress (completed or aborted).
+    private async Task<List<S3Part>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        var parts = new List<S3Part>();
+        var request = new ListPartsRequest { BucketName = Bucket, Key = key, UploadId = uploadId };
+        try
+        {
+            while (true)
+            {
+                var page = await Client.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
+                parts.AddRange((page.Parts ?? []).Select(part => new S3Part(part.PartNumber ?? 0, part.ETag, part.Size ?? 0)));
+                if (page.IsTruncated != true)
+                {
+                    return parts;
+                }
+
+                request.PartNumberMarker = page.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Notes state <paramref name="sequence"/> of the session, which this instance just wrote, as its newest.</summary>
     internal void Remember(string id, long sequence, S3UploadState state)
@@ -338,8 +530,10 @@ public sealed class S3UploadStore : IUploadStore
         }
     }
 
-    private async Task DeleteObjectsAsync(string id, CancellationToken cancellationToken)
+    // Aborts the session's unfinished multipart uploads and deletes its objects.
+    private async Task EndSessionAsync(string id, CancellationToken cancellationToken = default)
     {
+        _latest.TryRemove(id, out _);
         var uploads = new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = S3Names.Session(id) };
         var unfinished = await Client.ListMultipartUploadsAsync(uploads, cancellationToken).ConfigureAwait(false);
         foreach (var upload in unfinished.MultipartUploads ?? [])

@@ -6,13 +6,15 @@ namespace OciRegistry.Storage.S3;
 
 /// <summary>
 /// Appends to a session after its claim: bytes are gathered into pooled 16 MiB parts, each sent as a part of the
-/// writer's piece (a multipart upload, one part in flight while the next fills) and the piece completed every 4,096
-/// parts; closing completes the last piece (or sends a short writer's bytes as one object) and writes the session's
-/// next state, unless a later claim took it, in which case the writer's pieces are deleted and its bytes never count.
+/// session's unfinished piece (the one this instance's previous writer left, else a new multipart upload) while the next
+/// fills (<see cref="S3PartQueue"/>), and the piece completed every 4,096 parts. Closing sends what is left (as a last
+/// part when, with the small trailing pieces, it reaches 5 MiB, else as a small piece of its own) and writes the
+/// session's next state with the piece still unfinished, unless a later claim took it, in which case the writer's own
+/// objects are removed and its bytes never count.
 /// </summary>
 /// <remarks>
 /// The small trailing pieces of earlier writers (together under 5 MiB) are read back and sent at the start of this
-/// writer's piece once there are 5 MiB or more to send, so a multipart upload's parts all reach S3's minimum.
+/// writer's first part once there are 5 MiB or more to send, so every part reaches S3's minimum.
 /// </remarks>
 internal sealed class S3UploadWriter : IUploadWriter
 {
@@ -23,35 +25,30 @@ internal sealed class S3UploadWriter : IUploadWriter
     private readonly List<S3Piece> _pieces;
     private readonly List<S3Piece> _smalls;
     private readonly List<string> _written = [];
-    private readonly bool _cut;
+    private readonly bool _changed;
+    private readonly long _offset;
+    private readonly S3PartQueue _parts;
     private bool _disposed;
 
     private byte[]? _buffer;
     private int _filled;
 
-    private string? _pieceKey;
-    private string? _multipartId;
-    private long _pieceLength;
-    private readonly List<PartETag> _parts = [];
-    private Task<UploadPartResponse>? _sending;
-    private byte[]? _sendingBuffer;
-
-    public S3UploadWriter(S3UploadStore store, string id, long claim, S3UploadState opened, long offset)
+    public S3UploadWriter(S3UploadStore store, string id, long claim, S3UploadState opened, long offset, S3WriterStart start)
     {
         _store = store;
         _id = id;
         _claim = claim;
         _opened = opened;
-        (_pieces, _cut) = Cut(opened.Pieces, offset);
-        var trailing = _pieces.Count;
-        while (trailing > 0 && _pieces[trailing - 1].Length < S3Parts.MinPartBytes)
+        _pieces = start.Pieces;
+        _smalls = start.Smalls;
+        _changed = start.Changed;
+        _parts = new S3PartQueue(store);
+        if (start.Continued is { Unfinished: { } unfinished } continued)
         {
-            trailing--;
+            _parts.Continue(continued.Key, unfinished);
         }
 
-        _smalls = _pieces[trailing..];
-        _pieces.RemoveRange(trailing, _pieces.Count - trailing);
-        Length = offset;
+        (_offset, Length) = (offset, offset);
     }
 
     /// <inheritdoc />
@@ -63,14 +60,10 @@ internal sealed class S3UploadWriter : IUploadWriter
     public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        Length += data.Length;
         while (!data.IsEmpty)
         {
-            _buffer ??= ArrayPool<byte>.Shared.Rent(S3Parts.WriterPartBytes);
-            var piece = data.Length > S3Parts.WriterPartBytes - _filled ? data.Slice(0, S3Parts.WriterPartBytes - _filled) : data;
-            piece.CopyTo(_buffer.AsSpan(_filled));
-            _filled += (int)piece.Length;
-            Length += piece.Length;
-            data = data.Slice(piece.End);
+            data = S3PartQueue.Fill(ref _buffer, ref _filled, data);
             if (_filled == S3Parts.WriterPartBytes)
             {
                 await SendPartAsync(cancellationToken).ConfigureAwait(false);
@@ -100,34 +93,35 @@ internal sealed class S3UploadWriter : IUploadWriter
                 await DiscardAsync().ConfigureAwait(false);
             }
 
-            Return(ref _buffer);
-            Return(ref _sendingBuffer);
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+            }
+
             _store.Release(_id);
         }
     }
 
     private async Task CloseAsync()
     {
-        if (_multipartId is not null)
+        if (_filled > 0 && SmallsLength + _filled >= S3Parts.MinPartBytes)
         {
-            if (_filled > 0)
-            {
-                await SendPartAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-
-            await CompletePieceAsync().ConfigureAwait(false);
+            await SendPartAsync(CancellationToken.None).ConfigureAwait(false);
         }
         else if (_filled > 0)
         {
-            await PutSmallWriteAsync().ConfigureAwait(false);
+            await PutSmallPieceAsync().ConfigureAwait(false);
         }
 
-        if (!_cut && _written.Count == 0)
+        await _parts.FinishAsync().ConfigureAwait(false);
+        if (!_changed && Length == _offset)
         {
             return;
         }
 
-        var state = _opened with { Pieces = [.. _pieces, .. _smalls] };
+        S3Piece[] open = _parts.UploadId is null ? [] : [_parts.Unfinished()];
+        var state = _opened with { Pieces = [.. _pieces, .. open, .. _smalls] };
         if (await _store.TryPutStateAsync(_id, _claim + 1, state, CancellationToken.None).ConfigureAwait(false))
         {
             _store.Remember(_id, _claim + 1, state);
@@ -139,171 +133,57 @@ internal sealed class S3UploadWriter : IUploadWriter
         }
     }
 
-    // A writer that never filled a part: its bytes, with the small trailing pieces when together they reach S3's
-    // minimum part, go into one object.
-    private async Task PutSmallWriteAsync()
+    // Bytes that with the small trailing pieces stay under S3's minimum part: an object of their own.
+    private async Task PutSmallPieceAsync()
     {
-        var absorb = SmallsLength + _filled >= S3Parts.MinPartBytes;
-        var bytes = absorb ? await _store.ReadPiecesAsync(_smalls, _filled, CancellationToken.None).ConfigureAwait(false) : null;
         var key = S3Names.NewPiece(_id);
         _written.Add(key);
-        var content = bytes is null
-            ? new MemoryStream(_buffer!, 0, _filled, writable: false)
-            : new MemoryStream(bytes, writable: false);
-        if (bytes is not null)
-        {
-            _buffer.AsSpan(0, _filled).CopyTo(bytes.AsSpan(bytes.Length - _filled));
-        }
-
-        var piece = new S3Piece(key, content.Length, Whole: true);
         await _store.Client.PutObjectAsync(
-            new PutObjectRequest { BucketName = _store.Bucket, Key = key, InputStream = content, AutoCloseStream = true },
+            new PutObjectRequest { BucketName = _store.Bucket, Key = key, InputStream = new MemoryStream(_buffer!, 0, _filled, writable: false), AutoCloseStream = true },
             CancellationToken.None).ConfigureAwait(false);
-        if (absorb)
-        {
-            _smalls.Clear();
-            _pieces.Add(piece);
-        }
-        else
-        {
-            _smalls.Add(piece);
-        }
+        _smalls.Add(new S3Piece(key, _filled, Whole: true));
+        _filled = 0;
     }
 
-    // One part in flight while the next fills. The first part of a piece carries the small trailing pieces first.
+    // Sends the filled buffer as the unfinished piece's next part, the small trailing pieces first when there are any.
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
-        await FinishSendingAsync().ConfigureAwait(false);
-        byte[] part;
-        int partLength;
-        if (_multipartId is null)
+        if (_parts.UploadId is null)
         {
-            _pieceKey = S3Names.NewPiece(_id);
-            _written.Add(_pieceKey);
-            _multipartId = (await _store.Client.InitiateMultipartUploadAsync(
-                new InitiateMultipartUploadRequest { BucketName = _store.Bucket, Key = _pieceKey }, cancellationToken).ConfigureAwait(false)).UploadId;
-            if (_smalls.Count > 0)
-            {
-                part = await _store.ReadPiecesAsync(_smalls, _filled, cancellationToken).ConfigureAwait(false);
-                _buffer.AsSpan(0, _filled).CopyTo(part.AsSpan(part.Length - _filled));
-                partLength = part.Length;
-                _smalls.Clear();
-                Return(ref _buffer); // copied; the part is an array of its own, not the pool's
-            }
-            else
-            {
-                (part, partLength, _buffer, _sendingBuffer) = (_buffer!, _filled, null, _buffer);
-            }
+            var key = S3Names.NewPiece(_id);
+            _written.Add(key);
+            await _parts.InitiateAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_smalls.Count > 0)
+        {
+            var part = await _store.ReadPiecesAsync(_smalls, _filled, cancellationToken).ConfigureAwait(false);
+            _buffer.AsSpan(0, _filled).CopyTo(part.AsSpan(part.Length - _filled));
+            _smalls.Clear();
+            await _parts.SendAsync(part, part.Length, pooled: null, cancellationToken).ConfigureAwait(false); // the pool's buffer fills the next part
         }
         else
         {
-            (part, partLength, _buffer, _sendingBuffer) = (_buffer!, _filled, null, _buffer);
+            var part = _buffer!;
+            _buffer = null;
+            await _parts.SendAsync(part, _filled, pooled: part, cancellationToken).ConfigureAwait(false);
         }
 
         _filled = 0;
-        var partNumber = _parts.Count + 1;
-        _parts.Add(new PartETag(partNumber, string.Empty));
-        _sending = _store.Client.UploadPartAsync(
-            new UploadPartRequest
-            {
-                BucketName = _store.Bucket,
-                Key = _pieceKey,
-                UploadId = _multipartId,
-                PartNumber = partNumber,
-                InputStream = new MemoryStream(part, 0, partLength, writable: false),
-            },
-            cancellationToken);
-        _pieceLength += partLength;
-        if (_parts.Count == S3Parts.PartsPerPiece)
+        if (_parts.Parts.Count == S3Parts.PartsPerPiece)
         {
-            await CompletePieceAsync().ConfigureAwait(false);
+            _pieces.Add(await _parts.CompleteAsync().ConfigureAwait(false));
         }
     }
 
-    private async Task CompletePieceAsync()
-    {
-        await FinishSendingAsync().ConfigureAwait(false);
-        var request = new CompleteMultipartUploadRequest { BucketName = _store.Bucket, Key = _pieceKey, UploadId = _multipartId, PartETags = [.. _parts] };
-        await _store.Client.CompleteMultipartUploadAsync(request, CancellationToken.None).ConfigureAwait(false);
-        _pieces.Add(new S3Piece(_pieceKey!, _pieceLength, Whole: true));
-        (_pieceKey, _multipartId, _pieceLength) = (null, null, 0);
-        _parts.Clear();
-    }
-
-    private async Task FinishSendingAsync()
-    {
-        if (_sending is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var sent = await _sending.ConfigureAwait(false);
-            _parts[^1] = new PartETag(_parts.Count, sent.ETag);
-        }
-        finally
-        {
-            _sending = null;
-            Return(ref _sendingBuffer);
-        }
-    }
-
-    // The writer's own objects go: a piece it wrote (complete or not) is in no state that counts.
+    // The writer's own objects go: what it sent is in no state that counts. Parts it added to an unfinished piece a
+    // state records stay (the next sealer completes them after the recorded ones, which are the only ones counted).
     private async Task DiscardAsync()
     {
-        try
-        {
-            await FinishSendingAsync().ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The part's failure is the caller's error already; what matters here is removing what was sent.
-        }
-
-        if (_multipartId is not null)
-        {
-            await _store.AbortAsync(_pieceKey!, _multipartId).ConfigureAwait(false);
-            _multipartId = null;
-        }
-
+        await _parts.DiscardAsync().ConfigureAwait(false);
         foreach (var key in _written)
         {
             await _store.DeleteObjectAsync(key).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The pieces holding the first <paramref name="offset"/> bytes; the one the offset cuts counts only its first part.</summary>
-    private static (List<S3Piece> Pieces, bool Cut) Cut(IReadOnlyList<S3Piece> pieces, long offset)
-    {
-        var kept = new List<S3Piece>();
-        var length = 0L;
-        foreach (var piece in pieces)
-        {
-            if (length + piece.Length <= offset)
-            {
-                kept.Add(piece);
-                length += piece.Length;
-                continue;
-            }
-
-            if (offset > length)
-            {
-                kept.Add(piece with { Length = offset - length, Whole = false });
-            }
-
-            return (kept, true);
-        }
-
-        return (kept, false);
-    }
-
-    private static void Return(ref byte[]? buffer)
-    {
-        if (buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = null;
         }
     }
 }

@@ -17,15 +17,17 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var (uploads, blobs) = CreateS3();
         var content = TestContent.Bytes(26 * MiB, seed: 1);
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, 20 * MiB)); // a multipart piece: 16 + 4 MiB
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, 20 * MiB)); // a 16 MiB part, then a 4 MiB small piece
         for (var offset = 20 * MiB; offset < content.Length; offset += MiB)
         {
             await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
         }
 
-        // Five 1 MiB PATCHes: four small pieces, then the fifth sent with the four read back (each byte sent at most twice).
+        // Each time the small pieces and a 1 MiB PATCH reach 5 MiB, they are sent as the next part of the one upload
+        // (each byte sent at most twice): 4 + 1, then 1 + 1 + 1 + 1 + 1.
         var (_, state) = (await uploads.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
-        Assert.Equal([20L * MiB, 5L * MiB, 1L * MiB], state.Pieces.Select(piece => piece.Length));
+        var open = Assert.Single(state.Pieces);
+        Assert.Equal([16L * MiB, 5L * MiB, 5L * MiB], open.Unfinished!.Parts.Select(part => part.Length));
         await using (var written = await uploads.OpenReadAsync(session.Id))
         {
             Assert.Equal(content, await TestContent.ReadAllAsync(written!));
@@ -38,6 +40,94 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         Assert.Empty((await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = uploads.Bucket, Prefix = "uploads/" })).S3Objects ?? []);
     }
 
+    // The chunked push on one instance: every PATCH adds its parts to one multipart upload, which the commit completes
+    // with the short tail as its last part, so the blob is one object copied whole (no UploadPartCopy of the bytes).
+    [Fact]
+    public async Task PatchesOnOneInstance_AddPartsToOneUnfinishedUpload_WhichTheCommitCompletesWithTheTail()
+    {
+        var (uploads, blobs) = CreateS3();
+        var content = TestContent.Bytes((3 * 16 * MiB) + (2 * MiB), seed: 10);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        for (var offset = 0; offset < content.Length; offset += 16 * MiB)
+        {
+            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, Math.Min(16 * MiB, content.Length - offset)));
+        }
+
+        var (_, state) = (await uploads.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
+        Assert.Collection(
+            state.Pieces,
+            open => Assert.Equal([1, 2, 3], open.Unfinished!.Parts.Select(part => part.Number)),
+            tail => Assert.Equal((2 * MiB, null), (tail.Length, tail.Unfinished)));
+        var unfinished = await s3.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = uploads.Bucket });
+        Assert.Equal([state.Pieces[0].Key], unfinished.MultipartUploads.Select(upload => upload.Key));
+
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
+        await using var blob = await blobs.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await AssertNoStaleWriterLeftAsync(uploads);
+    }
+
+    // Another instance never adds parts to an upload it did not start (a stale writer of the first could be sending parts
+    // of the same numbers): it completes it and goes on in an upload of its own; the first, back again, does the same.
+    [Fact]
+    public async Task PatchesAlternatingBetweenInstances_CompleteTheOthersUpload_AndCommitTheBytesInOrder()
+    {
+        var (first, blobs) = CreateS3();
+        var second = new S3UploadStore(blobs);
+        var content = TestContent.Bytes(4 * 16 * MiB, seed: 11);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+
+        for (var (offset, turn) = (0, 0); offset < content.Length; (offset, turn) = (offset + (16 * MiB), turn + 1))
+        {
+            await WriteAsync(turn % 2 == 0 ? first : second, session.Id, offset, content.AsMemory(offset, 16 * MiB));
+        }
+
+        var (_, state) = (await second.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
+        Assert.Equal([null, null, null, 1], state.Pieces.Select(piece => piece.Unfinished?.Parts.Count));
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await second.CommitAsync(session.Id, digest, content.Length));
+        await using var blob = await blobs.OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await AssertNoStaleWriterLeftAsync(first);
+    }
+
+    // A stale writer adding parts to its instance's unfinished upload after another instance took the session over: the
+    // other completes the upload with those parts too (Ceph completes only with every part listed) but counts only the
+    // recorded ones, and the stale writer, fenced, leaves the upload alone.
+    [Fact]
+    public async Task AStaleWriterWhosePartsWentIntoTheSharedUpload_NeverChangesTheCommittedBytes()
+    {
+        var (first, blobs) = CreateS3();
+        var recorded = TestContent.Bytes(16 * MiB, seed: 12);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(first, session.Id, 0, recorded);
+        var (_, stale) = await first.OpenWriterAsync(session.Id, recorded.Length);
+        await stale!.WriteAsync(new(TestContent.Bytes(33 * MiB, seed: 13))); // parts 2 and 3 sent, 1 MiB buffered
+
+        var second = new S3UploadStore(blobs);
+        var live = TestContent.Bytes(3 * MiB, seed: 14);
+        await WriteAsync(second, session.Id, recorded.Length, live);
+        try
+        {
+            await stale.DisposeAsync();
+        }
+        catch (Amazon.S3.AmazonS3Exception)
+        {
+            // A part it was sending when the other instance completed the upload may be refused.
+        }
+
+        var expected = recorded.Concat(live).ToArray();
+        Assert.Equal(expected.Length, (await first.GetAsync(session.Id))!.Length);
+        var digest = TestContent.DigestOf(expected);
+        Assert.Equal(UploadCommitStatus.Committed, await first.CommitAsync(session.Id, digest, expected.Length));
+        await using var blob = await blobs.OpenAsync(digest);
+        Assert.Equal(expected, await TestContent.ReadAllAsync(blob!));
+        await AssertNoStaleWriterLeftAsync(first);
+    }
+
+    // A writer still open when its session is deleted (on another instance, its lease run out) may record a state when
+    // it closes, as STORAGE.md allows: that session has no row, and expiry's delete removes what the writer left too.
     [Fact]
     public async Task Delete_AbortsAWritersUnfinishedMultipartUpload_AndRemovesEveryObject()
     {
@@ -50,7 +140,19 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
 
         await AssertNoStaleWriterLeftAsync(uploads);
         Assert.Null(await uploads.GetAsync(session.Id));
-        await Assert.ThrowsAnyAsync<Amazon.S3.AmazonS3Exception>(async () => await writer.DisposeAsync()); // its piece is gone
+        Assert.Empty((await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = uploads.Bucket, Prefix = "uploads/" })).S3Objects ?? []);
+
+        try
+        {
+            await writer.DisposeAsync();
+        }
+        catch (Amazon.S3.AmazonS3Exception)
+        {
+            // Its first part was still being sent when the upload was aborted.
+        }
+
+        await uploads.DeleteAsync(session.Id);
+        await AssertNoStaleWriterLeftAsync(uploads);
         Assert.Empty((await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = uploads.Bucket, Prefix = "uploads/" })).S3Objects ?? []);
     }
 

@@ -1,0 +1,131 @@
+using System.Buffers;
+using Amazon.S3.Model;
+
+namespace OciRegistry.Storage.S3;
+
+/// <summary>
+/// The parts a writer sends to one multipart upload: up to <see cref="PartsInFlight"/> at once while the writer fills
+/// the next (the gateway takes parts in parallel faster than one after another), each recorded with its ETag once sent.
+/// </summary>
+internal sealed class S3PartQueue(S3UploadStore store)
+{
+    /// <summary>Parts being sent at once; with the one filling, a writer holds at most three parts of memory.</summary>
+    private const int PartsInFlight = 2;
+
+    private readonly Queue<(Task<S3Part> Sending, byte[]? Pooled)> _sending = new();
+
+    /// <summary>The upload's object, or null before the first part.</summary>
+    public string? Key { get; private set; }
+
+    /// <summary>The multipart upload, or null before the first part.</summary>
+    public string? UploadId { get; private set; }
+
+    /// <summary>Whether this writer started the upload (so no state records it, and discarding aborts it).</summary>
+    public bool Initiated { get; private set; }
+
+    /// <summary>The parts so far, in order; one being sent has an empty ETag.</summary>
+    public List<S3Part> Parts { get; } = [];
+
+    /// <summary>
+    /// Copies as much of <paramref name="data"/> as fits into the part being filled (a pooled array of
+    /// <see cref="S3Parts.WriterPartBytes"/>, rented when null); returns the rest.
+    /// </summary>
+    public static ReadOnlySequence<byte> Fill(ref byte[]? buffer, ref int filled, ReadOnlySequence<byte> data)
+    {
+        buffer ??= ArrayPool<byte>.Shared.Rent(S3Parts.WriterPartBytes);
+        var taken = data.Length > S3Parts.WriterPartBytes - filled ? data.Slice(0, S3Parts.WriterPartBytes - filled) : data;
+        taken.CopyTo(buffer.AsSpan(filled));
+        filled += (int)taken.Length;
+        return data.Slice(taken.End);
+    }
+
+    /// <summary>Goes on adding parts to an upload a state records.</summary>
+    public void Continue(string key, S3Unfinished unfinished)
+    {
+        (Key, UploadId, Initiated) = (key, unfinished.UploadId, false);
+        Parts.AddRange(unfinished.Parts);
+    }
+
+    /// <summary>Starts a multipart upload of <paramref name="key"/>.</summary>
+    public async Task InitiateAsync(string key, CancellationToken cancellationToken)
+    {
+        UploadId = (await store.Client.InitiateMultipartUploadAsync(
+            new InitiateMultipartUploadRequest { BucketName = store.Bucket, Key = key }, cancellationToken).ConfigureAwait(false)).UploadId;
+        (Key, Initiated) = (key, true);
+    }
+
+    /// <summary>
+    /// Sends the first <paramref name="length"/> bytes of <paramref name="part"/> as the next part, once fewer than
+    /// <see cref="PartsInFlight"/> are being sent; <paramref name="pooled"/> (the same array, or null) goes back to the
+    /// pool when it is sent.
+    /// </summary>
+    public async Task SendAsync(byte[] part, int length, byte[]? pooled, CancellationToken cancellationToken)
+    {
+        await FinishAsync(PartsInFlight - 1).ConfigureAwait(false);
+        var number = Parts.Count == 0 ? 1 : Parts[^1].Number + 1;
+        Parts.Add(new S3Part(number, string.Empty, length));
+        _sending.Enqueue((store.SendPartAsync(Key!, UploadId!, number, part, length, cancellationToken), pooled));
+    }
+
+    /// <summary>Waits until at most <paramref name="left"/> parts are being sent, recording each sent part's ETag.</summary>
+    public async Task FinishAsync(int left = 0)
+    {
+        while (_sending.Count > left)
+        {
+            var (sending, pooled) = _sending.Dequeue();
+            try
+            {
+                var sent = await sending.ConfigureAwait(false);
+                Parts[Parts.FindIndex(part => part.Number == sent.Number)] = sent;
+            }
+            finally
+            {
+                if (pooled is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(pooled);
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes the upload with its parts (after the last is sent) and starts afresh.</summary>
+    public async Task<S3Piece> CompleteAsync()
+    {
+        await FinishAsync().ConfigureAwait(false);
+        var piece = await store.SealAsync(Unfinished(), CancellationToken.None).ConfigureAwait(false);
+        Reset();
+        return piece;
+    }
+
+    /// <summary>The upload as an unfinished piece of this instance, with the parts sent so far.</summary>
+    public S3Piece Unfinished() => store.Unfinished(Key!, UploadId!, [.. Parts]);
+
+    /// <summary>Waits for every part being sent, whatever its outcome, and aborts the upload if this writer started it.</summary>
+    public async Task DiscardAsync()
+    {
+        while (_sending.Count > 0)
+        {
+            try
+            {
+                await FinishAsync(_sending.Count - 1).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The part's failure is the caller's error already; what matters here is removing what was sent.
+            }
+        }
+
+        if (Initiated)
+        {
+            await store.AbortAsync(Key!, UploadId!).ConfigureAwait(false);
+        }
+
+        Reset();
+    }
+
+    private void Reset()
+    {
+        (Key, UploadId, Initiated) = (null, null, false);
+        Parts.Clear();
+    }
+}
