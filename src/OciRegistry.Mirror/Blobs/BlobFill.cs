@@ -83,6 +83,13 @@ internal sealed class BlobFill
         }
     }
 
+    /// <summary>Gives the fill up before it started (taken out of the running fills already): its readers hear it did not start.</summary>
+    public void Abandon()
+    {
+        _started.TrySetResult(false);
+        Release();
+    }
+
     /// <summary>
     /// Runs the fill: <paramref name="download"/> opens the upstream response, <paramref name="push"/> stores what the
     /// pipe carries under the digest. <paramref name="onEnded"/> hears when it is over, with the failure if it did not
