@@ -100,7 +100,7 @@ public sealed class UploadOperations
             return RegistryError.UploadUnknown();
         }
 
-        return await AppendToSessionAsync(session, rangeStart, body, cancellationToken).ConfigureAwait(false);
+        return await AppendToSessionAsync(session, rangeStart, body, hash: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -111,10 +111,11 @@ public sealed class UploadOperations
     public async ValueTask<RegistryResult<Digest>> CompleteAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken = default)
     {
         using var activity = RegistryActivitySource.Start(RegistryActivitySource.UploadCommit, repository, digest);
-        return RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, uploadId, digest, rangeStart, finalChunk, cancellationToken).ConfigureAwait(false));
+        return RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, uploadId, digest, rangeStart, finalChunk, verified: false, cancellationToken).ConfigureAwait(false));
     }
 
-    private async ValueTask<RegistryResult<Digest>> CompleteCoreAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken)
+    // verified: the caller hashed the final chunk (the whole blob) to the digest already; it is written, not hashed again.
+    private async ValueTask<RegistryResult<Digest>> CompleteCoreAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, bool verified, CancellationToken cancellationToken)
     {
         if (Check.Name(repository, out var name) is { } nameError)
         {
@@ -134,7 +135,7 @@ public sealed class UploadOperations
 
         if (finalChunk is not null)
         {
-            var appended = await AppendToSessionAsync(session, rangeStart, finalChunk, cancellationToken).ConfigureAwait(false);
+            var appended = await AppendToSessionAsync(session, rangeStart, finalChunk, hash: !verified, cancellationToken).ConfigureAwait(false);
             if (!appended.IsSuccess)
             {
                 return appended.Error;
@@ -143,7 +144,7 @@ public sealed class UploadOperations
             session = appended.Value;
         }
 
-        var actual = await FinishHashAsync(session, expected.Algorithm, cancellationToken).ConfigureAwait(false);
+        var actual = verified ? expected : await FinishHashAsync(session, expected.Algorithm, cancellationToken).ConfigureAwait(false);
         if (actual is null)
         {
             return RegistryError.UploadUnknown();
@@ -196,10 +197,21 @@ public sealed class UploadOperations
     public async ValueTask<RegistryResult<Digest>> PushAsync(string repository, string digest, PipeReader body, CancellationToken cancellationToken = default)
     {
         using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobPush, repository, digest);
-        return RegistryActivitySource.Finish(activity, await PushCoreAsync(repository, digest, body, cancellationToken).ConfigureAwait(false));
+        return RegistryActivitySource.Finish(activity, await PushCoreAsync(repository, digest, body, verified: false, cancellationToken).ConfigureAwait(false));
     }
 
-    private async ValueTask<RegistryResult<Digest>> PushCoreAsync(string repository, string digest, PipeReader body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes a whole blob, as <see cref="PushAsync"/>, whose bytes the caller hashed to <paramref name="digest"/> on
+    /// their way to <paramref name="body"/> (the mirror's fill verifies a download before it stores it from its spool):
+    /// they are written and committed without being hashed a second time.
+    /// </summary>
+    internal async ValueTask<RegistryResult<Digest>> PushVerifiedAsync(string repository, Digest digest, PipeReader body, CancellationToken cancellationToken)
+    {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobPush, repository, digest.ToString());
+        return RegistryActivitySource.Finish(activity, await PushCoreAsync(repository, digest.ToString(), body, verified: true, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<Digest>> PushCoreAsync(string repository, string digest, PipeReader body, bool verified, CancellationToken cancellationToken)
     {
         if (Check.Digest(digest, out _) is { } digestError)
         {
@@ -217,7 +229,8 @@ public sealed class UploadOperations
         var pushed = false;
         try
         {
-            var completed = await CompleteAsync(repository, started.Value.Id, digest, rangeStart: null, body, cancellationToken).ConfigureAwait(false);
+            using var activity = RegistryActivitySource.Start(RegistryActivitySource.UploadCommit, repository, digest);
+            var completed = RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, started.Value.Id, digest, rangeStart: null, body, verified, cancellationToken).ConfigureAwait(false));
             pushed = completed.IsSuccess;
             return completed;
         }
@@ -351,7 +364,8 @@ public sealed class UploadOperations
         return session is not null && session.Repository == repository && !IsExpired(session) ? session : null;
     }
 
-    private async ValueTask<RegistryResult<UploadSession>> AppendToSessionAsync(UploadSession session, long? rangeStart, PipeReader body, CancellationToken cancellationToken)
+    // hash: false when the caller verifies the bytes itself (CompleteCoreAsync's verified); no running hash is kept then.
+    private async ValueTask<RegistryResult<UploadSession>> AppendToSessionAsync(UploadSession session, long? rangeStart, PipeReader body, bool hash, CancellationToken cancellationToken)
     {
         if (rangeStart is { } start && start != session.Length)
         {
@@ -377,7 +391,7 @@ public sealed class UploadOperations
         var write = new LeasedWrite(session.Length);
         try
         {
-            var failed = await WriteAsync(session, body, write, cancellationToken).ConfigureAwait(false);
+            var failed = await WriteAsync(session, body, write, hash, cancellationToken).ConfigureAwait(false);
             var recorded = await _sessions.AdvanceUploadSessionAsync(session.Id, owner, session.Length, write.Length, CancellationToken.None).ConfigureAwait(false);
             if (failed is not null || !recorded)
             {
@@ -385,7 +399,11 @@ public sealed class UploadOperations
                 return failed ?? RegistryError.UploadInvalid("another request took this upload over while this one was writing");
             }
 
-            _hashes.Keep(session.Id, write.Hasher!);
+            if (write.Hasher is { } hasher)
+            {
+                _hashes.Keep(session.Id, hasher);
+            }
+
             return session with { Length = write.Length };
         }
         catch
@@ -413,10 +431,10 @@ public sealed class UploadOperations
 
     private static RegistryError Busy() => RegistryError.UploadInvalid("another request is writing to this upload");
 
-    // Under the session's lease: appends the body at the session's length through the running hash (HashedToAsync).
-    // Null when written; the error otherwise (then the lease holder records what
+    // Under the session's lease: appends the body at the session's length through the running hash (HashedToAsync),
+    // or without one when hash is false. Null when written; the error otherwise (then the lease holder records what
     // the store holds and drops the hasher).
-    private async ValueTask<RegistryError?> WriteAsync(UploadSession session, PipeReader body, LeasedWrite write, CancellationToken cancellationToken)
+    private async ValueTask<RegistryError?> WriteAsync(UploadSession session, PipeReader body, LeasedWrite write, bool hash, CancellationToken cancellationToken)
     {
         var (status, writer) = await _uploads.OpenWriterAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
         switch (status)
@@ -434,6 +452,11 @@ public sealed class UploadOperations
         {
             try
             {
+                if (!hash)
+                {
+                    return await CopyAsync(body, openWriter, hasher: null, cancellationToken).ConfigureAwait(false);
+                }
+
                 write.Hasher = await HashedToAsync(session, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
                 return write.Hasher is null
                     ? RegistryError.UploadUnknown()
@@ -463,7 +486,7 @@ public sealed class UploadOperations
     // receiving while its request buffer (1 MiB by default) is full, keeps filling the pipe meanwhile: consuming whole
     // reads of up to 1 MiB stalled the receive for the hash and write of each (monolithic 512 MiB push on the loaded
     // 2-core machine, medians of 3: 0.11 → 0.24 GB/s).
-    private async ValueTask<RegistryError?> CopyAsync(PipeReader body, IUploadWriter writer, DigestHasher hasher, CancellationToken cancellationToken)
+    private async ValueTask<RegistryError?> CopyAsync(PipeReader body, IUploadWriter writer, DigestHasher? hasher, CancellationToken cancellationToken)
     {
         var maxBytes = _options.Value.MaxBlobBytes;
         OffloadedWrite? offload = null;
@@ -480,12 +503,12 @@ public sealed class UploadOperations
                 }
 
                 var slice = buffer.Length > CopySliceBytes ? buffer.Slice(0, CopySliceBytes) : buffer;
-                var write = slice.Length >= OffloadMinBytes
+                var write = slice.Length >= OffloadMinBytes && hasher is not null
                     ? (offload ??= new OffloadedWrite()).StartAsync(writer, slice, cancellationToken)
                     : writer.WriteAsync(slice, cancellationToken);
                 try
                 {
-                    hasher.Append(slice);
+                    hasher?.Append(slice);
                 }
                 finally
                 {

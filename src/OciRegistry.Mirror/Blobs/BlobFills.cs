@@ -79,7 +79,7 @@ internal sealed partial class BlobFills(
             metrics.Miss("blob");
             fill.Start(
                 () => client.GetBlobAsync(remoteRepository, digest, _stopping.Token),
-                body => uploads.PushAsync(repository.Value, digest.ToString(), body, _stopping.Token).AsTask(),
+                body => uploads.PushVerifiedAsync(repository.Value, digest, body, _stopping.Token).AsTask(),
                 client.CountBlobBytes,
                 Ended,
                 _stopping.Token);
