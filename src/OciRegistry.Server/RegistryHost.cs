@@ -35,7 +35,13 @@ internal static class RegistryHost
         // The content root is the working directory, where relative paths (storage, htpasswd, certificates) resolve and
         // an operator's own appsettings.json is read. The defaults ship next to the program (also inside the dotnet
         // tool and the container image) and are read from there first, so every other source overrides them.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Directory.GetCurrentDirectory() });
+        // Nothing re-reads configuration once started, and watching appsettings.json watches the whole content root:
+        // with the default storage folder inside it, every blob write would raise a file event.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
         builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
         {
             FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),

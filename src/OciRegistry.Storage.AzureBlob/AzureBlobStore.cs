@@ -99,6 +99,8 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
 
     internal BlobClient BlobOf(Digest digest) => _container.GetBlobClient(AzureBlobNames.Blob(digest));
 
+    internal BlockBlobClient BlockBlobOf(Digest digest) => _container.GetBlockBlobClient(AzureBlobNames.Blob(digest));
+
     private static async Task<BlobProperties?> GetPropertiesAsync(BlobClient blob, CancellationToken cancellationToken)
     {
         try

@@ -136,6 +136,24 @@ public sealed class AzureBlobUploadStore : IUploadStore
 
     /// <inheritdoc />
     /// <remarks>
+    /// The bytes are staged as blocks of <c>blobs/&lt;digest&gt;</c> itself, invisible until the commit puts their block
+    /// list (or, for a blob of one block, the whole blob in one request): no staging blob is written and nothing is
+    /// copied. The session is not touched until the commit deletes it: the caller's row, which it ended at length 0
+    /// before committing, is what fences a PATCH that raced this writer.
+    /// </remarks>
+    public ValueTask<(UploadWriteStatus Status, IBlobWriter? Writer)> OpenBlobWriterAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    {
+        if (!AzureBlobNames.IsUploadId(id))
+        {
+            return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Unknown, null));
+        }
+
+        IBlobWriter writer = new AzureBlobWriter(_blobs.BlockBlobOf(digest), async () => await DeleteAsync(id, CancellationToken.None).ConfigureAwait(false));
+        return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Opened, writer));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
     /// Commits the recorded blocks first if some are only staged. On the instance of an open writer that is its re-hash,
     /// before it stages anything (a commit discards every staged block it does not name).
     /// </remarks>
@@ -249,13 +267,18 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return false;
         }
 
-        _held.TryRemove(id, out _);
+        // Under the lease this instance holds, if any (one request); else breaking whoever holds one.
+        var conditions = _held.TryRemove(id, out var held) && held.Lease is not null ? held.Leased : null;
         var blob = StagingBlob(id);
         while (true)
         {
             try
             {
-                return (await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                return (await blob.DeleteIfExistsAsync(conditions: conditions, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && conditions is not null)
+            {
+                conditions = null;
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {

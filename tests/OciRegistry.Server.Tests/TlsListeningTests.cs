@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Server.Tests;
 
@@ -13,19 +12,13 @@ namespace OciRegistry.Server.Tests;
 public sealed class TlsListeningTests : IAsyncLifetime
 {
     private readonly TemporaryFolder _folder = new();
+    private readonly LoopbackCertificates _certificates = LoopbackCertificates.Create("registry test CA");
     private ServerProcess _server = null!;
     private int _port;
 
     public async Task InitializeAsync()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "cert.pem"), certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+        await _certificates.WriteServerPemAsync(_folder.Path, "cert.pem", "key.pem");
         _server = await ServerProcess.StartServingAsync(
             _folder.Path,
             null,
@@ -39,6 +32,7 @@ public sealed class TlsListeningTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _certificates.Dispose();
         _folder.Dispose();
     }
 

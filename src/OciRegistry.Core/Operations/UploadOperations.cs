@@ -133,6 +133,11 @@ public sealed class UploadOperations
             return RegistryError.UploadUnknown();
         }
 
+        if (finalChunk is not null && session.Length == 0 && rangeStart is null or 0)
+        {
+            return await PushWholeAsync(name, session, expected, finalChunk, cancellationToken).ConfigureAwait(false);
+        }
+
         if (finalChunk is not null)
         {
             var appended = await AppendToSessionAsync(session, rangeStart, finalChunk, hash: !verified, cancellationToken).ConfigureAwait(false);
@@ -156,11 +161,65 @@ public sealed class UploadOperations
             return RegistryError.DigestInvalid($"the uploaded content is {actual.Value}, not {expected}");
         }
 
+        return await LinkAndCommitAsync(
+            name,
+            session,
+            expected,
+            session.Length,
+            () => _uploads.CommitAsync(session.Id, expected, session.Length, CancellationToken.None),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // The whole blob in the PUT (or POST ?digest=) of an empty session: its digest is known before the bytes, so the
+    // store may write them straight to the blob's final place (IUploadStore.OpenBlobWriterAsync; on object stores no
+    // copy at the commit), visible only once hashed, linked and the row ended. The row is not leased: these bytes
+    // never count in it, and ending it at length 0 with no live lease refuses the commit if a PATCH raced this request.
+    // A body cut short or refused leaves the session as it was (empty).
+    private async ValueTask<RegistryResult<Digest>> PushWholeAsync(RepositoryName name, UploadSession session, Digest expected, PipeReader body, CancellationToken cancellationToken)
+    {
+        var (status, writer) = await _uploads.OpenBlobWriterAsync(session.Id, expected, cancellationToken).ConfigureAwait(false);
+        switch (status)
+        {
+            case UploadWriteStatus.Opened:
+                break;
+            case UploadWriteStatus.Busy:
+                return Busy();
+            default:
+                return RegistryError.UploadUnknown();
+        }
+
+        Digest actual;
+        var openWriter = writer!;
+        await using (openWriter.ConfigureAwait(false))
+        {
+            using (var hasher = DigestHasher.Rent(expected.Algorithm))
+            {
+                if (await CopyAsync(body, openWriter, hasher, cancellationToken).ConfigureAwait(false) is { } failed)
+                {
+                    return failed;
+                }
+
+                actual = hasher.Finish();
+            }
+
+            if (actual == expected)
+            {
+                return await LinkAndCommitAsync(name, session, expected, openWriter.Length, () => openWriter.CommitAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await EndAsync(session.Id, CancellationToken.None).ConfigureAwait(false);
+        return RegistryError.DigestInvalid($"the uploaded content is {actual}, not {expected}");
+    }
+
+    // After the hash matched: links the blob, ends the session's row at the length it recorded, then commits the bytes.
+    private async ValueTask<RegistryResult<Digest>> LinkAndCommitAsync(RepositoryName name, UploadSession session, Digest expected, long size, Func<ValueTask<UploadCommitStatus>> commit, CancellationToken cancellationToken)
+    {
         // Linked before the bytes are committed: a collector deletes a blob's bytes only after marking it, in the
         // metadata store, as unlinked everywhere and being deleted. So either this link lands first (the collector
         // keeps the blob), or the link waits until the deletion has ended and the commit below, finding no blob,
         // moves this upload's copy in. Whichever way, the blob is there.
-        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(name, expected, session.Length, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
+        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(name, expected, size, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
         {
             return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
         }
@@ -170,9 +229,7 @@ public sealed class UploadOperations
         // committed; if the bytes refuse (a writer of this host still holds them), the session is gone and nothing is
         // stored, so the client pushes again.
         var ended = await _sessions.EndUploadSessionAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
-        var committed = ended == UploadCommitStatus.Committed
-            ? await _uploads.CommitAsync(session.Id, expected, session.Length, CancellationToken.None).ConfigureAwait(false)
-            : ended;
+        var committed = ended == UploadCommitStatus.Committed ? await commit().ConfigureAwait(false) : ended;
         if (ended == UploadCommitStatus.Committed && committed != UploadCommitStatus.Committed)
         {
             await _uploads.DeleteAsync(session.Id, CancellationToken.None).ConfigureAwait(false);

@@ -27,6 +27,22 @@ public interface IUploadStore
     /// </summary>
     ValueTask<(UploadWriteStatus Status, IUploadWriter? Writer)> OpenWriterAsync(string id, long offset, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens a writer for the whole content of the empty session <paramref name="id"/>, whose digest the caller knows
+    /// before the bytes arrive (a monolithic push: <c>PUT ?digest=</c> with the body, <c>POST ?digest=</c>). The store
+    /// may write the bytes straight to the blob's final place (no copy at the commit), as nothing appears under
+    /// <paramref name="digest"/> before <see cref="IBlobWriter.CommitAsync"/>, which the caller calls only once it has
+    /// verified the bytes. Bytes stored in the session beyond 0 are discarded, as by <see cref="OpenWriterAsync"/> at
+    /// offset 0. At most one writer per session is open at a time (<see cref="UploadWriteStatus.Busy"/>).
+    /// </summary>
+    /// <remarks>
+    /// By default the bytes go into the session through <see cref="OpenWriterAsync"/> and the writer's commit is
+    /// <see cref="CommitAsync"/>: right for stores whose commit is already a rename or a hand-over of the bytes. Object
+    /// stores, whose commit is a server-side copy, override it.
+    /// </remarks>
+    ValueTask<(UploadWriteStatus Status, IBlobWriter? Writer)> OpenBlobWriterAsync(string id, Digest digest, CancellationToken cancellationToken = default) =>
+        SessionBlobWriter.OpenAsync(this, id, digest, cancellationToken);
+
     /// <summary>Opens what has been written so far for reading (to re-hash a session another instance started).</summary>
     ValueTask<IBlobContent?> OpenReadAsync(string id, CancellationToken cancellationToken = default);
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using OciRegistry.Server;
 using OciRegistry.Server.Startup;
 
@@ -17,6 +18,17 @@ public sealed class StandaloneServerConfigurationTests : IDisposable
         var error = Assert.Throws<ConfigurationProblemsException>(() => RegistryHost.Build(["--urls", "http://127.0.0.1:0", "--OciRegistry:Auth:Mode", "ldap"]));
 
         Assert.StartsWith("OciRegistry:Auth:Mode 'ldap'", Assert.Single(error.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigurationFiles_AreNotWatched_SoStorageWritesInTheWorkingDirectoryRaiseNoFileEvents()
+    {
+        await using var app = RegistryHost.Build(["--urls", "http://127.0.0.1:0", "--OciRegistry:Storage:RootPath", _folder]);
+
+        var files = ((IConfigurationRoot)app.Configuration).Providers.OfType<FileConfigurationProvider>().ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, file.Source.Path));
     }
 
     [Fact]

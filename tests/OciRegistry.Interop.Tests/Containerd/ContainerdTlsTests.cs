@@ -1,8 +1,6 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using OciRegistry.Interop.Tests.Auth;
 using OciRegistry.Interop.Tests.Infrastructure;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Interop.Tests.Containerd;
 
@@ -15,28 +13,12 @@ namespace OciRegistry.Interop.Tests.Containerd;
 public sealed class ContainerdTlsTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("oci-containerd-tls-").FullName;
+    private readonly LoopbackCertificates _certificates = LoopbackCertificates.Create("registry test CA");
     private StandaloneServer _server = null!;
-    private string _caPem = "";
 
     public async Task InitializeAsync()
     {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=registry test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, false, 0, critical: true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, critical: true));
-        // One clock reading for both, so the certificate never outlives its issuer (which Create refuses).
-        var now = DateTimeOffset.UtcNow;
-        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
-        _caPem = ca.ExportCertificatePem();
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "registry.crt"), certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(Path.Combine(_folder, "registry.key"), key.ExportPkcs8PrivateKeyPem());
+        await _certificates.WriteServerPemAsync(_folder, "registry.crt", "registry.key");
         var htpasswd = Path.Combine(_folder, "htpasswd");
         await File.WriteAllLinesAsync(htpasswd, ["node:" + BCrypt.Net.BCrypt.HashPassword("node-pw", workFactor: 4)]);
 
@@ -56,6 +38,7 @@ public sealed class ContainerdTlsTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _certificates.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -95,7 +78,7 @@ public sealed class ContainerdTlsTests : IAsyncLifetime
         var hostsDirectory = Path.Combine(_folder, name);
         var hostDirectory = Directory.CreateDirectory(Path.Combine(hostsDirectory, _server.HostPort)).FullName;
         var caPath = Path.Combine(hostDirectory, "ca.crt");
-        await File.WriteAllTextAsync(caPath, _caPem);
+        await File.WriteAllTextAsync(caPath, _certificates.Authority.ExportCertificatePem());
         await File.WriteAllTextAsync(Path.Combine(hostDirectory, "hosts.toml"), $"""
             server = "https://{_server.HostPort}"
             [host."https://{_server.HostPort}"]
@@ -107,16 +90,10 @@ public sealed class ContainerdTlsTests : IAsyncLifetime
 
     private async Task<Testing.SeededImage> SeedAsync()
     {
-        using var ca = X509Certificate2.CreateFromPem(_caPem);
         using var handler = new HttpClientHandler
         {
             // The registry's certificate must chain to its CA, as on a node.
-            ServerCertificateCustomValidationCallback = (_, certificate, chain, _) =>
-            {
-                chain!.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                return chain.Build(certificate!);
-            },
+            ServerCertificateCustomValidationCallback = (_, certificate, chain, _) => _certificates.ChainsToAuthority(certificate!, chain!),
         };
         using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://{_server.HostPort}") };
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String("node:node-pw"u8));

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using OciRegistry.Interop.Tests.Auth;
 using OciRegistry.Interop.Tests.OciLayout;
 using OciRegistry.Interop.Tests.Skopeo;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Interop.Tests.Server;
 
@@ -12,29 +12,20 @@ public sealed class TlsTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("oci-tls-").FullName;
     private readonly SkopeoCli _skopeo = new();
-    private X509Certificate2 _certificate = null!;
+    private readonly LoopbackCertificates _certificates = LoopbackCertificates.Create("registry test CA");
     private string _certDirectory = "";
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, false, 0, critical: true));
-        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        File.WriteAllText(Path.Combine(_folder, "cert.pem"), _certificate.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(_folder, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+        await _certificates.WriteServerPemAsync(_folder, "cert.pem", "key.pem");
         _certDirectory = Directory.CreateDirectory(Path.Combine(_folder, "certs")).FullName;
-        File.WriteAllText(Path.Combine(_certDirectory, "ca.crt"), _certificate.ExportCertificatePem());
-        return Task.CompletedTask;
+        await File.WriteAllTextAsync(Path.Combine(_certDirectory, "ca.crt"), _certificates.Authority.ExportCertificatePem());
     }
 
     public Task DisposeAsync()
     {
         _skopeo.Dispose();
-        _certificate.Dispose();
+        _certificates.Dispose();
         Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
     }
@@ -53,7 +44,7 @@ public sealed class TlsTests : IAsyncLifetime
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
             {
                 presented = certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.RawData);
-                return certificate?.Thumbprint == _certificate.Thumbprint;
+                return certificate?.Thumbprint == _certificates.Server.Thumbprint;
             },
         };
         using var client = new HttpClient(handler);
@@ -65,7 +56,7 @@ public sealed class TlsTests : IAsyncLifetime
         var inspect = await _skopeo.RunAsync("inspect", "--cert-dir", _certDirectory, $"docker://{server.HostPort}/tls/app:1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(_certificate.Thumbprint, presented?.Thumbprint);
+        Assert.Equal(_certificates.Server.Thumbprint, presented?.Thumbprint);
         Assert.True(push.ExitCode == 0, push.Describe());
         Assert.True(inspect.ExitCode == 0, inspect.Describe());
     }

@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Testing;
+using OciRegistry.Tests;
 
 namespace OciRegistry.Mirror.Tests.Support;
 
@@ -19,21 +18,21 @@ namespace OciRegistry.Mirror.Tests.Support;
 internal sealed class HttpsUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly X509Certificate2 _certificate;
+    private readonly LoopbackCertificates _certificates;
     private readonly string _folder;
     private readonly HttpClient _seedClient;
 
-    private HttpsUpstream(WebApplication app, X509Certificate2 certificate, string folder, ConcurrentQueue<string> authorizations)
+    private HttpsUpstream(WebApplication app, LoopbackCertificates certificates, string folder, ConcurrentQueue<string> authorizations)
     {
         _app = app;
-        _certificate = certificate;
+        _certificates = certificates;
         _folder = folder;
         Authorizations = authorizations;
         BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
 
         // The seeding client trusts exactly this certificate, so only the mirror's own trust is under test.
         var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificate.GetCertHashString();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == certificates.Server.GetCertHashString();
         _seedClient = new HttpClient(handler) { BaseAddress = BaseAddress };
         Seeder = new RegistrySeeder(_seedClient);
     }
@@ -52,27 +51,13 @@ internal sealed class HttpsUpstream : IAsyncDisposable
     public static async Task<HttpsUpstream> StartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("oci-https-upstream-").FullName;
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=mirror test upstream CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, false, 0, critical: true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, critical: true));
-        // One clock reading for both, so the certificate never outlives its issuer (which Create refuses).
-        var now = DateTimeOffset.UtcNow;
-        using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
-        await File.WriteAllTextAsync(Path.Combine(folder, "ca.pem"), ca.ExportCertificatePem());
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var signed = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
-        var certificate = signed.CopyWithPrivateKey(key);
+        var certificates = LoopbackCertificates.Create("mirror test upstream CA");
+        await File.WriteAllTextAsync(Path.Combine(folder, "ca.pem"), certificates.Authority.ExportCertificatePem());
 
         var authorizations = new ConcurrentQueue<string>();
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificates.Server)));
         builder.Services.AddOciRegistry();
         var app = builder.Build();
         app.Use(async (context, next) =>
@@ -82,14 +67,14 @@ internal sealed class HttpsUpstream : IAsyncDisposable
         });
         app.MapOciRegistry();
         await app.StartAsync();
-        return new HttpsUpstream(app, certificate, folder, authorizations);
+        return new HttpsUpstream(app, certificates, folder, authorizations);
     }
 
     public async ValueTask DisposeAsync()
     {
         _seedClient.Dispose();
         await _app.DisposeAsync();
-        _certificate.Dispose();
+        _certificates.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 }

@@ -87,6 +87,34 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         Assert.Null(await uploads.GetAsync(session.Id));
     }
 
+    // A layer or a config whose digest came with its bytes: one Put Blob at the blob's name and the staging blob's delete
+    // (under the lease this instance holds), never a staged block list nor a copy.
+    [Fact]
+    public async Task ASmallBlobWithItsDigestUpFront_IsOnePutAtItsName_AndTheSessionsDelete()
+    {
+        var requests = new RequestCounter();
+        var options = new BlobClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var container = azurite.CreateContainer(options);
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
+        var content = TestContent.Bytes(20_000, seed: 9);
+        var digest = TestContent.DigestOf(content);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+
+        var before = requests.All;
+        var (_, writer) = await uploads.OpenBlobWriterAsync(session.Id, digest);
+        await using (writer)
+        {
+            await writer!.WriteAsync(new(content));
+            Assert.Equal(UploadCommitStatus.Committed, await writer.CommitAsync());
+        }
+
+        Assert.Equal(2, requests.All - before);
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        Assert.False(await container.GetBlobClient("uploads/" + session.Id).ExistsAsync());
+    }
+
     // Two instances on one container, with clocks that stand still: each trusts the lease it kept, so a lease the other
     // broke is found out by the next request made under it.
     [Theory]

@@ -7,7 +7,7 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Storage.Tests.Contracts;
 
 /// <summary>What every <see cref="IUploadStore"/> must do, with the <see cref="IBlobStore"/> it commits into.</summary>
-public abstract class UploadStoreContract
+public abstract partial class UploadStoreContract
 {
     private static readonly RepositoryName Repository = RepositoryName.Parse("library/alpine");
 
