@@ -100,7 +100,7 @@ public sealed class UploadOperations
             return RegistryError.UploadUnknown();
         }
 
-        return await AppendToSessionAsync(session, rangeStart, body, hash: true, cancellationToken).ConfigureAwait(false);
+        return await AppendToSessionAsync(session, rangeStart, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -114,7 +114,8 @@ public sealed class UploadOperations
         return RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, uploadId, digest, rangeStart, finalChunk, verified: false, cancellationToken).ConfigureAwait(false));
     }
 
-    // verified: the caller hashed the final chunk (the whole blob) to the digest already; it is written, not hashed again.
+    // verified: the caller hashed the final chunk to the digest already; PushVerifiedAsync sends the whole blob to an
+    // empty session, so it always takes PushWholeAsync, which writes it without hashing it again.
     private async ValueTask<RegistryResult<Digest>> CompleteCoreAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, bool verified, CancellationToken cancellationToken)
     {
         if (Check.Name(repository, out var name) is { } nameError)
@@ -135,12 +136,12 @@ public sealed class UploadOperations
 
         if (finalChunk is not null && session.Length == 0 && rangeStart is null or 0)
         {
-            return await PushWholeAsync(name, session, expected, finalChunk, cancellationToken).ConfigureAwait(false);
+            return await PushWholeAsync(name, session, expected, finalChunk, verified, cancellationToken).ConfigureAwait(false);
         }
 
         if (finalChunk is not null)
         {
-            var appended = await AppendToSessionAsync(session, rangeStart, finalChunk, hash: !verified, cancellationToken).ConfigureAwait(false);
+            var appended = await AppendToSessionAsync(session, rangeStart, finalChunk, cancellationToken).ConfigureAwait(false);
             if (!appended.IsSuccess)
             {
                 return appended.Error;
@@ -149,7 +150,7 @@ public sealed class UploadOperations
             session = appended.Value;
         }
 
-        var actual = verified ? expected : await FinishHashAsync(session, expected.Algorithm, cancellationToken).ConfigureAwait(false);
+        var actual = await FinishHashAsync(session, expected.Algorithm, cancellationToken).ConfigureAwait(false);
         if (actual is null)
         {
             return RegistryError.UploadUnknown();
@@ -175,7 +176,7 @@ public sealed class UploadOperations
     // copy at the commit), visible only once hashed, linked and the row ended. The row is not leased: these bytes
     // never count in it, and ending it at length 0 with no live lease refuses the commit if a PATCH raced this request.
     // A body cut short or refused leaves the session as it was (empty).
-    private async ValueTask<RegistryResult<Digest>> PushWholeAsync(RepositoryName name, UploadSession session, Digest expected, PipeReader body, CancellationToken cancellationToken)
+    private async ValueTask<RegistryResult<Digest>> PushWholeAsync(RepositoryName name, UploadSession session, Digest expected, PipeReader body, bool verified, CancellationToken cancellationToken)
     {
         var (status, writer) = await _uploads.OpenBlobWriterAsync(session.Id, expected, cancellationToken).ConfigureAwait(false);
         switch (status)
@@ -192,14 +193,14 @@ public sealed class UploadOperations
         var openWriter = writer!;
         await using (openWriter.ConfigureAwait(false))
         {
-            using (var hasher = DigestHasher.Rent(expected.Algorithm))
+            using (var hasher = verified ? null : DigestHasher.Rent(expected.Algorithm))
             {
                 if (await CopyAsync(body, openWriter, hasher, cancellationToken).ConfigureAwait(false) is { } failed)
                 {
                     return failed;
                 }
 
-                actual = hasher.Finish();
+                actual = hasher?.Finish() ?? expected;
             }
 
             if (actual == expected)
@@ -421,8 +422,7 @@ public sealed class UploadOperations
         return session is not null && session.Repository == repository && !IsExpired(session) ? session : null;
     }
 
-    // hash: false when the caller verifies the bytes itself (CompleteCoreAsync's verified); no running hash is kept then.
-    private async ValueTask<RegistryResult<UploadSession>> AppendToSessionAsync(UploadSession session, long? rangeStart, PipeReader body, bool hash, CancellationToken cancellationToken)
+    private async ValueTask<RegistryResult<UploadSession>> AppendToSessionAsync(UploadSession session, long? rangeStart, PipeReader body, CancellationToken cancellationToken)
     {
         if (rangeStart is { } start && start != session.Length)
         {
@@ -448,7 +448,7 @@ public sealed class UploadOperations
         var write = new LeasedWrite(session.Length);
         try
         {
-            var failed = await WriteAsync(session, body, write, hash, cancellationToken).ConfigureAwait(false);
+            var failed = await WriteAsync(session, body, write, cancellationToken).ConfigureAwait(false);
             var recorded = await _sessions.AdvanceUploadSessionAsync(session.Id, owner, session.Length, write.Length, CancellationToken.None).ConfigureAwait(false);
             if (failed is not null || !recorded)
             {
@@ -456,11 +456,7 @@ public sealed class UploadOperations
                 return failed ?? RegistryError.UploadInvalid("another request took this upload over while this one was writing");
             }
 
-            if (write.Hasher is { } hasher)
-            {
-                _hashes.Keep(session.Id, hasher);
-            }
-
+            _hashes.Keep(session.Id, write.Hasher!);
             return session with { Length = write.Length };
         }
         catch
@@ -488,10 +484,10 @@ public sealed class UploadOperations
 
     private static RegistryError Busy() => RegistryError.UploadInvalid("another request is writing to this upload");
 
-    // Under the session's lease: appends the body at the session's length through the running hash (HashedToAsync),
-    // or without one when hash is false. Null when written; the error otherwise (then the lease holder records what
+    // Under the session's lease: appends the body at the session's length through the running hash (HashedToAsync).
+    // Null when written; the error otherwise (then the lease holder records what
     // the store holds and drops the hasher).
-    private async ValueTask<RegistryError?> WriteAsync(UploadSession session, PipeReader body, LeasedWrite write, bool hash, CancellationToken cancellationToken)
+    private async ValueTask<RegistryError?> WriteAsync(UploadSession session, PipeReader body, LeasedWrite write, CancellationToken cancellationToken)
     {
         var (status, writer) = await _uploads.OpenWriterAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
         switch (status)
@@ -509,11 +505,6 @@ public sealed class UploadOperations
         {
             try
             {
-                if (!hash)
-                {
-                    return await CopyAsync(body, openWriter, hasher: null, cancellationToken).ConfigureAwait(false);
-                }
-
                 write.Hasher = await HashedToAsync(session, DigestAlgorithm.Sha256, cancellationToken).ConfigureAwait(false);
                 return write.Hasher is null
                     ? RegistryError.UploadUnknown()
