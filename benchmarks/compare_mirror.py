@@ -9,6 +9,7 @@ import argparse
 import concurrent.futures
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,28 @@ class OursMirror(cr.Ours):
         return super().command() + ["--OciRegistry:Mirror:Upstreams:0:Name", "up",
                                     "--OciRegistry:Mirror:Upstreams:0:Url", self.upstream.base]
 
+    def stored_path(self, digest):
+        algorithm, encoded = digest.split(":")
+        return os.path.join(self.data, "blobs", algorithm, encoded[:2], encoded)
+
+
+class RelayBound(cr.Server):
+    """The bound of a cold pull (benchmarks/OciRegistry.Benchmarks/Mirror/RelayBound.cs): a bare .NET HTTP relay of the
+    upstream, with nothing of a registry; its prefix picks what it does to each byte (nothing, SHA-256, SHA-256 and a
+    file write)."""
+
+    def __init__(self, work, benchmarks_dll, upstream):
+        super().__init__("relay-bound", work)
+        self.dll = benchmarks_dll
+        self.upstream = upstream
+
+    def command(self):
+        return ["dotnet", self.dll, "mirror-relay-bound", self.base, self.upstream.base, self.data]
+
+
+RELAY_MODES = [("relay", "bare relay (bound)"), ("hash", "relay + SHA-256 (bound)"),
+               ("write", "relay + SHA-256 + file write (bound)")]
+
 
 class ReferenceProxy(cr.Reference):
     prefix = ""
@@ -72,6 +95,10 @@ class ReferenceProxy(cr.Reference):
         with open(command[-1], "a") as f:
             f.write(f"proxy:\n  remoteurl: {self.upstream.base}\n")
         return command
+
+    def stored_path(self, digest):
+        algorithm, encoded = digest.split(":")
+        return os.path.join(self.data, "docker", "registry", "v2", "blobs", algorithm, encoded[:2], encoded, "data")
 
 
 def get(url, headers=()):
@@ -93,6 +120,32 @@ def pull(base, repo):
         status, _ = get(f"{base}/v2/{repo}/blobs/{blob['digest']}")
         cr.expect(status, 200, f"GET {blob['digest']} from {base}")
     return time.perf_counter() - started
+
+
+def children_cpu_seconds():
+    """User + system CPU of this script's finished child processes (the curl clients) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured_pull(base, repo, upstream, mirror=None, stored=None):
+    """pull() with the CPU seconds each process spent on it: (seconds, upstream CPU, mirror CPU or None, clients' CPU,
+    mirror CPU until the file `stored` exists or None): a mirror may still be storing the layer when the client has it."""
+    before = (upstream.cpu_seconds(), mirror.cpu_seconds() if mirror else 0, children_cpu_seconds())
+    seconds = pull(base, repo)
+    after = (upstream.cpu_seconds(), mirror.cpu_seconds() if mirror else 0, children_cpu_seconds())
+    until_stored = None
+    if stored:
+        deadline = time.time() + 300
+        while not os.path.exists(stored) and time.time() < deadline:
+            time.sleep(0.05)
+        until_stored = mirror.cpu_seconds() - before[1]
+    return seconds, after[0] - before[0], after[1] - before[1] if mirror else None, after[2] - before[2], until_stored
+
+
+def medians(samples):
+    """The median of each field of a list of measured_pull() tuples (None stays None)."""
+    return tuple(None if column[0] is None else statistics.median(column) for column in zip(*samples))
 
 
 def concurrent_cold(mirror, layer, clients):
@@ -124,6 +177,8 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--markdown")
     parser.add_argument("--baseline-dll", help="another build of the server, measured as a second mirror row (before/after)")
+    parser.add_argument("--relay-dll", help="OciRegistry.Benchmarks.dll: adds the bound rows, a bare .NET relay of the upstream "
+                        "(alone, with SHA-256, with SHA-256 and a file write)")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="mirror-bench-")
@@ -144,21 +199,30 @@ def main():
         client.close()
 
         pull(upstream.base, REPO)  # the upstream serves from page cache in every measurement
-        direct = statistics.median(pull(upstream.base, REPO) for _ in range(args.runs))
-        rows = [("direct from upstream", direct, None, None, None, None)]
+        direct_pull = medians([measured_pull(upstream.base, REPO, upstream) for _ in range(args.runs)])
+        direct = direct_pull[0]
+        rows = [("direct from upstream", direct_pull, None, None, None)]
+        if args.relay_dll:
+            relay = RelayBound(work, args.relay_dll, upstream)
+            relay.start()
+            try:
+                for mode, name in RELAY_MODES:
+                    pull(relay.base, f"{mode}/{WARMUP_REPO}")
+                    rows.append((name, medians([measured_pull(relay.base, f"{mode}/{REPO}", upstream, relay)
+                                                for _ in range(args.runs)]), None, None, None))
+            finally:
+                relay.stop()
         mirrors = [("ours", lambda: OursMirror(work, args.server_dll, upstream))]
         if args.baseline_dll:
             mirrors.append(("ours, baseline build", lambda: OursMirror(work, args.baseline_dll, upstream)))
         mirrors.append(("reference (Distribution 2.8.2 proxy)", lambda: ReferenceProxy(work, upstream)))
         for name, make in mirrors:
-            cold, warm, fetches, cpu = [], [], [], []
+            cold, warm, fetches = [], [], []
             for _ in range(args.runs):
                 before = upstream.blob_gets(layer)
                 mirror = fresh(make)
                 try:
-                    cpu_before = mirror.cpu_seconds()
-                    cold.append(pull(mirror.base, mirror.prefix + REPO))
-                    cpu.append(mirror.cpu_seconds() - cpu_before)
+                    cold.append(measured_pull(mirror.base, mirror.prefix + REPO, upstream, mirror, mirror.stored_path(layer)))
                     fetches.append(upstream.blob_gets(layer) - before)
                     warm.append(min(pull(mirror.base, mirror.prefix + REPO) for _ in range(2)))
                 finally:
@@ -170,22 +234,29 @@ def main():
                 concurrent_fetches = upstream.blob_gets(layer) - before
             finally:
                 mirror.stop()
-            rows.append((name, statistics.median(cold), statistics.median(warm), (concurrent, concurrent_fetches), fetches,
-                         statistics.median(cpu)))
+            rows.append((name, medians(cold), statistics.median(warm), (concurrent, concurrent_fetches), fetches))
     finally:
         upstream.stop()
 
-    lines = [f"1 image, one {args.size_mib} MiB layer; median of {args.runs}; {args.clients} concurrent cold clients",
+    load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+    lines = [f"1 image, one {args.size_mib} MiB layer; median of {args.runs}; {args.clients} concurrent cold clients; "
+             f"load average at the end {load} on {os.cpu_count()} cores",
              "",
-             "| path | cold pull | vs direct | mirror CPU per cold pull | warm pull | layer fetched upstream (cold pull) | "
-             f"{args.clients} concurrent cold GETs | layer fetched upstream ({args.clients} clients) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for name, cold, warm, concurrent, fetches, cpu in rows:
+             "| path | cold pull | vs direct | mirror CPU per cold pull | mirror CPU until stored | upstream CPU | "
+             f"clients' CPU | warm pull | layer fetched upstream (cold pull) | {args.clients} concurrent cold GETs | "
+             f"layer fetched upstream ({args.clients} clients) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def cpu(seconds):
+        return "" if seconds is None else f"{seconds:.2f} s"
+
+    for name, (cold, upstream_cpu, mirror_cpu, client_cpu, until_stored), warm, concurrent, fetches in rows:
+        pulled = (f"| {name} | {cold:.2f} s | {cold / direct:.2f}× | {cpu(mirror_cpu)} | {cpu(until_stored)} | "
+                  f"{upstream_cpu:.2f} s | {client_cpu:.2f} s |")
         if warm is None:
-            lines.append(f"| {name} | {cold:.2f} s | 1.00× | | | | | |")
+            lines.append(pulled + " | | | |")
         else:
-            lines.append(f"| {name} | {cold:.2f} s | {cold / direct:.2f}× | {cpu:.2f} s | {warm:.2f} s | "
-                         f"{'/'.join(map(str, fetches))} | {concurrent[0]:.2f} s | {concurrent[1]} |")
+            lines.append(pulled + f" {warm:.2f} s | {'/'.join(map(str, fetches))} | {concurrent[0]:.2f} s | {concurrent[1]} |")
     table = "\n".join(lines)
     print(table)
     if args.markdown:

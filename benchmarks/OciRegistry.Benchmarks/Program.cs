@@ -1,9 +1,15 @@
 using BenchmarkDotNet.Running;
+using OciRegistry.Benchmarks.Mirror;
 using OciRegistry.Benchmarks.ObjectStorage;
 
 if (args is ["azure-sdk-bound", .. var bound])
 {
     return await AzureSdkBound.RunAsync(bound);
+}
+
+if (args is ["mirror-relay-bound", .. var relay])
+{
+    return await RelayBound.RunAsync(relay);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

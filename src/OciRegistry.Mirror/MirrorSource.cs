@@ -18,8 +18,6 @@ namespace OciRegistry.Mirror;
 /// </summary>
 internal sealed partial class MirrorSource(
     UpstreamRouter router,
-    IBlobStore blobs,
-    IMetadataStore metadata,
     ManifestStore manifests,
     TagChecks tags,
     ReferrerChecks referrers,
@@ -87,20 +85,9 @@ internal sealed partial class MirrorSource(
             return null;
         }
 
-        // Another repository holds these bytes already (same digest, same content): link them here instead of fetching.
-        // A link is refused while a collector deletes those bytes; then they are fetched again.
-        if (await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is { } size
-            && await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false))
-        {
-            if (await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false) is { } stored)
-            {
-                return stored;
-            }
-        }
-
         try
         {
-            return await fills.OpenAsync(client, remote, repository, digest).ConfigureAwait(false);
+            return await fills.OpenAsync(client, remote, repository, digest, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException unreachable)
         {

@@ -111,10 +111,12 @@ public sealed class UploadOperations
     public async ValueTask<RegistryResult<Digest>> CompleteAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken = default)
     {
         using var activity = RegistryActivitySource.Start(RegistryActivitySource.UploadCommit, repository, digest);
-        return RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, uploadId, digest, rangeStart, finalChunk, cancellationToken).ConfigureAwait(false));
+        return RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, uploadId, digest, rangeStart, finalChunk, verified: false, cancellationToken).ConfigureAwait(false));
     }
 
-    private async ValueTask<RegistryResult<Digest>> CompleteCoreAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, CancellationToken cancellationToken)
+    // verified: the caller hashed the final chunk to the digest already; PushVerifiedAsync sends the whole blob to an
+    // empty session, so it always takes PushWholeAsync, which writes it without hashing it again.
+    private async ValueTask<RegistryResult<Digest>> CompleteCoreAsync(string repository, string uploadId, string digest, long? rangeStart, PipeReader? finalChunk, bool verified, CancellationToken cancellationToken)
     {
         if (Check.Name(repository, out var name) is { } nameError)
         {
@@ -134,7 +136,7 @@ public sealed class UploadOperations
 
         if (finalChunk is not null && session.Length == 0 && rangeStart is null or 0)
         {
-            return await PushWholeAsync(name, session, expected, finalChunk, cancellationToken).ConfigureAwait(false);
+            return await PushWholeAsync(name, session, expected, finalChunk, verified, cancellationToken).ConfigureAwait(false);
         }
 
         if (finalChunk is not null)
@@ -174,7 +176,7 @@ public sealed class UploadOperations
     // copy at the commit), visible only once hashed, linked and the row ended. The row is not leased: these bytes
     // never count in it, and ending it at length 0 with no live lease refuses the commit if a PATCH raced this request.
     // A body cut short or refused leaves the session as it was (empty).
-    private async ValueTask<RegistryResult<Digest>> PushWholeAsync(RepositoryName name, UploadSession session, Digest expected, PipeReader body, CancellationToken cancellationToken)
+    private async ValueTask<RegistryResult<Digest>> PushWholeAsync(RepositoryName name, UploadSession session, Digest expected, PipeReader body, bool verified, CancellationToken cancellationToken)
     {
         var (status, writer) = await _uploads.OpenBlobWriterAsync(session.Id, expected, cancellationToken).ConfigureAwait(false);
         switch (status)
@@ -191,14 +193,14 @@ public sealed class UploadOperations
         var openWriter = writer!;
         await using (openWriter.ConfigureAwait(false))
         {
-            using (var hasher = DigestHasher.Rent(expected.Algorithm))
+            using (var hasher = verified ? null : DigestHasher.Rent(expected.Algorithm))
             {
                 if (await CopyAsync(body, openWriter, hasher, cancellationToken).ConfigureAwait(false) is { } failed)
                 {
                     return failed;
                 }
 
-                actual = hasher.Finish();
+                actual = hasher?.Finish() ?? expected;
             }
 
             if (actual == expected)
@@ -253,10 +255,21 @@ public sealed class UploadOperations
     public async ValueTask<RegistryResult<Digest>> PushAsync(string repository, string digest, PipeReader body, CancellationToken cancellationToken = default)
     {
         using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobPush, repository, digest);
-        return RegistryActivitySource.Finish(activity, await PushCoreAsync(repository, digest, body, cancellationToken).ConfigureAwait(false));
+        return RegistryActivitySource.Finish(activity, await PushCoreAsync(repository, digest, body, verified: false, cancellationToken).ConfigureAwait(false));
     }
 
-    private async ValueTask<RegistryResult<Digest>> PushCoreAsync(string repository, string digest, PipeReader body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes a whole blob, as <see cref="PushAsync"/>, whose bytes the caller hashed to <paramref name="digest"/> on
+    /// their way to <paramref name="body"/> (the mirror's fill verifies a download before it stores it from its spool):
+    /// they are written and committed without being hashed a second time.
+    /// </summary>
+    internal async ValueTask<RegistryResult<Digest>> PushVerifiedAsync(string repository, Digest digest, PipeReader body, CancellationToken cancellationToken)
+    {
+        using var activity = RegistryActivitySource.Start(RegistryActivitySource.BlobPush, repository, digest.ToString());
+        return RegistryActivitySource.Finish(activity, await PushCoreAsync(repository, digest.ToString(), body, verified: true, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<RegistryResult<Digest>> PushCoreAsync(string repository, string digest, PipeReader body, bool verified, CancellationToken cancellationToken)
     {
         if (Check.Digest(digest, out _) is { } digestError)
         {
@@ -274,7 +287,8 @@ public sealed class UploadOperations
         var pushed = false;
         try
         {
-            var completed = await CompleteAsync(repository, started.Value.Id, digest, rangeStart: null, body, cancellationToken).ConfigureAwait(false);
+            using var activity = RegistryActivitySource.Start(RegistryActivitySource.UploadCommit, repository, digest);
+            var completed = RegistryActivitySource.Finish(activity, await CompleteCoreAsync(repository, started.Value.Id, digest, rangeStart: null, body, verified, cancellationToken).ConfigureAwait(false));
             pushed = completed.IsSuccess;
             return completed;
         }
@@ -520,7 +534,7 @@ public sealed class UploadOperations
     // receiving while its request buffer (1 MiB by default) is full, keeps filling the pipe meanwhile: consuming whole
     // reads of up to 1 MiB stalled the receive for the hash and write of each (monolithic 512 MiB push on the loaded
     // 2-core machine, medians of 3: 0.11 → 0.24 GB/s).
-    private async ValueTask<RegistryError?> CopyAsync(PipeReader body, IUploadWriter writer, DigestHasher hasher, CancellationToken cancellationToken)
+    private async ValueTask<RegistryError?> CopyAsync(PipeReader body, IUploadWriter writer, DigestHasher? hasher, CancellationToken cancellationToken)
     {
         var maxBytes = _options.Value.MaxBlobBytes;
         OffloadedWrite? offload = null;
@@ -537,12 +551,12 @@ public sealed class UploadOperations
                 }
 
                 var slice = buffer.Length > CopySliceBytes ? buffer.Slice(0, CopySliceBytes) : buffer;
-                var write = slice.Length >= OffloadMinBytes
+                var write = slice.Length >= OffloadMinBytes && hasher is not null
                     ? (offload ??= new OffloadedWrite()).StartAsync(writer, slice, cancellationToken)
                     : writer.WriteAsync(slice, cancellationToken);
                 try
                 {
-                    hasher.Append(slice);
+                    hasher?.Append(slice);
                 }
                 finally
                 {

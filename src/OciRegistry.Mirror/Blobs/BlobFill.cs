@@ -11,8 +11,8 @@ namespace OciRegistry.Mirror.Blobs;
 /// One download of one blob from an upstream, shared by every client that asks for it meanwhile. Bytes are hashed and
 /// written to a spool file that readers follow as it grows, so they reach clients as fast as they arrive; the final byte
 /// is held back until the whole download hashed to the digest, so a reader of a corrupt blob gets an error, never a
-/// clean end. Only then is the blob stored, from the spool, through the registry's own push operation (which hashes,
-/// verifies and commits it again, at the store's pace, after the clients have their bytes).
+/// clean end. Only then is the blob stored, from the spool, through the registry's own push operation (at the store's
+/// pace, after the clients have their bytes), told that the bytes are verified so it does not hash them again.
 /// </summary>
 /// <remarks>
 /// Measured (benchmarks/RESULTS-MIRROR.md): piping each chunk into the push as it arrived made the download, and so every
@@ -83,9 +83,16 @@ internal sealed class BlobFill
         }
     }
 
+    /// <summary>Gives the fill up before it started (taken out of the running fills already): its readers hear it did not start.</summary>
+    public void Abandon()
+    {
+        _started.TrySetResult(false);
+        Release();
+    }
+
     /// <summary>
     /// Runs the fill: <paramref name="download"/> opens the upstream response, <paramref name="push"/> stores what the
-    /// pipe carries under the digest. <paramref name="onEnded"/> hears when it is over, with the failure if it did not
+    /// pipe carries (the verified spool) under the digest. <paramref name="onEnded"/> hears when it is over, with the failure if it did not
     /// commit, before the fill lets go of its spool.
     /// </summary>
     public void Start(Func<Task<HttpResponseMessage>> download, Func<PipeReader, Task<RegistryResult<Digest>>> push, Action<long> onBytes, Action<BlobFill, Exception?> onEnded, CancellationToken cancellationToken) =>

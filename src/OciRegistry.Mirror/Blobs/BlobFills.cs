@@ -14,7 +14,13 @@ namespace OciRegistry.Mirror.Blobs;
 /// every client that misses it meanwhile joins that one, so the upstream serves each blob once however many ask.
 /// </summary>
 /// <remarks>Fills outlive the requests that started them (the cache is filled even when the client leaves); disposing stops them.</remarks>
-internal sealed partial class BlobFills(UploadOperations uploads, IOptions<MirrorOptions> options, MirrorMetrics metrics, ILogger<BlobFills> logger) : IAsyncDisposable
+internal sealed partial class BlobFills(
+    UploadOperations uploads,
+    IBlobStore blobs,
+    IMetadataStore metadata,
+    IOptions<MirrorOptions> options,
+    MirrorMetrics metrics,
+    ILogger<BlobFills> logger) : IAsyncDisposable
 {
     private const int Attempts = 4;
     private readonly ConcurrentDictionary<Digest, BlobFill> _fills = new();
@@ -27,9 +33,17 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
     /// <summary>Completes when the fill of <paramref name="digest"/> running now, if any, is over: stored, or failed.</summary>
     public Task CompletionOf(Digest digest) => _fills.TryGetValue(digest, out var fill) ? fill.Completion : Task.CompletedTask;
 
-    /// <summary>A reader of <paramref name="digest"/> as it arrives from the upstream into <paramref name="repository"/>; null when the upstream lacks it.</summary>
-    public async ValueTask<IBlobContent?> OpenAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, Digest digest)
+    /// <summary>
+    /// <paramref name="digest"/> for <paramref name="repository"/>: linked from the store when it holds the bytes already,
+    /// otherwise a reader of them as they arrive from the upstream; null when neither has it.
+    /// </summary>
+    public async ValueTask<IBlobContent?> OpenAsync(UpstreamClient client, string remoteRepository, RepositoryName repository, Digest digest, CancellationToken cancellationToken)
     {
+        if (await OpenStoredAsync(repository, digest, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            return stored;
+        }
+
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             if (_fills.TryGetValue(digest, out var running))
@@ -37,7 +51,7 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
                 if (running.TryAcquire())
                 {
                     metrics.Coalesced();
-                    return await ReaderAsync(running, client, remoteRepository).ConfigureAwait(false);
+                    return await ReaderAsync(running, client, remoteRepository, repository, cancellationToken).ConfigureAwait(false);
                 }
 
                 continue;
@@ -51,14 +65,25 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
             }
 
             fill.TryAcquire();
+
+            // A fill of this digest may have committed and left since the look above. None can start or end now that
+            // this one holds the place, so one more look at the store settles it before the upstream is asked again.
+            if (await OpenStoredAsync(repository, digest, cancellationToken).ConfigureAwait(false) is { } committed)
+            {
+                _fills.TryRemove(KeyValuePair.Create(digest, fill));
+                fill.Abandon();
+                fill.Release();
+                return committed;
+            }
+
             metrics.Miss("blob");
             fill.Start(
                 () => client.GetBlobAsync(remoteRepository, digest, _stopping.Token),
-                body => uploads.PushAsync(repository.Value, digest.ToString(), body, _stopping.Token).AsTask(),
+                body => uploads.PushVerifiedAsync(repository.Value, digest, body, _stopping.Token).AsTask(),
                 client.CountBlobBytes,
                 Ended,
                 _stopping.Token);
-            return await ReaderAsync(fill, client, remoteRepository).ConfigureAwait(false);
+            return await ReaderAsync(fill, client, remoteRepository, repository, cancellationToken).ConfigureAwait(false);
         }
 
         return null;
@@ -71,17 +96,26 @@ internal sealed partial class BlobFills(UploadOperations uploads, IOptions<Mirro
         _stopping.Dispose();
     }
 
-    // A client's reader of the fill; a range far ahead of it is read from the upstream.
-    private static async ValueTask<IBlobContent?> ReaderAsync(BlobFill fill, UpstreamClient client, string remoteRepository)
+    // A client's reader of the fill; a range far ahead of it is read from the upstream. A fill that did not start (the
+    // upstream lacks the blob, or it was abandoned for the stored copy) leaves the store's answer.
+    private async ValueTask<IBlobContent?> ReaderAsync(BlobFill fill, UpstreamClient client, string remoteRepository, RepositoryName repository, CancellationToken cancellationToken)
     {
         if (await fill.Started.ConfigureAwait(false))
         {
-            return new FillContent(fill, (offset, cancellationToken) => UpstreamRange.OpenAsync(client, remoteRepository, fill.Digest, offset, cancellationToken));
+            return new FillContent(fill, (offset, token) => UpstreamRange.OpenAsync(client, remoteRepository, fill.Digest, offset, token));
         }
 
         fill.Release();
-        return null;
+        return await OpenStoredAsync(repository, fill.Digest, cancellationToken).ConfigureAwait(false);
     }
+
+    // Another repository (or a fill just committed) holds these bytes already: link them into this one. A link is
+    // refused while a collector deletes those bytes; then they are fetched again.
+    private async ValueTask<IBlobContent?> OpenStoredAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken) =>
+        await blobs.GetSizeAsync(digest, cancellationToken).ConfigureAwait(false) is { } size
+        && await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false)
+            ? await blobs.OpenAsync(digest, cancellationToken).ConfigureAwait(false)
+            : null;
 
     private void Ended(BlobFill fill, Exception? failure)
     {

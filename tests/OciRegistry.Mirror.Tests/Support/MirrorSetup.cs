@@ -7,8 +7,8 @@ namespace OciRegistry.Mirror.Tests.Support;
 
 /// <summary>
 /// An upstream registry behind an <see cref="UpstreamProbe"/>, and a mirror (on disk) of it called <c>up</c> for namespace
-/// <c>upstream.test</c>; optionally on a test's clock, in memory instead of on disk, or over a data folder the test keeps
-/// (to start the mirror again).
+/// <c>upstream.test</c>; optionally on a test's clock, in memory instead of on disk, over a data folder the test keeps
+/// (to start the mirror again), or with services of its own in the mirror.
 /// </summary>
 internal sealed class MirrorSetup : IAsyncDisposable
 {
@@ -28,34 +28,34 @@ internal sealed class MirrorSetup : IAsyncDisposable
 
     public UpstreamProbe Probe { get; }
 
-    public static async Task<MirrorSetup> StartAsync(Action<MirrorOptions>? configure = null, Action<UpstreamOptions>? upstreamOptions = null, TimeProvider? time = null, bool inMemory = false)
+    public static async Task<MirrorSetup> StartAsync(Action<MirrorOptions>? configure = null, Action<UpstreamOptions>? upstreamOptions = null, TimeProvider? time = null, bool inMemory = false, Action<IServiceCollection>? services = null)
     {
         var probe = new UpstreamProbe();
         var upstream = await InProcessRegistry.StartAsync(o => o.App = probe.Install);
-        var mirror = await StartMirrorAsync(upstream.BaseAddress, configure, upstreamOptions, time, dataFolder: null, inMemory);
+        var mirror = await StartMirrorAsync(upstream.BaseAddress, configure, upstreamOptions, time, dataFolder: null, inMemory, services);
         return new MirrorSetup(upstream, mirror, probe);
     }
 
     /// <summary>Another mirror of this setup's upstream, keeping its data in <paramref name="dataFolder"/> (which outlives it).</summary>
     public Task<InProcessRegistry> StartMirrorAsync(string dataFolder, Action<MirrorOptions>? configure = null) =>
-        StartMirrorAsync(Upstream.BaseAddress, configure, null, null, dataFolder, inMemory: false);
+        StartMirrorAsync(Upstream.BaseAddress, configure, null, null, dataFolder, inMemory: false, services: null);
 
     /// <summary>A mirror (in memory) of the registry at <paramref name="upstream"/>, called <c>up</c>, configured by <paramref name="upstreamOptions"/>.</summary>
     public static Task<InProcessRegistry> StartMirrorOfAsync(Uri upstream, Action<UpstreamOptions> upstreamOptions) =>
-        StartMirrorAsync(upstream, null, upstreamOptions, null, null, inMemory: true);
+        StartMirrorAsync(upstream, null, upstreamOptions, null, null, inMemory: true, services: null);
 
-    private static Task<InProcessRegistry> StartMirrorAsync(Uri upstream, Action<MirrorOptions>? configure, Action<UpstreamOptions>? upstreamOptions, TimeProvider? time, string? dataFolder, bool inMemory) =>
+    private static Task<InProcessRegistry> StartMirrorAsync(Uri upstream, Action<MirrorOptions>? configure, Action<UpstreamOptions>? upstreamOptions, TimeProvider? time, string? dataFolder, bool inMemory, Action<IServiceCollection>? services) =>
         InProcessRegistry.StartAsync(o =>
         {
             o.UseFileSystem = dataFolder is null && !inMemory;
-            o.Services = services =>
+            o.Services = collection =>
             {
                 if (time is not null)
                 {
-                    services.Replace(ServiceDescriptor.Singleton(time));
+                    collection.Replace(ServiceDescriptor.Singleton(time));
                 }
 
-                var registry = services.AddOciRegistry();
+                var registry = collection.AddOciRegistry();
                 if (dataFolder is not null)
                 {
                     registry.AddFileSystemStorage(storage => storage.RootPath = dataFolder);
@@ -69,6 +69,7 @@ internal sealed class MirrorSetup : IAsyncDisposable
                     m.Upstreams.Add(options);
                     configure?.Invoke(m);
                 });
+                services?.Invoke(collection);
             };
         });
 
