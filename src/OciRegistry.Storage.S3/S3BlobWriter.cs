@@ -19,8 +19,6 @@ namespace OciRegistry.Storage.S3;
 internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> endSession) : IBlobWriter
 {
     private readonly S3PartQueue _parts = new(store);
-    private byte[]? _buffer;
-    private int _filled;
     private bool _closed;
 
     /// <inheritdoc />
@@ -31,14 +29,7 @@ internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> e
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         Length += data.Length;
-        while (!data.IsEmpty)
-        {
-            data = S3PartQueue.Fill(ref _buffer, ref _filled, data);
-            if (_filled == S3Parts.WriterPartBytes)
-            {
-                await SendPartAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await _parts.FillAsync(data, SendPartAsync, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -52,14 +43,14 @@ internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> e
                 {
                     BucketName = store.Bucket,
                     Key = key,
-                    InputStream = _buffer is null ? new MemoryStream([], writable: false) : new MemoryStream(_buffer, 0, _filled, writable: false),
+                    InputStream = _parts.OpenFilled(),
                     AutoCloseStream = true,
                 },
                 cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            if (_filled > 0)
+            if (_parts.Filled > 0)
             {
                 await SendPartAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -69,7 +60,7 @@ internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> e
         }
 
         _closed = true;
-        ReturnBuffer();
+        _parts.ReleaseFilling();
         await endSession().ConfigureAwait(false);
         return UploadCommitStatus.Committed;
     }
@@ -84,7 +75,7 @@ internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> e
 
         _closed = true;
         await _parts.DiscardAsync().ConfigureAwait(false);
-        ReturnBuffer();
+        _parts.ReleaseFilling();
     }
 
     private async Task SendPartAsync(CancellationToken cancellationToken)
@@ -99,18 +90,6 @@ internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> e
                 $"A whole-blob PUT holds at most {S3Parts.MaxParts} parts of {S3Parts.WriterPartBytes / (1024 * 1024)} MiB on S3: push a blob this large in chunks.");
         }
 
-        var part = _buffer!;
-        _buffer = null;
-        await _parts.SendAsync(part, _filled, pooled: part, cancellationToken).ConfigureAwait(false);
-        _filled = 0;
-    }
-
-    private void ReturnBuffer()
-    {
-        if (_buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = null;
-        }
+        await _parts.SendFilledAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -4,8 +4,9 @@ using Amazon.S3.Model;
 namespace OciRegistry.Storage.S3;
 
 /// <summary>
-/// The parts a writer sends to one multipart upload: up to <see cref="PartsInFlight"/> at once while the writer fills
-/// the next (the gateway takes parts in parallel faster than one after another), each recorded with its ETag once sent.
+/// The parts a writer sends to one multipart upload: the writer's bytes are gathered into pooled parts of
+/// <see cref="S3Parts.WriterPartBytes"/>, and up to <see cref="PartsInFlight"/> are sent at once while the next fills
+/// (the gateway takes parts in parallel faster than one after another), each recorded with its ETag once sent.
 /// </summary>
 internal sealed class S3PartQueue(S3UploadStore store)
 {
@@ -13,6 +14,7 @@ internal sealed class S3PartQueue(S3UploadStore store)
     private const int PartsInFlight = 2;
 
     private readonly Queue<(Task<S3Part> Sending, byte[]? Pooled)> _sending = new();
+    private byte[]? _filling;
 
     /// <summary>The upload's object, or null before the first part.</summary>
     public string? Key { get; private set; }
@@ -26,17 +28,60 @@ internal sealed class S3PartQueue(S3UploadStore store)
     /// <summary>The parts so far, in order; one being sent has an empty ETag.</summary>
     public List<S3Part> Parts { get; } = [];
 
+    /// <summary>The bytes gathered for the next part and not sent yet.</summary>
+    public int Filled { get; private set; }
+
     /// <summary>
-    /// Copies as much of <paramref name="data"/> as fits into the part being filled (a pooled array of
-    /// <see cref="S3Parts.WriterPartBytes"/>, rented when null); returns the rest.
+    /// Copies <paramref name="data"/> into the part being filled (a pooled array of <see cref="S3Parts.WriterPartBytes"/>),
+    /// handing each part that fills to <paramref name="sendFull"/>, which sends it (<see cref="SendFilledAsync"/>).
     /// </summary>
-    public static ReadOnlySequence<byte> Fill(ref byte[]? buffer, ref int filled, ReadOnlySequence<byte> data)
+    public async ValueTask FillAsync(ReadOnlySequence<byte> data, Func<CancellationToken, Task> sendFull, CancellationToken cancellationToken)
     {
-        buffer ??= ArrayPool<byte>.Shared.Rent(S3Parts.WriterPartBytes);
-        var taken = data.Length > S3Parts.WriterPartBytes - filled ? data.Slice(0, S3Parts.WriterPartBytes - filled) : data;
-        taken.CopyTo(buffer.AsSpan(filled));
-        filled += (int)taken.Length;
-        return data.Slice(taken.End);
+        while (!data.IsEmpty)
+        {
+            _filling ??= ArrayPool<byte>.Shared.Rent(S3Parts.WriterPartBytes);
+            var taken = data.Length > S3Parts.WriterPartBytes - Filled ? data.Slice(0, S3Parts.WriterPartBytes - Filled) : data;
+            taken.CopyTo(_filling.AsSpan(Filled));
+            Filled += (int)taken.Length;
+            data = data.Slice(taken.End);
+            if (Filled == S3Parts.WriterPartBytes)
+            {
+                await sendFull(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The bytes filled so far, as a stream over the filling array (for a <c>PutObject</c> of them).</summary>
+    public MemoryStream OpenFilled() =>
+        _filling is null ? new MemoryStream([], writable: false) : new MemoryStream(_filling, 0, Filled, writable: false);
+
+    /// <summary>Copies the bytes filled so far to <paramref name="destination"/> and empties the part being filled.</summary>
+    public void MoveFilled(Span<byte> destination)
+    {
+        _filling.AsSpan(0, Filled).CopyTo(destination);
+        Filled = 0;
+    }
+
+    /// <summary>Sends the bytes filled so far as the next part (<see cref="SendAsync"/>); their array goes back to the pool once sent.</summary>
+    public async Task SendFilledAsync(CancellationToken cancellationToken)
+    {
+        var part = _filling!;
+        _filling = null;
+        var length = Filled;
+        Filled = 0;
+        await SendAsync(part, length, pooled: part, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives the array being filled back to the pool (the writer is done with its bytes).</summary>
+    public void ReleaseFilling()
+    {
+        if (_filling is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_filling);
+            _filling = null;
+        }
+
+        Filled = 0;
     }
 
     /// <summary>Goes on adding parts to an upload a state records.</summary>

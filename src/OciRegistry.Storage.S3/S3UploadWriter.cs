@@ -30,9 +30,6 @@ internal sealed class S3UploadWriter : IUploadWriter
     private readonly S3PartQueue _parts;
     private bool _disposed;
 
-    private byte[]? _buffer;
-    private int _filled;
-
     public S3UploadWriter(S3UploadStore store, string id, long claim, S3UploadState opened, long offset, S3WriterStart start)
     {
         _store = store;
@@ -61,14 +58,7 @@ internal sealed class S3UploadWriter : IUploadWriter
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Length += data.Length;
-        while (!data.IsEmpty)
-        {
-            data = S3PartQueue.Fill(ref _buffer, ref _filled, data);
-            if (_filled == S3Parts.WriterPartBytes)
-            {
-                await SendPartAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await _parts.FillAsync(data, SendPartAsync, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends what is left, writes the next state (unless fenced) and releases the session.</summary>
@@ -93,23 +83,18 @@ internal sealed class S3UploadWriter : IUploadWriter
                 await DiscardAsync().ConfigureAwait(false);
             }
 
-            if (_buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_buffer);
-                _buffer = null;
-            }
-
+            _parts.ReleaseFilling();
             _store.Release(_id);
         }
     }
 
     private async Task CloseAsync()
     {
-        if (_filled > 0 && SmallsLength + _filled >= S3Parts.MinPartBytes)
+        if (_parts.Filled > 0 && SmallsLength + _parts.Filled >= S3Parts.MinPartBytes)
         {
             await SendPartAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        else if (_filled > 0)
+        else if (_parts.Filled > 0)
         {
             await PutSmallPieceAsync().ConfigureAwait(false);
         }
@@ -138,11 +123,12 @@ internal sealed class S3UploadWriter : IUploadWriter
     {
         var key = S3Names.NewPiece(_id);
         _written.Add(key);
+        var length = _parts.Filled;
         await _store.Client.PutObjectAsync(
-            new PutObjectRequest { BucketName = _store.Bucket, Key = key, InputStream = new MemoryStream(_buffer!, 0, _filled, writable: false), AutoCloseStream = true },
+            new PutObjectRequest { BucketName = _store.Bucket, Key = key, InputStream = _parts.OpenFilled(), AutoCloseStream = true },
             CancellationToken.None).ConfigureAwait(false);
-        _smalls.Add(new S3Piece(key, _filled, Whole: true));
-        _filled = 0;
+        _smalls.Add(new S3Piece(key, length, Whole: true));
+        _parts.ReleaseFilling();
     }
 
     // Sends the filled buffer as the unfinished piece's next part, the small trailing pieces first when there are any.
@@ -157,19 +143,15 @@ internal sealed class S3UploadWriter : IUploadWriter
 
         if (_smalls.Count > 0)
         {
-            var part = await _store.ReadPiecesAsync(_smalls, _filled, cancellationToken).ConfigureAwait(false);
-            _buffer.AsSpan(0, _filled).CopyTo(part.AsSpan(part.Length - _filled));
+            var part = await _store.ReadPiecesAsync(_smalls, _parts.Filled, cancellationToken).ConfigureAwait(false);
+            _parts.MoveFilled(part.AsSpan(part.Length - _parts.Filled));
             _smalls.Clear();
-            await _parts.SendAsync(part, part.Length, pooled: null, cancellationToken).ConfigureAwait(false); // the pool's buffer fills the next part
+            await _parts.SendAsync(part, part.Length, pooled: null, cancellationToken).ConfigureAwait(false); // the pool's array fills the next part
         }
         else
         {
-            var part = _buffer!;
-            _buffer = null;
-            await _parts.SendAsync(part, _filled, pooled: part, cancellationToken).ConfigureAwait(false);
+            await _parts.SendFilledAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        _filled = 0;
         if (_parts.Parts.Count == S3Parts.PartsPerPiece)
         {
             _pieces.Add(await _parts.CompleteAsync().ConfigureAwait(false));
