@@ -18,7 +18,7 @@ namespace OciRegistry.Storage.S3;
 /// </remarks>
 internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> endSession) : IBlobWriter
 {
-    private readonly S3PartQueue _parts = new(store);
+    private readonly S3PartQueue _parts = new(store, S3Parts.BlobPartBytes);
     private bool _closed;
 
     /// <inheritdoc />
@@ -87,7 +87,7 @@ internal sealed class S3BlobWriter(S3UploadStore store, string key, Func<Task> e
         else if (_parts.Parts.Count == S3Parts.MaxParts)
         {
             throw new InvalidOperationException(
-                $"A whole-blob PUT holds at most {S3Parts.MaxParts} parts of {S3Parts.WriterPartBytes / (1024 * 1024)} MiB on S3: push a blob this large in chunks.");
+                $"A whole-blob PUT holds at most {S3Parts.MaxParts} parts of {S3Parts.BlobPartBytes / (1024 * 1024)} MiB on S3: push a blob this large in chunks.");
         }
 
         await _parts.SendFilledAsync(cancellationToken).ConfigureAwait(false);

@@ -5,10 +5,10 @@ namespace OciRegistry.Storage.S3;
 
 /// <summary>
 /// The parts a writer sends to one multipart upload: the writer's bytes are gathered into pooled parts of
-/// <see cref="S3Parts.WriterPartBytes"/>, and up to <see cref="PartsInFlight"/> are sent at once while the next fills
+/// <c>partBytes</c>, and up to <see cref="PartsInFlight"/> are sent at once while the next fills
 /// (the gateway takes parts in parallel faster than one after another), each recorded with its ETag once sent.
 /// </summary>
-internal sealed class S3PartQueue(S3UploadStore store)
+internal sealed class S3PartQueue(S3UploadStore store, int partBytes)
 {
     /// <summary>Parts being sent at once; with the one filling, a writer holds at most three parts of memory.</summary>
     private const int PartsInFlight = 2;
@@ -32,19 +32,19 @@ internal sealed class S3PartQueue(S3UploadStore store)
     public int Filled { get; private set; }
 
     /// <summary>
-    /// Copies <paramref name="data"/> into the part being filled (a pooled array of <see cref="S3Parts.WriterPartBytes"/>),
+    /// Copies <paramref name="data"/> into the part being filled (a pooled array of <c>partBytes</c>),
     /// handing each part that fills to <paramref name="sendFull"/>, which sends it (<see cref="SendFilledAsync"/>).
     /// </summary>
     public async ValueTask FillAsync(ReadOnlySequence<byte> data, Func<CancellationToken, Task> sendFull, CancellationToken cancellationToken)
     {
         while (!data.IsEmpty)
         {
-            _filling ??= ArrayPool<byte>.Shared.Rent(S3Parts.WriterPartBytes);
-            var taken = data.Length > S3Parts.WriterPartBytes - Filled ? data.Slice(0, S3Parts.WriterPartBytes - Filled) : data;
+            _filling ??= ArrayPool<byte>.Shared.Rent(partBytes);
+            var taken = data.Length > partBytes - Filled ? data.Slice(0, partBytes - Filled) : data;
             taken.CopyTo(_filling.AsSpan(Filled));
             Filled += (int)taken.Length;
             data = data.Slice(taken.End);
-            if (Filled == S3Parts.WriterPartBytes)
+            if (Filled == partBytes)
             {
                 await sendFull(cancellationToken).ConfigureAwait(false);
             }

@@ -6,13 +6,20 @@ internal static class S3Parts
     /// <summary>S3's smallest part but the last of a multipart upload.</summary>
     public const int MinPartBytes = 5 * 1024 * 1024;
 
-    /// <summary>The parts a writer buffers and sends (two at a time: one filling, one being sent).</summary>
-    public const int WriterPartBytes = 16 * 1024 * 1024;
+    /// <summary>The parts a whole-blob writer buffers and sends (<see cref="S3BlobWriter"/>): 10,000 of them hold 156 GiB.</summary>
+    public const int BlobPartBytes = 16 * 1024 * 1024;
 
     /// <summary>
-    /// After this many parts a writer completes its piece and starts another, so no piece nears S3's 10,000 parts and
-    /// a writer's memory stays at two parts however large the upload: 4,096 parts of 16 MiB are pieces of 64 GiB, and a
-    /// 5 TiB upload is 80 of them.
+    /// The parts a PATCH's writer buffers and sends (<see cref="S3UploadWriter"/>): half of a 16 MiB PATCH, so its first
+    /// half is on its way to the store while the second arrives, where a part of the whole PATCH was sent only after
+    /// all of it had come.
+    /// </summary>
+    public const int UploadPartBytes = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// After this many parts a PATCH's writer completes its piece and starts another, so no piece nears S3's 10,000
+    /// parts and a writer's memory stays at three parts however large the upload: 4,096 parts of 8 MiB are pieces of
+    /// 32 GiB, and a 5 TiB upload is 160 of them.
     /// </summary>
     public const int PartsPerPiece = 4096;
 

@@ -102,37 +102,62 @@ public sealed class S3UploadStore : IUploadStore
 
         try
         {
-            for (var remembered = _latest.ContainsKey(id); ; remembered = false)
+            // The claim of the state this instance remembers goes out while the request's body arrives (one round trip
+            // less before its bytes), and the writer waits for it before it sends a part or records anything.
+            if (_latest.TryGetValue(id, out var known) && known.State.Length >= offset)
             {
-                if (await LatestAsync(id, remembered, cancellationToken).ConfigureAwait(false) is not var (sequence, state))
-                {
-                    Release(id);
-                    return (UploadWriteStatus.Unknown, null);
-                }
-
-                if (state.Length < offset)
-                {
-                    if (remembered)
-                    {
-                        continue;
-                    }
-
-                    Release(id);
-                    return (UploadWriteStatus.OffsetMismatch, null);
-                }
-
-                // The claim: from here on, every writer opened earlier finds its closing state taken.
-                if (await TryClaimAsync(id, sequence, state, cancellationToken).ConfigureAwait(false))
-                {
-                    var start = await S3WriterStart.CutAsync(this, state.Pieces, offset, cancellationToken).ConfigureAwait(false);
-                    return (UploadWriteStatus.Opened, new S3UploadWriter(this, id, sequence + 1, state, offset, start));
-                }
+                return (UploadWriteStatus.Opened, new S3UploadWriter(this, id, offset, OpenRememberedAsync(id, known, offset, cancellationToken)));
             }
+
+            var (status, opening) = await OpenNewestAsync(id, offset, cancellationToken).ConfigureAwait(false);
+            if (opening is null)
+            {
+                Release(id);
+                return (status, null);
+            }
+
+            return (status, new S3UploadWriter(this, id, offset, Task.FromResult(opening)));
         }
         catch
         {
             Release(id);
             throw;
+        }
+    }
+
+    // Claims the remembered state; when another instance wrote meanwhile (the number is taken), the newest state. The
+    // writer's bytes are still in its first part then: none was sent.
+    private async Task<S3WriterOpening> OpenRememberedAsync(string id, (long Sequence, S3UploadState State) known, long offset, CancellationToken cancellationToken)
+    {
+        if (await TryClaimAsync(id, known.Sequence, known.State, cancellationToken).ConfigureAwait(false))
+        {
+            return new S3WriterOpening(known.Sequence + 1, known.State, await S3WriterStart.CutAsync(this, known.State.Pieces, offset, cancellationToken).ConfigureAwait(false));
+        }
+
+        var (status, opening) = await OpenNewestAsync(id, offset, cancellationToken).ConfigureAwait(false);
+        return opening ?? throw new IOException(
+            $"Upload {id} changed on another instance while this request was writing to it ({status} at offset {offset}); the request's bytes were not stored.");
+    }
+
+    // Reads the newest state and claims it: from then on, every writer opened earlier finds its closing state taken.
+    private async Task<(UploadWriteStatus Status, S3WriterOpening? Opening)> OpenNewestAsync(string id, long offset, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await ReadLatestAsync(id, cancellationToken).ConfigureAwait(false) is not var (sequence, state))
+            {
+                return (UploadWriteStatus.Unknown, null);
+            }
+
+            if (state.Length < offset)
+            {
+                return (UploadWriteStatus.OffsetMismatch, null);
+            }
+
+            if (await TryClaimAsync(id, sequence, state, cancellationToken).ConfigureAwait(false))
+            {
+                return (UploadWriteStatus.Opened, new S3WriterOpening(sequence + 1, state, await S3WriterStart.CutAsync(this, state.Pieces, offset, cancellationToken).ConfigureAwait(false)));
+            }
         }
     }
 
@@ -346,6 +371,10 @@ public sealed class S3UploadStore : IUploadStore
                 UploadId = uploadId,
                 PartNumber = number,
                 InputStream = new MemoryStream(content, 0, length, writable: false),
+                // Signed whole (one SHA-256 of the part before it is sent) rather than aws-chunked, whose signature of
+                // every 64 KiB chunk also copies each byte into a chunk buffer (ChunkedUploadWrapperStream): the part
+                // is in memory already, and with two parts in flight its hashing overlaps the other's sending.
+                UseChunkEncoding = false,
             },
             cancellationToken).ConfigureAwait(false);
         return new S3Part(number, sent.ETag, length);

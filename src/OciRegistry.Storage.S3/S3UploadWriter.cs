@@ -5,7 +5,8 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Storage.S3;
 
 /// <summary>
-/// Appends to a session after its claim: bytes are gathered into pooled 16 MiB parts, each sent as a part of the
+/// Appends to a session after its claim (which may still be on its way while the first part fills: the writer sends
+/// nothing before it is written): bytes are gathered into pooled 8 MiB parts, each sent as a part of the
 /// session's unfinished piece (the one this instance's previous writer left, else a new multipart upload) while the next
 /// fills (<see cref="S3PartQueue"/>), and the piece completed every 4,096 parts. Closing sends what is left (as a last
 /// part when, with the small trailing pieces, it reaches 5 MiB, else as a small piece of its own) and writes the
@@ -20,38 +21,29 @@ internal sealed class S3UploadWriter : IUploadWriter
 {
     private readonly S3UploadStore _store;
     private readonly string _id;
-    private readonly long _claim;
-    private readonly S3UploadState _opened;
-    private readonly List<S3Piece> _pieces;
-    private readonly List<S3Piece> _smalls;
+    private readonly Task<S3WriterOpening> _opening;
     private readonly List<string> _written = [];
-    private readonly bool _changed;
     private readonly long _offset;
     private readonly S3PartQueue _parts;
+    private S3WriterOpening? _opened;
     private bool _disposed;
 
-    public S3UploadWriter(S3UploadStore store, string id, long claim, S3UploadState opened, long offset, S3WriterStart start)
+    /// <param name="store">The store whose session this writer appends to.</param>
+    /// <param name="id">The session.</param>
+    /// <param name="offset">Where the writer's bytes start.</param>
+    /// <param name="opening">The writer's claim, which may still be on its way: the writer waits for it before it sends
+    /// a part or records anything, so the bytes it gathers meanwhile go nowhere.</param>
+    public S3UploadWriter(S3UploadStore store, string id, long offset, Task<S3WriterOpening> opening)
     {
         _store = store;
         _id = id;
-        _claim = claim;
-        _opened = opened;
-        _pieces = start.Pieces;
-        _smalls = start.Smalls;
-        _changed = start.Changed;
-        _parts = new S3PartQueue(store);
-        if (start.Continued is { Unfinished: { } unfinished } continued)
-        {
-            _parts.Continue(continued.Key, unfinished);
-        }
-
+        _opening = opening;
+        _parts = new S3PartQueue(store, S3Parts.UploadPartBytes);
         (_offset, Length) = (offset, offset);
     }
 
     /// <inheritdoc />
     public long Length { get; private set; }
-
-    private long SmallsLength => _smalls.Sum(piece => piece.Length);
 
     /// <inheritdoc />
     public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
@@ -88,28 +80,46 @@ internal sealed class S3UploadWriter : IUploadWriter
         }
     }
 
+    // The claim written, the pieces the writer starts from and the unfinished piece it goes on adding parts to.
+    private async Task<S3WriterOpening> OpenedAsync()
+    {
+        if (_opened is null)
+        {
+            var opened = await _opening.ConfigureAwait(false);
+            if (opened.Start.Continued is { Unfinished: { } unfinished } continued)
+            {
+                _parts.Continue(continued.Key, unfinished);
+            }
+
+            _opened = opened;
+        }
+
+        return _opened;
+    }
+
     private async Task CloseAsync()
     {
-        if (_parts.Filled > 0 && SmallsLength + _parts.Filled >= S3Parts.MinPartBytes)
+        var (claim, opened, start) = await OpenedAsync().ConfigureAwait(false);
+        if (_parts.Filled > 0 && start.Smalls.Sum(piece => piece.Length) + _parts.Filled >= S3Parts.MinPartBytes)
         {
             await SendPartAsync(CancellationToken.None).ConfigureAwait(false);
         }
         else if (_parts.Filled > 0)
         {
-            await PutSmallPieceAsync().ConfigureAwait(false);
+            await PutSmallPieceAsync(start.Smalls).ConfigureAwait(false);
         }
 
         await _parts.FinishAsync().ConfigureAwait(false);
-        if (!_changed && Length == _offset)
+        if (!start.Changed && Length == _offset)
         {
             return;
         }
 
         S3Piece[] open = _parts.UploadId is null ? [] : [_parts.Unfinished()];
-        var state = _opened with { Pieces = [.. _pieces, .. open, .. _smalls] };
-        if (await _store.TryPutStateAsync(_id, _claim + 1, state, CancellationToken.None).ConfigureAwait(false))
+        var state = opened with { Pieces = [.. start.Pieces, .. open, .. start.Smalls] };
+        if (await _store.TryPutStateAsync(_id, claim + 1, state, CancellationToken.None).ConfigureAwait(false))
         {
-            _store.Remember(_id, _claim + 1, state);
+            _store.Remember(_id, claim + 1, state);
         }
         else
         {
@@ -119,7 +129,7 @@ internal sealed class S3UploadWriter : IUploadWriter
     }
 
     // Bytes that with the small trailing pieces stay under S3's minimum part: an object of their own.
-    private async Task PutSmallPieceAsync()
+    private async Task PutSmallPieceAsync(List<S3Piece> smalls)
     {
         var key = S3Names.NewPiece(_id);
         _written.Add(key);
@@ -127,13 +137,14 @@ internal sealed class S3UploadWriter : IUploadWriter
         await _store.Client.PutObjectAsync(
             new PutObjectRequest { BucketName = _store.Bucket, Key = key, InputStream = _parts.OpenFilled(), AutoCloseStream = true },
             CancellationToken.None).ConfigureAwait(false);
-        _smalls.Add(new S3Piece(key, length, Whole: true));
+        smalls.Add(new S3Piece(key, length, Whole: true));
         _parts.ReleaseFilling();
     }
 
     // Sends the filled buffer as the unfinished piece's next part, the small trailing pieces first when there are any.
     private async Task SendPartAsync(CancellationToken cancellationToken)
     {
+        var (pieces, _, smalls, _) = (await OpenedAsync().ConfigureAwait(false)).Start;
         if (_parts.UploadId is null)
         {
             var key = S3Names.NewPiece(_id);
@@ -141,11 +152,11 @@ internal sealed class S3UploadWriter : IUploadWriter
             await _parts.InitiateAsync(key, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_smalls.Count > 0)
+        if (smalls.Count > 0)
         {
-            var part = await _store.ReadPiecesAsync(_smalls, _parts.Filled, cancellationToken).ConfigureAwait(false);
+            var part = await _store.ReadPiecesAsync(smalls, _parts.Filled, cancellationToken).ConfigureAwait(false);
             _parts.MoveFilled(part.AsSpan(part.Length - _parts.Filled));
-            _smalls.Clear();
+            smalls.Clear();
             await _parts.SendAsync(part, part.Length, pooled: null, cancellationToken).ConfigureAwait(false); // the pool's array fills the next part
         }
         else
@@ -154,7 +165,7 @@ internal sealed class S3UploadWriter : IUploadWriter
         }
         if (_parts.Parts.Count == S3Parts.PartsPerPiece)
         {
-            _pieces.Add(await _parts.CompleteAsync().ConfigureAwait(false));
+            pieces.Add(await _parts.CompleteAsync().ConfigureAwait(false));
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var (uploads, blobs) = CreateS3();
         var content = TestContent.Bytes(26 * MiB, seed: 1);
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, 20 * MiB)); // a 16 MiB part, then a 4 MiB small piece
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, 20 * MiB)); // two 8 MiB parts, then a 4 MiB small piece
         for (var offset = 20 * MiB; offset < content.Length; offset += MiB)
         {
             await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
@@ -27,7 +27,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         // (each byte sent at most twice): 4 + 1, then 1 + 1 + 1 + 1 + 1.
         var (_, state) = (await uploads.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
         var open = Assert.Single(state.Pieces);
-        Assert.Equal([16L * MiB, 5L * MiB, 5L * MiB], open.Unfinished!.Parts.Select(part => part.Length));
+        Assert.Equal([8L * MiB, 8L * MiB, 5L * MiB, 5L * MiB], open.Unfinished!.Parts.Select(part => part.Length));
         await using (var written = await uploads.OpenReadAsync(session.Id))
         {
             Assert.Equal(content, await TestContent.ReadAllAsync(written!));
@@ -56,7 +56,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var (_, state) = (await uploads.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
         Assert.Collection(
             state.Pieces,
-            open => Assert.Equal([1, 2, 3], open.Unfinished!.Parts.Select(part => part.Number)),
+            open => Assert.Equal([1, 2, 3, 4, 5, 6], open.Unfinished!.Parts.Select(part => part.Number)),
             tail => Assert.Equal((2 * MiB, null), (tail.Length, tail.Unfinished)));
         var unfinished = await s3.Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = uploads.Bucket });
         Assert.Equal([state.Pieces[0].Key], unfinished.MultipartUploads.Select(upload => upload.Key));
@@ -84,7 +84,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         }
 
         var (_, state) = (await second.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
-        Assert.Equal([null, null, null, 1], state.Pieces.Select(piece => piece.Unfinished?.Parts.Count));
+        Assert.Equal([null, null, null, 2], state.Pieces.Select(piece => piece.Unfinished?.Parts.Count));
         var digest = TestContent.DigestOf(content);
         Assert.Equal(UploadCommitStatus.Committed, await second.CommitAsync(session.Id, digest, content.Length));
         await using var blob = await blobs.OpenAsync(digest);
@@ -103,7 +103,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
         await WriteAsync(first, session.Id, 0, recorded);
         var (_, stale) = await first.OpenWriterAsync(session.Id, recorded.Length);
-        await stale!.WriteAsync(new(TestContent.Bytes(33 * MiB, seed: 13))); // parts 2 and 3 sent, 1 MiB buffered
+        await stale!.WriteAsync(new(TestContent.Bytes(33 * MiB, seed: 13))); // parts 3 to 6 sent, 1 MiB buffered
 
         var second = new S3UploadStore(blobs);
         var live = TestContent.Bytes(3 * MiB, seed: 14);
@@ -178,6 +178,33 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         Assert.Equal(UploadCommitStatus.Committed, await second.CommitAsync(session.Id, digest, expected.Length));
         await using var blob = await blobs.OpenAsync(digest);
         Assert.Equal(expected, await TestContent.ReadAllAsync(blob!));
+    }
+
+    // A writer opened on a remembered state claims it while its bytes arrive. When another instance wrote meanwhile and
+    // left the session shorter than the writer's offset, the writer fails before it sends or records anything (a
+    // registry's session row, which refuses such an offset first, keeps requests from getting there).
+    [Fact]
+    public async Task AWriterWhoseRememberedStateWasCutShortOnAnotherInstance_FailsAndStoresNothing()
+    {
+        var (first, _) = CreateS3();
+        var second = new S3UploadStore(_blobs[first]);
+        var earlier = TestContent.Bytes(2 * MiB, seed: 15);
+        var other = TestContent.Bytes(MiB / 2, seed: 16);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(first, session.Id, 0, earlier); // first remembers 2 MiB
+        await WriteAsync(second, session.Id, MiB, other); // 1.5 MiB now
+
+        var (status, writer) = await first.OpenWriterAsync(session.Id, earlier.Length);
+        Assert.Equal(UploadWriteStatus.Opened, status);
+        await writer!.WriteAsync(new(TestContent.Bytes(MiB, seed: 17)));
+        await Assert.ThrowsAsync<IOException>(async () => await writer.DisposeAsync());
+
+        Assert.Equal(MiB + (MiB / 2), (await first.GetAsync(session.Id))!.Length);
+        var last = TestContent.Bytes(MiB, seed: 18);
+        await WriteAsync(first, session.Id, MiB + (MiB / 2), last); // the session is free again
+        await using var written = await second.OpenReadAsync(session.Id);
+        Assert.Equal(earlier[..MiB].Concat(other).Concat(last).ToArray(), await TestContent.ReadAllAsync(written!));
+        await AssertNoStaleWriterLeftAsync(first);
     }
 
     private protected override (IUploadStore Uploads, IBlobStore Blobs) Create() => CreateS3();
