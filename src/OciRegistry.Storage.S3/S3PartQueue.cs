@@ -5,9 +5,11 @@ namespace OciRegistry.Storage.S3;
 
 /// <summary>
 /// The parts a writer sends to one multipart upload: the writer's bytes are gathered into pooled parts of
-/// <c>partBytes</c>, and up to <see cref="PartsInFlight"/> are sent at once while the next fills
-/// (the gateway takes parts in parallel faster than one after another), each recorded with its ETag once sent.
+/// <paramref name="partBytes"/>, and up to <see cref="PartsInFlight"/> are sent at once while the next fills (the
+/// gateway takes parts in parallel faster than one after another), each recorded with its ETag once sent.
 /// </summary>
+/// <param name="store">The store whose bucket the upload is in.</param>
+/// <param name="partBytes">The size of every part the writer fills (its last may be shorter).</param>
 internal sealed class S3PartQueue(S3UploadStore store, int partBytes)
 {
     /// <summary>Parts being sent at once; with the one filling, a writer holds at most three parts of memory.</summary>
@@ -32,8 +34,8 @@ internal sealed class S3PartQueue(S3UploadStore store, int partBytes)
     public int Filled { get; private set; }
 
     /// <summary>
-    /// Copies <paramref name="data"/> into the part being filled (a pooled array of <c>partBytes</c>),
-    /// handing each part that fills to <paramref name="sendFull"/>, which sends it (<see cref="SendFilledAsync"/>).
+    /// Copies <paramref name="data"/> into the part being filled (a pooled array of the part size), handing each part
+    /// that fills to <paramref name="sendFull"/>, which sends it (<see cref="SendFilledAsync"/>).
     /// </summary>
     public async ValueTask FillAsync(ReadOnlySequence<byte> data, Func<CancellationToken, Task> sendFull, CancellationToken cancellationToken)
     {
