@@ -103,10 +103,12 @@ public sealed class S3UploadStore : IUploadStore
         try
         {
             // The claim of the state this instance remembers goes out while the request's body arrives (one round trip
-            // less before its bytes), and the writer waits for it before it sends a part or records anything.
+            // less before its bytes), and the writer waits for it before it sends a part or records anything. It is not
+            // cancelled with the request: a body cut short is still recorded up to where it was written, as when the
+            // claim came first.
             if (_latest.TryGetValue(id, out var known) && known.State.Length >= offset)
             {
-                return (UploadWriteStatus.Opened, new S3UploadWriter(this, id, offset, OpenRememberedAsync(id, known, offset, cancellationToken)));
+                return (UploadWriteStatus.Opened, new S3UploadWriter(this, id, offset, OpenRememberedAsync(id, known, offset, CancellationToken.None)));
             }
 
             var (status, opening) = await OpenNewestAsync(id, offset, cancellationToken).ConfigureAwait(false);

@@ -207,6 +207,30 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         await AssertNoStaleWriterLeftAsync(first);
     }
 
+    // The claim that goes out while the body arrives is not the request's to cancel: a request cancelled once its writer
+    // opened (a client gone mid-body) still has the bytes it wrote recorded, as the registry's session row counts them.
+    [Fact]
+    public async Task AWriterOpenedOnARememberedState_RecordsItsBytes_WhenItsRequestIsCancelled()
+    {
+        var (uploads, _) = CreateS3();
+        var earlier = TestContent.Bytes(MiB, seed: 19);
+        var cut = TestContent.Bytes(MiB, seed: 20);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(uploads, session.Id, 0, earlier); // remembered
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+
+        var (status, writer) = await uploads.OpenWriterAsync(session.Id, earlier.Length, gone.Token);
+        Assert.Equal(UploadWriteStatus.Opened, status);
+        await using (writer)
+        {
+            await writer!.WriteAsync(new(cut), gone.Token);
+        }
+
+        await using var written = await uploads.OpenReadAsync(session.Id);
+        Assert.Equal(earlier.Concat(cut).ToArray(), await TestContent.ReadAllAsync(written!));
+    }
+
     private protected override (IUploadStore Uploads, IBlobStore Blobs) Create() => CreateS3();
 
     // S3 has no lease: the rows' writer lease ran out, and a writer on another instance (its own store) claims the session.
