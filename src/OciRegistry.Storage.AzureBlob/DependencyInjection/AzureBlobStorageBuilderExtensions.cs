@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
+using OciRegistry.Core.Storage;
 using OciRegistry.Storage.AzureBlob;
 using OciRegistry.Storage.Sqlite;
 
@@ -30,7 +31,7 @@ public static class AzureBlobStorageBuilderExtensions
         });
         return builder.UseStorage(
             sp => sp.GetRequiredService<AzureBlobStore>(),
-            sp => new AzureBlobUploadStore(sp.GetRequiredService<AzureBlobStore>(), sp.GetService<TimeProvider>()),
+            sp => new AzureBlobUploadStore(sp.GetRequiredService<AzureBlobStore>(), sp.GetService<TimeProvider>(), sp.GetRequiredService<IUploadSessionStore>()),
             sp => new SqliteMetadataStore(sp.GetRequiredService<IOptions<AzureBlobStorageOptions>>().Value.MetadataPath, sp.GetService<TimeProvider>()));
     }
 }
