@@ -31,27 +31,31 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         Assert.Empty(await uploads.ListAsync().ToListAsync());
     }
 
+    // Each PATCH's blocks go at once: a 1 MiB PATCH as four blocks of 256 KiB, one request each, nothing else.
     [Fact]
-    public async Task ARunOfPatchesOnOneInstance_StagesEachInOneRequest()
+    public async Task ARunOfPatchesOnOneInstance_StagesEachAsItsBlocks_AndNothingElse()
     {
         var requests = new RequestCounter();
         var options = new BlobClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(azurite.CreateContainer(options)), new FakeTimeProvider());
+        var container = azurite.CreateContainer(options);
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
         var created = requests.All;
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         Assert.Equal(0, requests.All - created); // nothing stored until the first writer
         var content = TestContent.Bytes(4 * MiB, seed: 6);
         await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
-        Assert.Equal(3, requests.All - created); // the staging blob, its lease (first on a blob just created: no block list to read), the block
+        Assert.Equal(2 + 4, requests.All - created); // the staging blob, its lease (first on a blob just created: no block list to read), the blocks
 
         for (var offset = MiB; offset < content.Length; offset += MiB)
         {
             var before = requests.All;
             await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
-            Assert.Equal(1, requests.All - before);
+            Assert.Equal(4, requests.All - before);
         }
 
+        var staged = await container.GetBlockBlobClient("uploads/" + session.Id).GetBlockListAsync(BlockListTypes.Uncommitted);
+        Assert.All(staged.Value.UncommittedBlocks, block => Assert.Equal(MiB / 4, block.SizeLong));
         await using var written = await uploads.OpenReadAsync(session.Id);
         Assert.Equal(content, await TestContent.ReadAllAsync(written!));
     }
