@@ -11,8 +11,9 @@ namespace OciRegistry.Storage.AzureBlob;
 /// </summary>
 /// <remarks>
 /// Five full blocks in flight against one at a time: 0.6–0.75 of the SDK's time on the same 256 MiB to Azurite became
-/// 0.81–0.91 with three (load average 30). A 1 MiB PATCH staged as four blocks of 256 KiB at once took 0.54–0.68 of the
-/// time of one block (benchmarks/RESULTS-OBJECT-STORAGE.md).
+/// 0.81–0.91 with three (load average 30). A run of 16 MiB PATCHes whose last 8 MiB go as four blocks took 0.94 of the
+/// time of one block each; 1 MiB PATCHes as four blocks of 256 KiB took 1.43×, so pieces start at 1 MiB
+/// (benchmarks/RESULTS-OBJECT-STORAGE.md).
 /// </remarks>
 internal sealed class BlockStager
 {

@@ -31,7 +31,7 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         Assert.Empty(await uploads.ListAsync().ToListAsync());
     }
 
-    // Each PATCH's blocks go at once: a 1 MiB PATCH as four blocks of 256 KiB, one request each, nothing else.
+    // A PATCH of 1 MiB is one request; the end of a larger one goes as up to four blocks at once, one request each.
     [Fact]
     public async Task ARunOfPatchesOnOneInstance_StagesEachAsItsBlocks_AndNothingElse()
     {
@@ -43,19 +43,23 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         var created = requests.All;
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         Assert.Equal(0, requests.All - created); // nothing stored until the first writer
-        var content = TestContent.Bytes(4 * MiB, seed: 6);
+        var content = TestContent.Bytes(8 * MiB, seed: 6);
         await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
-        Assert.Equal(2 + 4, requests.All - created); // the staging blob, its lease (first on a blob just created: no block list to read), the blocks
+        Assert.Equal(3, requests.All - created); // the staging blob, its lease (first on a blob just created: no block list to read), the block
 
-        for (var offset = MiB; offset < content.Length; offset += MiB)
+        for (var offset = MiB; offset < 4 * MiB; offset += MiB)
         {
             var before = requests.All;
             await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
-            Assert.Equal(4, requests.All - before);
+            Assert.Equal(1, requests.All - before);
         }
 
+        var last = requests.All;
+        await WriteAsync(uploads, session.Id, 4 * MiB, content.AsMemory(4 * MiB));
+        Assert.Equal(4, requests.All - last);
+
         var staged = await container.GetBlockBlobClient("uploads/" + session.Id).GetBlockListAsync(BlockListTypes.Uncommitted);
-        Assert.All(staged.Value.UncommittedBlocks, block => Assert.Equal(MiB / 4, block.SizeLong));
+        Assert.Equal(Enumerable.Repeat((long)MiB, 8), staged.Value.UncommittedBlocks.Select(block => block.SizeLong));
         await using var written = await uploads.OpenReadAsync(session.Id);
         Assert.Equal(content, await TestContent.ReadAllAsync(written!));
     }
