@@ -159,7 +159,10 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Unknown, null));
         }
 
-        IBlobWriter writer = new AzureBlobWriter(_blobs.BlockBlobOf(digest), async () => await DeleteAsync(id, CancellationToken.None).ConfigureAwait(false));
+        IBlobWriter writer = new AzureBlobWriter(
+            _blobs.BlockBlobOf(digest),
+            async () => await DeleteAsync(id, CancellationToken.None).ConfigureAwait(false),
+            length => _blobs.Recent.Written(digest, length));
         return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Opened, writer));
     }
 
@@ -273,6 +276,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
             }
 
             await CopyAsync(held.Blob, _blobs.BlobOf(digest), cancellationToken).ConfigureAwait(false);
+            _blobs.Recent.Written(digest, length);
             await held.Blob.DeleteAsync(conditions: held.Leased, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             Release(id, held);
             return UploadCommitStatus.Committed;
@@ -400,8 +404,11 @@ public sealed class AzureBlobUploadStore : IUploadStore
     }
 
     // Puts verified bytes at the blob's name, overwriting a bad copy.
-    private async Task PutAtDigestAsync(Digest digest, byte[] content, CancellationToken cancellationToken) =>
+    private async Task PutAtDigestAsync(Digest digest, byte[] content, CancellationToken cancellationToken)
+    {
         await _blobs.BlobOf(digest).UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken).ConfigureAwait(false);
+        _blobs.Recent.Written(digest, content.Length);
+    }
 
     // The metadata the staging blob is created with: this instance's, if it started the session, else the session's row.
     private async Task<IDictionary<string, string>?> MetadataOfAsync(HeldStagingBlob held, string id, CancellationToken cancellationToken) =>

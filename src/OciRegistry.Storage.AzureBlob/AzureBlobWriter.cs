@@ -22,15 +22,18 @@ internal sealed class AzureBlobWriter : IBlobWriter
 {
     private readonly BlockBlobClient _blob;
     private readonly Func<Task> _endSession;
+    private readonly Action<long> _committed;
     private readonly BlockStager _stager;
     private bool _closed;
 
     /// <param name="blob">The blob's final place.</param>
     /// <param name="endSession">Ends the upload session the bytes came in, alongside the commit.</param>
-    public AzureBlobWriter(BlockBlobClient blob, Func<Task> endSession)
+    /// <param name="committed">Told the blob's length once it is committed.</param>
+    public AzureBlobWriter(BlockBlobClient blob, Func<Task> endSession, Action<long> committed)
     {
         _blob = blob;
         _endSession = endSession;
+        _committed = committed;
         _stager = new BlockStager(0, (id, bytes, token) => blob.StageBlockAsync(id, BlockStager.Content(bytes), cancellationToken: token));
     }
 
@@ -61,6 +64,8 @@ internal sealed class AzureBlobWriter : IBlobWriter
                 await _stager.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await CommitBlocksAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            _committed(Length);
         }
         finally
         {

@@ -27,7 +27,7 @@ public static class AzureBlobStorageBuilderExtensions
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AzureBlobStorageOptions>>().Value;
-            return new AzureBlobStore(new BlobContainerClient(options.ConnectionString, options.Container));
+            return new AzureBlobStore(new BlobContainerClient(options.ConnectionString, options.Container), sp.GetService<TimeProvider>());
         });
         return builder.UseStorage(
             sp => sp.GetRequiredService<AzureBlobStore>(),

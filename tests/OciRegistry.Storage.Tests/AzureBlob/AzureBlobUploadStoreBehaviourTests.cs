@@ -108,7 +108,9 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         var options = new BlobClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
         var container = azurite.CreateContainer(options);
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
+        var time = new FakeTimeProvider();
+        var blobs = new AzureBlobStore(container, time);
+        var uploads = new AzureBlobUploadStore(blobs, time);
         var content = TestContent.Bytes(20_000, seed: 9);
         var digest = TestContent.DigestOf(content);
         var before = requests.All;
@@ -120,6 +122,8 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
             Assert.Equal(UploadCommitStatus.Committed, await writer.CommitAsync());
         }
 
+        Assert.Equal(1, requests.All - before);
+        Assert.Equal(content.Length, await blobs.GetSizeAsync(digest)); // the manifest put's check: this instance just wrote it
         Assert.Equal(1, requests.All - before);
         await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
