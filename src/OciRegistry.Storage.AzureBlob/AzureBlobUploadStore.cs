@@ -162,7 +162,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
 
         IBlobWriter writer = new AzureBlobWriter(
             _blobs.BlockBlobOf(digest),
-            async () => await DeleteAsync(id, CancellationToken.None).ConfigureAwait(false),
+            async () => await EndUnwrittenAsync(id).ConfigureAwait(false),
             length => _blobs.Recent.Written(digest, length));
         return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Opened, writer));
     }
@@ -184,15 +184,13 @@ public sealed class AzureBlobUploadStore : IUploadStore
         long length;
         try
         {
-            if (held.IsUnstored)
-            {
-                return new StreamedBlobContent(0, (_, _, _) => Task.FromResult(Stream.Null));
-            }
-
             if (held.Writer is null)
             {
                 switch (await held.LeaseAsync(breakHeld: true, cancellationToken).ConfigureAwait(false))
                 {
+                    case UploadWriteStatus.Unknown when held.IsUnstored:
+                        // Started here and written nowhere: another instance's first writer would have created the blob.
+                        return new StreamedBlobContent(0, (_, _, _) => Task.FromResult(Stream.Null));
                     case UploadWriteStatus.Unknown:
                         Release(id, held);
                         return null;
@@ -302,22 +300,16 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return false;
         }
 
-        // A session this instance started and nobody wrote to here holds nothing: no request. (Should another instance
-        // have created its staging blob with a writer that recorded nothing, the blob is an orphan that expiry removes.)
-        var removed = _held.TryRemove(id, out var held);
-        if (removed && held!.IsUnstored)
-        {
-            return true;
-        }
-
-        // Under the lease this instance holds, if any (one request); else breaking whoever holds one.
-        var conditions = removed && held!.Lease is not null ? held.Leased : null;
+        // Under the lease this instance holds, if any (one request); else breaking whoever holds one. A session started
+        // here may have been written on another instance: its staging blob is looked for all the same.
+        var conditions = _held.TryRemove(id, out var held) && held.Lease is not null ? held.Leased : null;
         var blob = StagingBlob(id);
         while (true)
         {
             try
             {
-                return (await blob.DeleteIfExistsAsync(conditions: conditions, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                return (await blob.DeleteIfExistsAsync(conditions: conditions, cancellationToken: cancellationToken).ConfigureAwait(false)).Value
+                    || held is { IsUnstored: true };
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && conditions is not null)
             {
@@ -356,6 +348,21 @@ public sealed class AzureBlobUploadStore : IUploadStore
             {
                 yield return session;
             }
+        }
+    }
+
+    // Ends a session whose row recorded no bytes, for a blob pushed whole: one started here and written nowhere as far as
+    // this instance knows holds nothing, so no request. (Another instance's writer that recorded nothing may have made
+    // its staging blob: an orphan, which expiry removes.)
+    private async Task EndUnwrittenAsync(string id)
+    {
+        if (!_held.TryGetValue(id, out var held) || !held.IsUnstored)
+        {
+            await DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            Release(id, held);
         }
     }
 

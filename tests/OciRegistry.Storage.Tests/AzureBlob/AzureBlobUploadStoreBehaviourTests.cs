@@ -147,10 +147,32 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         await WriteAsync(second, session.Id, 0, content);
 
         Assert.Equal(session with { Length = content.Length }, await first.GetAsync(session.Id));
+        await using (var prefix = await first.OpenReadAsync(session.Id)) // the re-hash of the instance that takes the PUT
+        {
+            Assert.Equal(content, await TestContent.ReadAllAsync(prefix!));
+        }
+
         var digest = TestContent.DigestOf(content);
         Assert.Equal(UploadCommitStatus.Committed, await first.CommitAsync(session.Id, digest, content.Length));
         await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    // A session started on one instance, written on another and cancelled on the first: its staging blob goes.
+    [Fact]
+    public async Task ASessionStartedOnOneInstance_WrittenOnAnother_IsDeletedByTheFirst()
+    {
+        var container = azurite.CreateContainer();
+        var rows = new InMemoryMetadataStore();
+        var first = new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await rows.CreateUploadSessionAsync(session);
+        await WriteAsync(new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows), session.Id, 0, TestContent.Bytes(1_000, seed: 11));
+
+        Assert.True(await first.DeleteAsync(session.Id));
+
+        Assert.Empty(await container.GetBlobsAsync().ToListAsync());
+        Assert.False(await first.DeleteAsync(session.Id));
     }
 
     // Without the rows, an instance cannot create the staging blob of a session it did not start: unknown to it.
