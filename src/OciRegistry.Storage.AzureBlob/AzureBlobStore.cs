@@ -20,15 +20,19 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
     private readonly BlobContainerClient _container;
 
     /// <summary>Stores blobs in <paramref name="container"/>, which must exist.</summary>
-    public AzureBlobStore(BlobContainerClient container)
+    /// <param name="container">The container.</param>
+    /// <param name="timeProvider">The clock that times how long this instance answers for the blobs it just wrote; the system clock when omitted.</param>
+    public AzureBlobStore(BlobContainerClient container, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(container);
         _container = container;
+        Recent = new RecentlyWrittenBlobs(timeProvider ?? TimeProvider.System);
     }
 
     /// <inheritdoc />
+    /// <remarks>A blob this instance wrote less than two seconds ago is answered without a request (<see cref="RecentlyWrittenBlobs"/>).</remarks>
     public async ValueTask<long?> GetSizeAsync(Digest digest, CancellationToken cancellationToken = default) =>
-        (await GetPropertiesAsync(BlobOf(digest), cancellationToken).ConfigureAwait(false))?.ContentLength;
+        Recent.SizeOf(digest) ?? (await GetPropertiesAsync(BlobOf(digest), cancellationToken).ConfigureAwait(false))?.ContentLength;
 
     /// <inheritdoc />
     public async ValueTask<IBlobContent?> OpenAsync(Digest digest, CancellationToken cancellationToken = default)
@@ -52,6 +56,7 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
         {
             if (await TryUploadAsync(blob, data, new BlobRequestConditions { IfNoneMatch = ETag.All }, cancellationToken).ConfigureAwait(false))
             {
+                Recent.Written(digest, content.Length);
                 return;
             }
 
@@ -61,17 +66,25 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
                 continue;
             }
 
-            if (existing.ContentLength == content.Length
-                || await TryUploadAsync(blob, data, new BlobRequestConditions { IfMatch = existing.ETag }, cancellationToken).ConfigureAwait(false))
+            if (existing.ContentLength == content.Length)
             {
+                return;
+            }
+
+            if (await TryUploadAsync(blob, data, new BlobRequestConditions { IfMatch = existing.ETag }, cancellationToken).ConfigureAwait(false))
+            {
+                Recent.Written(digest, content.Length);
                 return;
             }
         }
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default) =>
-        (await BlobOf(digest).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+    public async ValueTask<bool> DeleteAsync(Digest digest, CancellationToken cancellationToken = default)
+    {
+        Recent.Forget(digest);
+        return (await BlobOf(digest).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<BlobEntry> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -96,6 +109,9 @@ public sealed class AzureBlobStore : IBlobStore, IBlobRedirects
     }
 
     internal BlobContainerClient Container => _container;
+
+    /// <summary>The blobs this instance just wrote: every write of a blob's bytes is noted here.</summary>
+    internal RecentlyWrittenBlobs Recent { get; }
 
     internal BlobClient BlobOf(Digest digest) => _container.GetBlobClient(AzureBlobNames.Blob(digest));
 

@@ -14,7 +14,8 @@ namespace OciRegistry.Storage.AzureBlob;
 
 /// <summary>
 /// An <see cref="IUploadStore"/> in the container of an <see cref="AzureBlobStore"/>: each session a block blob
-/// <c>uploads/&lt;id&gt;</c> (its repository and start in the blob's metadata), each PATCH's bytes staged as blocks. The
+/// <c>uploads/&lt;id&gt;</c> (its repository and start in the blob's metadata) created by its first writer, each
+/// PATCH's bytes staged as blocks. The
 /// block list is committed lazily, by whichever instance needs the stored prefix readable (a re-hash on an instance
 /// without the running hash, a writer cutting into it) and at the commit, which then copies the staging blob to
 /// <c>blobs/&lt;digest&gt;</c> server-side and deletes it.
@@ -45,31 +46,36 @@ public sealed class AzureBlobUploadStore : IUploadStore
     private readonly AzureBlobStore _blobs;
     private readonly BlobContainerClient _container;
     private readonly TimeProvider _timeProvider;
+    private readonly IUploadSessionStore? _sessions;
     private readonly ConcurrentDictionary<string, HeldStagingBlob> _held = new(StringComparer.Ordinal);
 
     /// <summary>Keeps upload sessions in <paramref name="blobs"/>' container and commits them into it.</summary>
     /// <param name="blobs">The blob store committed uploads go to.</param>
     /// <param name="timeProvider">The clock stamping <see cref="UploadSession.StartedAt"/> and timing lease renewals; the system clock when omitted.</param>
-    public AzureBlobUploadStore(AzureBlobStore blobs, TimeProvider? timeProvider = null)
+    /// <param name="sessions">
+    /// The sessions' rows, shared by the instances: where the first writer of a session another instance started learns
+    /// its repository and start, to create the staging blob. Without them (one instance) such a session is unknown here.
+    /// </param>
+    public AzureBlobUploadStore(AzureBlobStore blobs, TimeProvider? timeProvider = null, IUploadSessionStore? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         _blobs = blobs;
         _container = blobs.Container;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _sessions = sessions;
     }
 
     /// <inheritdoc />
-    public async ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Sends nothing to Azure: the staging blob is created by the session's first writer, so a blob pushed whole (a
+    /// layer, a config) costs no staging blob at all. Until then this instance keeps the session's metadata, and
+    /// another instance learns it from the session's row.
+    /// </remarks>
+    public ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
-        var metadata = MetadataOf(session);
-        await StagingBlob(session.Id).UploadAsync(
-            Stream.Null,
-            new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-            cancellationToken).ConfigureAwait(false);
-
-        Hold(session.Id, metadata).Created();
-        return session;
+        Hold(session.Id, MetadataOf(session)).Started();
+        return ValueTask.FromResult(session);
     }
 
     /// <inheritdoc />
@@ -90,7 +96,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
-            return null;
+            return _held.TryGetValue(id, out var held) && held.IsUnstored ? SessionOf(id, held.Metadata, 0) : null;
         }
     }
 
@@ -111,7 +117,14 @@ public sealed class AzureBlobUploadStore : IUploadStore
                 return (UploadWriteStatus.Opened, held.Writer = new AzureBlobUploadWriter(held, offset, leaseConfirmed: false, _timeProvider));
             }
 
-            var status = await LeaseAsync(held, cancellationToken).ConfigureAwait(false);
+            // A session nobody wrote to has no staging blob yet: its first writer creates it.
+            var status = held.IsUnstored && offset == 0 ? UploadWriteStatus.Unknown : await LeaseAsync(held, cancellationToken).ConfigureAwait(false);
+            if (status == UploadWriteStatus.Unknown && offset == 0 && await MetadataOfAsync(held, id, cancellationToken).ConfigureAwait(false) is { } metadata)
+            {
+                await held.CreateAsync(metadata, cancellationToken).ConfigureAwait(false);
+                status = await LeaseAsync(held, cancellationToken).ConfigureAwait(false);
+            }
+
             if (status == UploadWriteStatus.Opened)
             {
                 await held.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +160,10 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Unknown, null));
         }
 
-        IBlobWriter writer = new AzureBlobWriter(_blobs.BlockBlobOf(digest), async () => await DeleteAsync(id, CancellationToken.None).ConfigureAwait(false));
+        IBlobWriter writer = new AzureBlobWriter(
+            _blobs.BlockBlobOf(digest),
+            async () => await EndUnwrittenAsync(id).ConfigureAwait(false),
+            length => _blobs.Recent.Written(digest, length));
         return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((UploadWriteStatus.Opened, writer));
     }
 
@@ -172,6 +188,9 @@ public sealed class AzureBlobUploadStore : IUploadStore
             {
                 switch (await held.LeaseAsync(breakHeld: true, cancellationToken).ConfigureAwait(false))
                 {
+                    case UploadWriteStatus.Unknown when held.IsUnstored:
+                        // Started here and written nowhere: another instance's first writer would have created the blob.
+                        return new StreamedBlobContent(0, (_, _, _) => Task.FromResult(Stream.Null));
                     case UploadWriteStatus.Unknown:
                         Release(id, held);
                         return null;
@@ -214,6 +233,13 @@ public sealed class AzureBlobUploadStore : IUploadStore
         await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (held.IsUnstored && length == 0)
+            {
+                await PutAtDigestAsync(digest, [], cancellationToken).ConfigureAwait(false);
+                Release(id, held);
+                return UploadCommitStatus.Committed;
+            }
+
             // A lease this instance renewed moments ago is trusted: the block list commit, sent under it, proves it.
             var trusted = held.Writer is null && held.IsTrustedAt(length);
             if (trusted && held.Content is { } content && await TryPutWholeAsync(held, content, digest).ConfigureAwait(false))
@@ -230,7 +256,14 @@ public sealed class AzureBlobUploadStore : IUploadStore
                     case UploadWriteStatus.Busy:
                         return UploadCommitStatus.Busy;
                     case UploadWriteStatus.Unknown:
+                        // No staging blob: a session started elsewhere that nobody wrote to is empty.
                         Release(id, held);
+                        if (length == 0)
+                        {
+                            await PutAtDigestAsync(digest, [], cancellationToken).ConfigureAwait(false);
+                            return UploadCommitStatus.Committed;
+                        }
+
                         return UploadCommitStatus.Unknown;
                 }
 
@@ -242,6 +275,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
             }
 
             await CopyAsync(held.Blob, _blobs.BlobOf(digest), cancellationToken).ConfigureAwait(false);
+            _blobs.Recent.Written(digest, length);
             await held.Blob.DeleteAsync(conditions: held.Leased, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             Release(id, held);
             return UploadCommitStatus.Committed;
@@ -266,14 +300,16 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return false;
         }
 
-        // Under the lease this instance holds, if any (one request); else breaking whoever holds one.
+        // Under the lease this instance holds, if any (one request); else breaking whoever holds one. A session started
+        // here may have been written on another instance: its staging blob is looked for all the same.
         var conditions = _held.TryRemove(id, out var held) && held.Lease is not null ? held.Leased : null;
         var blob = StagingBlob(id);
         while (true)
         {
             try
             {
-                return (await blob.DeleteIfExistsAsync(conditions: conditions, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                return (await blob.DeleteIfExistsAsync(conditions: conditions, cancellationToken: cancellationToken).ConfigureAwait(false)).Value
+                    || held is { IsUnstored: true };
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && conditions is not null)
             {
@@ -287,9 +323,13 @@ public sealed class AzureBlobUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Reads each session's block list for its length.</remarks>
+    /// <remarks>
+    /// Reads each session's block list for its length; the sessions this instance started that hold nothing yet come
+    /// from its memory (another instance's are known to their rows only).
+    /// </remarks>
     public async IAsyncEnumerable<UploadSession> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         var options = new GetBlobsOptions { Prefix = AzureBlobNames.UploadPrefix, Traits = BlobTraits.Metadata };
         await foreach (var item in _container.GetBlobsAsync(options, cancellationToken).ConfigureAwait(false))
         {
@@ -297,8 +337,32 @@ public sealed class AzureBlobUploadStore : IUploadStore
             if (AzureBlobNames.IsUploadId(id) && SessionOf(id, item.Metadata, 0) is { } session
                 && await LengthAsync(StagingBlob(id), cancellationToken).ConfigureAwait(false) is { } length)
             {
+                listed.Add(id);
                 yield return session with { Length = length };
             }
+        }
+
+        foreach (var (id, held) in _held)
+        {
+            if (held.IsUnstored && !listed.Contains(id) && SessionOf(id, held.Metadata, 0) is { } session)
+            {
+                yield return session;
+            }
+        }
+    }
+
+    // Ends a session whose row recorded no bytes, for a blob pushed whole: one started here and written nowhere as far as
+    // this instance knows holds nothing, so no request. (Another instance's writer that recorded nothing may have made
+    // its staging blob: an orphan, which expiry removes.)
+    private async Task EndUnwrittenAsync(string id)
+    {
+        if (!_held.TryGetValue(id, out var held) || !held.IsUnstored)
+        {
+            await DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            Release(id, held);
         }
     }
 
@@ -343,9 +407,22 @@ public sealed class AzureBlobUploadStore : IUploadStore
             return false;
         }
 
-        await _blobs.BlobOf(digest).UploadAsync(BinaryData.FromBytes(content), overwrite: true, CancellationToken.None).ConfigureAwait(false);
+        await PutAtDigestAsync(digest, content, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
+
+    // Puts verified bytes at the blob's name, overwriting a bad copy.
+    private async Task PutAtDigestAsync(Digest digest, byte[] content, CancellationToken cancellationToken)
+    {
+        await _blobs.BlobOf(digest).UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken).ConfigureAwait(false);
+        _blobs.Recent.Written(digest, content.Length);
+    }
+
+    // The metadata the staging blob is created with: this instance's, if it started the session, else the session's row.
+    private async Task<IDictionary<string, string>?> MetadataOfAsync(HeldStagingBlob held, string id, CancellationToken cancellationToken) =>
+        held.Metadata ?? (_sessions is not null && await _sessions.GetUploadSessionAsync(id, cancellationToken).ConfigureAwait(false) is { } row
+            ? MetadataOf(row)
+            : null);
 
     // Commits the recorded blocks under a trusted lease; false (and the lease forgotten) when it was lost meanwhile.
     private static async Task<bool> TryCommitTrustedAsync(HeldStagingBlob held, long length, CancellationToken cancellationToken)

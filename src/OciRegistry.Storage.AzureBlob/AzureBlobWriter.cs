@@ -7,9 +7,9 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Storage.AzureBlob;
 
 /// <summary>
-/// Writes a blob whose digest is known up front straight to <c>blobs/&lt;digest&gt;</c>: full blocks are staged on
-/// that blob as they fill (up to five in flight, as <see cref="AzureBlobUploadWriter"/>), and the commit is one Put
-/// Block List, or, for content that fits in one block, one Put Blob of the buffered bytes. Staged blocks are invisible
+/// Writes a blob whose digest is known up front straight to <c>blobs/&lt;digest&gt;</c>: blocks are staged on that
+/// blob as they fill (<see cref="BlockStager"/>), and the commit is one Put Block List, or, for content that fits in one
+/// block, one Put Blob of the buffered bytes. Staged blocks are invisible
 /// until committed, so nothing unverified ever shows under the digest; a writer disposed without committing leaves only
 /// uncommitted blocks, which Azure discards with the next commit of that name or after a week.
 /// </summary>
@@ -20,53 +20,31 @@ namespace OciRegistry.Storage.AzureBlob;
 /// </remarks>
 internal sealed class AzureBlobWriter : IBlobWriter
 {
-    private const int MaxBlocksInFlight = 5;
-    private const int InFlightBytes = MaxBlocksInFlight * StagedBlocks.MinBlockBytes;
-
     private readonly BlockBlobClient _blob;
     private readonly Func<Task> _endSession;
-    private readonly Guid _writer = Guid.NewGuid();
-    private readonly List<string> _blocks = [];
-    private readonly Queue<(Task Staging, byte[] Buffer)> _staging = new();
-    private byte[]? _buffer;
-    private int _blockBytes;
-    private int _filled;
-    private long _blockStart;
+    private readonly Action<long> _committed;
+    private readonly BlockStager _stager;
     private bool _closed;
 
     /// <param name="blob">The blob's final place.</param>
     /// <param name="endSession">Ends the upload session the bytes came in, alongside the commit.</param>
-    public AzureBlobWriter(BlockBlobClient blob, Func<Task> endSession)
+    /// <param name="committed">Told the blob's length once it is committed.</param>
+    public AzureBlobWriter(BlockBlobClient blob, Func<Task> endSession, Action<long> committed)
     {
         _blob = blob;
         _endSession = endSession;
+        _committed = committed;
+        _stager = new BlockStager(0, (id, bytes, token) => blob.StageBlockAsync(id, BlockStager.Content(bytes), cancellationToken: token));
     }
 
     /// <inheritdoc />
-    public long Length { get; private set; }
+    public long Length => _stager.Length;
 
     /// <inheritdoc />
-    public async ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(ReadOnlySequence<byte> data, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_closed, this);
-        while (!data.IsEmpty)
-        {
-            if (_buffer is null)
-            {
-                _blockBytes = StagedBlocks.BlockBytes(_blockStart);
-                _buffer = ArrayPool<byte>.Shared.Rent(_blockBytes);
-            }
-
-            var piece = data.Length > _blockBytes - _filled ? data.Slice(0, _blockBytes - _filled) : data;
-            piece.CopyTo(_buffer.AsSpan(_filled));
-            _filled += (int)piece.Length;
-            Length += piece.Length;
-            data = data.Slice(piece.End);
-            if (_filled == _blockBytes)
-            {
-                await StageBufferAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+        return _stager.WriteAsync(data, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -77,21 +55,17 @@ internal sealed class AzureBlobWriter : IBlobWriter
         var endSession = _endSession();
         try
         {
-            if (_blocks.Count == 0)
+            if (_stager.Blocks.Count == 0)
             {
-                var content = new MemoryStream(_buffer ?? [], 0, _filled, writable: false);
-                await _blob.UploadAsync(content, new BlobUploadOptions(), cancellationToken).ConfigureAwait(false);
+                await _blob.UploadAsync(BlockStager.Content(_stager.Buffered), new BlobUploadOptions(), cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                if (_filled > 0)
-                {
-                    await StageBufferAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await FinishStagingAsync().ConfigureAwait(false);
+                await _stager.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await CommitBlocksAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            _committed(Length);
         }
         finally
         {
@@ -111,30 +85,14 @@ internal sealed class AzureBlobWriter : IBlobWriter
         }
 
         _closed = true;
-        while (_staging.Count > 0)
-        {
-            try
-            {
-                await FinishOldestAsync().ConfigureAwait(false);
-            }
-            catch (RequestFailedException)
-            {
-                // Only the buffers matter here: nothing of this writer will be committed.
-            }
-        }
-
-        if (_buffer is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = null;
-        }
+        await _stager.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task CommitBlocksAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _blob.CommitBlockListAsync(_blocks, new CommitBlockListOptions(), cancellationToken).ConfigureAwait(false);
+            await _blob.CommitBlockListAsync(_stager.Blocks.Select(block => block.Id), new CommitBlockListOptions(), cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (e.Status == 400)
         {
@@ -144,43 +102,6 @@ internal sealed class AzureBlobWriter : IBlobWriter
             {
                 throw;
             }
-        }
-    }
-
-    private async Task StageBufferAsync(CancellationToken cancellationToken)
-    {
-        if (_staging.Count >= Math.Clamp(InFlightBytes / _blockBytes, 1, MaxBlocksInFlight))
-        {
-            await FinishOldestAsync().ConfigureAwait(false);
-        }
-
-        var id = StagedBlocks.Id(_blockStart, _writer);
-        var staging = _blob.StageBlockAsync(id, new MemoryStream(_buffer!, 0, _filled, writable: false), cancellationToken: cancellationToken);
-        _staging.Enqueue((staging, _buffer!));
-        _blocks.Add(id);
-        _blockStart += _filled;
-        _buffer = null;
-        _filled = 0;
-    }
-
-    private async Task FinishStagingAsync()
-    {
-        while (_staging.Count > 0)
-        {
-            await FinishOldestAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task FinishOldestAsync()
-    {
-        var (staging, buffer) = _staging.Dequeue();
-        try
-        {
-            await staging.ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

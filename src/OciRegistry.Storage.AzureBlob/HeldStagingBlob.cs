@@ -62,7 +62,15 @@ internal sealed class HeldStagingBlob
     /// <summary>When <see cref="Lease"/> was last acquired or renewed.</summary>
     public long RenewedAt { get; private set; }
 
-    private IDictionary<string, string>? Metadata { get; set; }
+    /// <summary>The session's repository and start, as the staging blob's metadata keeps them; null until read.</summary>
+    public IDictionary<string, string>? Metadata { get; private set; }
+
+    /// <summary>
+    /// Whether this instance started the session and nothing is stored for it yet: the staging blob is created by the
+    /// first writer (a blob pushed whole, <see cref="AzureBlobWriter"/>, never needs one). Another instance may have
+    /// created it meanwhile; a request that finds the blob learns so.
+    /// </summary>
+    public bool IsUnstored { get; private set; }
 
     private int Committed { get; set; }
 
@@ -102,11 +110,31 @@ internal sealed class HeldStagingBlob
         return await TakeAsync(breakHeld, known: null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Notes that this instance started the session: nothing is stored until its first writer.</summary>
+    public void Started() => IsUnstored = true;
+
     /// <summary>
-    /// Notes that this instance just created the staging blob, empty and unleased. The lease is taken by the first
-    /// writer, not here: a blob pushed whole (<see cref="AzureBlobWriter"/>) never needs it.
+    /// Creates the staging blob, empty and unleased, with the session's <paramref name="metadata"/>, unless it exists
+    /// (another instance's first writer created it): the first writer then takes the lease.
     /// </summary>
-    public void Created() => _createdAt = _time.GetTimestamp();
+    public async Task CreateAsync(IDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Blob.UploadAsync(
+                Stream.Null,
+                new BlobUploadOptions { Metadata = metadata, Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken).ConfigureAwait(false);
+            _createdAt = _time.GetTimestamp();
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Created by another instance's writer: what it staged is read under the lease.
+        }
+
+        Metadata ??= metadata;
+        IsUnstored = false;
+    }
 
     /// <summary>Acquires a new lease, replacing the one held, unless it is live (Busy).</summary>
     public Task<UploadWriteStatus> TakeOverAsync(CancellationToken cancellationToken) => TakeAsync(breakHeld: false, known: null, cancellationToken);
@@ -277,6 +305,7 @@ internal sealed class HeldStagingBlob
         var (status, lease, first) = await AcquireAsync(breakHeld, cancellationToken).ConfigureAwait(false);
         if (lease is not null)
         {
+            IsUnstored = false;
             var fresh = first && _createdAt is { } created && _time.GetElapsedTime(created) < TrustedFor;
             _createdAt = null;
             Lease = lease;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace OciRegistry.Benchmarks.ObjectStorage;
 
@@ -16,6 +17,7 @@ internal static class AzureSdkBound
     private const string Usage = """
         azure-sdk-bound CONNECTION_STRING CONTAINER create                 creates CONTAINER (prints 0)
         azure-sdk-bound CONNECTION_STRING CONTAINER upload NAME FILE       seconds to upload FILE as NAME
+        azure-sdk-bound CONNECTION_STRING CONTAINER blocks NAME FILE BYTES seconds to stage FILE as blocks of BYTES one after another, then commit them
         azure-sdk-bound CONNECTION_STRING CONTAINER download NAME          seconds to download NAME (discarded)
         azure-sdk-bound CONNECTION_STRING CONTAINER ranged NAME SECONDS    1 MiB ranged downloads per second, 8 at a time
         azure-sdk-bound CONNECTION_STRING CONTAINER small COUNT            images per second: COUNT × (2 layers of 1-32 KiB, config, manifest) uploaded one after another
@@ -37,6 +39,7 @@ internal static class AzureSdkBound
         {
             ["create"] => 0,
             ["upload", var name, var file] => await TimeAsync(() => container.GetBlobClient(name).UploadAsync(file, overwrite: true)),
+            ["blocks", var name, var file, var bytes] => await TimeAsync(() => StageOneAfterAnotherAsync(container.GetBlockBlobClient(name), file, int.Parse(bytes, CultureInfo.InvariantCulture))),
             ["download", var name] => await TimeAsync(() => container.GetBlobClient(name).DownloadToAsync(Stream.Null)),
             ["ranged", var name, var seconds] => await RangedRateAsync(container.GetBlobClient(name), TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))),
             ["small", var count] => await SmallImagesRateAsync(container, int.Parse(count, CultureInfo.InvariantCulture)),
@@ -57,6 +60,24 @@ internal static class AzureSdkBound
         var watch = Stopwatch.StartNew();
         await operation();
         return watch.Elapsed.TotalSeconds;
+    }
+
+    // The shape a chunked client imposes: one PATCH after another, each stored before the next is sent, the blob
+    // committed once at the end. UploadAsync instead sends the blocks of one file several at once.
+    private static async Task StageOneAfterAnotherAsync(BlockBlobClient blob, string file, int blockBytes)
+    {
+        var ids = new List<string>();
+        var buffer = new byte[blockBytes];
+        await using var source = File.OpenRead(file);
+        int read;
+        while ((read = await source.ReadAtLeastAsync(buffer, blockBytes, throwOnEndOfStream: false)) > 0)
+        {
+            var id = Convert.ToBase64String(BitConverter.GetBytes((long)ids.Count));
+            await blob.StageBlockAsync(id, new MemoryStream(buffer, 0, read, writable: false));
+            ids.Add(id);
+        }
+
+        await blob.CommitBlockListAsync(ids);
     }
 
     // Eight readers, as wrk's eight connections in the registry's ranged scenario, each reading random whole MiB.

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
+using OciRegistry.Core.Storage;
 using OciRegistry.Storage.AzureBlob;
 using OciRegistry.Storage.Sqlite;
 
@@ -26,11 +27,11 @@ public static class AzureBlobStorageBuilderExtensions
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AzureBlobStorageOptions>>().Value;
-            return new AzureBlobStore(new BlobContainerClient(options.ConnectionString, options.Container));
+            return new AzureBlobStore(new BlobContainerClient(options.ConnectionString, options.Container), sp.GetService<TimeProvider>());
         });
         return builder.UseStorage(
             sp => sp.GetRequiredService<AzureBlobStore>(),
-            sp => new AzureBlobUploadStore(sp.GetRequiredService<AzureBlobStore>(), sp.GetService<TimeProvider>()),
+            sp => new AzureBlobUploadStore(sp.GetRequiredService<AzureBlobStore>(), sp.GetService<TimeProvider>(), sp.GetRequiredService<IUploadSessionStore>()),
             sp => new SqliteMetadataStore(sp.GetRequiredService<IOptions<AzureBlobStorageOptions>>().Value.MetadataPath, sp.GetService<TimeProvider>()));
     }
 }

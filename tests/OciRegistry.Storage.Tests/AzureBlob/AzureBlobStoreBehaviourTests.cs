@@ -2,6 +2,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Time.Testing;
 using OciRegistry.Storage.AzureBlob;
 
 namespace OciRegistry.Storage.Tests.AzureBlob;
@@ -42,6 +43,47 @@ public sealed class AzureBlobStoreBehaviourTests(AzuriteServer azurite)
             Assert.Equal(content.AsSpan(3 * MiB, MiB).ToArray(), await TestContent.ReadAsync(blob!, 3 * MiB, MiB));
             Assert.Equal(1, requests.Gets - before);
         }
+    }
+
+    // A manifest put asks for its blobs' sizes, and its own bytes', right after they were written: the store answers
+    // for what it wrote itself in the last two seconds, and asks Azure after that, or for a copy it found stored.
+    [Fact]
+    public async Task TheSizeOfABlobThisInstanceJustWrote_CostsNoRequest_ForTwoSeconds()
+    {
+        var requests = new RequestCounter();
+        var options = new BlobClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var container = azurite.CreateContainer(options);
+        var time = new FakeTimeProvider();
+        var store = new AzureBlobStore(container, time);
+        var written = TestContent.Bytes(1_000, seed: 3);
+        var found = TestContent.Bytes(2_000, seed: 4);
+        await container.GetBlobClient("blobs/" + TestContent.DigestOf(found)).UploadAsync(BinaryData.FromBytes(found));
+        await store.PutAsync(TestContent.DigestOf(written), written);
+        await store.PutAsync(TestContent.DigestOf(found), found);
+
+        var before = requests.All;
+        Assert.Equal(written.Length, await store.GetSizeAsync(TestContent.DigestOf(written)));
+        Assert.Equal(0, requests.All - before);
+        Assert.Equal(found.Length, await store.GetSizeAsync(TestContent.DigestOf(found)));
+        Assert.Equal(1, requests.All - before);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(written.Length, await store.GetSizeAsync(TestContent.DigestOf(written)));
+        Assert.Equal(2, requests.All - before);
+    }
+
+    [Fact]
+    public async Task ABlobThisInstanceJustWroteAndDeleted_IsGone()
+    {
+        var store = new AzureBlobStore(azurite.CreateContainer(), new FakeTimeProvider());
+        var content = TestContent.Bytes(1_000, seed: 5);
+        var digest = TestContent.DigestOf(content);
+        await store.PutAsync(digest, content);
+
+        Assert.True(await store.DeleteAsync(digest));
+
+        Assert.Null(await store.GetSizeAsync(digest));
     }
 
     [Fact]

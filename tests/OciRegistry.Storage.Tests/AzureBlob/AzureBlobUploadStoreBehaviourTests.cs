@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Time.Testing;
+using OciRegistry.Core.InMemory;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 using OciRegistry.Storage.AzureBlob;
@@ -30,27 +31,35 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         Assert.Empty(await uploads.ListAsync().ToListAsync());
     }
 
+    // A PATCH of 1 MiB is one request; the end of a larger one goes as up to four blocks at once, one request each.
     [Fact]
-    public async Task ARunOfPatchesOnOneInstance_StagesEachInOneRequest()
+    public async Task ARunOfPatchesOnOneInstance_StagesEachAsItsBlocks_AndNothingElse()
     {
         var requests = new RequestCounter();
         var options = new BlobClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(azurite.CreateContainer(options)), new FakeTimeProvider());
+        var container = azurite.CreateContainer(options);
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
         var created = requests.All;
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        Assert.Equal(1, requests.All - created); // the empty staging blob, not leased yet
-        var content = TestContent.Bytes(4 * MiB, seed: 6);
+        Assert.Equal(0, requests.All - created); // nothing stored until the first writer
+        var content = TestContent.Bytes(8 * MiB, seed: 6);
         await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
-        Assert.Equal(3, requests.All - created); // the lease, taken first on a blob this instance just created: no block list to read
+        Assert.Equal(3, requests.All - created); // the staging blob, its lease (first on a blob just created: no block list to read), the block
 
-        for (var offset = MiB; offset < content.Length; offset += MiB)
+        for (var offset = MiB; offset < 4 * MiB; offset += MiB)
         {
             var before = requests.All;
             await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
             Assert.Equal(1, requests.All - before);
         }
 
+        var last = requests.All;
+        await WriteAsync(uploads, session.Id, 4 * MiB, content.AsMemory(4 * MiB));
+        Assert.Equal(4, requests.All - last);
+
+        var staged = await container.GetBlockBlobClient("uploads/" + session.Id).GetBlockListAsync(BlockListTypes.Uncommitted);
+        Assert.Equal(Enumerable.Repeat((long)MiB, 8), staged.Value.UncommittedBlocks.Select(block => block.SizeLong));
         await using var written = await uploads.OpenReadAsync(session.Id);
         Assert.Equal(content, await TestContent.ReadAllAsync(written!));
     }
@@ -90,21 +99,22 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         Assert.Null(await uploads.GetAsync(session.Id));
     }
 
-    // A layer or a config whose digest came with its bytes: one Put Blob at the blob's name and the staging blob's delete
-    // (under the lease this instance holds), never a staged block list nor a copy.
+    // A layer or a config whose digest came with its bytes, in a session this instance started: one Put Blob at the
+    // blob's name, from the POST to the commit. No staging blob, so nothing to delete; never a block list nor a copy.
     [Fact]
-    public async Task ASmallBlobWithItsDigestUpFront_IsOnePutAtItsName_AndTheSessionsDelete()
+    public async Task ASmallBlobWithItsDigestUpFront_IsOnePutAtItsName()
     {
         var requests = new RequestCounter();
         var options = new BlobClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
         var container = azurite.CreateContainer(options);
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
+        var time = new FakeTimeProvider();
+        var blobs = new AzureBlobStore(container, time);
+        var uploads = new AzureBlobUploadStore(blobs, time);
         var content = TestContent.Bytes(20_000, seed: 9);
         var digest = TestContent.DigestOf(content);
-        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-
         var before = requests.All;
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         var (_, writer) = await uploads.OpenBlobWriterAsync(session.Id, digest);
         await using (writer)
         {
@@ -112,10 +122,85 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
             Assert.Equal(UploadCommitStatus.Committed, await writer.CommitAsync());
         }
 
-        Assert.Equal(2, requests.All - before);
+        Assert.Equal(1, requests.All - before);
+        Assert.Equal(content.Length, await blobs.GetSizeAsync(digest)); // the manifest put's check: this instance just wrote it
+        Assert.Equal(1, requests.All - before);
         await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
         Assert.False(await container.GetBlobClient("uploads/" + session.Id).ExistsAsync());
+    }
+
+    // A session started on one instance and written first on another: the second learns the session's repository and
+    // start from its row to create the staging blob; the first then finds the bytes there.
+    [Fact]
+    public async Task ASessionStartedOnOneInstance_IsWrittenFirstOnAnother_WithItsRowsMetadata()
+    {
+        var container = azurite.CreateContainer();
+        var rows = new InMemoryMetadataStore();
+        var first = new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows);
+        var second = new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await rows.CreateUploadSessionAsync(session);
+        Assert.False(await container.GetBlobClient("uploads/" + session.Id).ExistsAsync());
+        var content = TestContent.Bytes((2 * MiB) + 5, seed: 10);
+
+        await WriteAsync(second, session.Id, 0, content);
+
+        Assert.Equal(session with { Length = content.Length }, await first.GetAsync(session.Id));
+        await using (var prefix = await first.OpenReadAsync(session.Id)) // the re-hash of the instance that takes the PUT
+        {
+            Assert.Equal(content, await TestContent.ReadAllAsync(prefix!));
+        }
+
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await first.CommitAsync(session.Id, digest, content.Length));
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    // A session started on one instance, written on another and cancelled on the first: its staging blob goes.
+    [Fact]
+    public async Task ASessionStartedOnOneInstance_WrittenOnAnother_IsDeletedByTheFirst()
+    {
+        var container = azurite.CreateContainer();
+        var rows = new InMemoryMetadataStore();
+        var first = new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await rows.CreateUploadSessionAsync(session);
+        await WriteAsync(new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows), session.Id, 0, TestContent.Bytes(1_000, seed: 11));
+
+        Assert.True(await first.DeleteAsync(session.Id));
+
+        Assert.Empty(await container.GetBlobsAsync().ToListAsync());
+        Assert.False(await first.DeleteAsync(session.Id));
+    }
+
+    // Without the rows, an instance cannot create the staging blob of a session it did not start: unknown to it.
+    [Fact]
+    public async Task ASessionStartedOnAnotherInstance_IsUnknown_WithoutTheRows()
+    {
+        var container = azurite.CreateContainer();
+        var session = await new AzureBlobUploadStore(new AzureBlobStore(container)).CreateAsync(RepositoryName.Parse("team/app"));
+
+        var (status, writer) = await new AzureBlobUploadStore(new AzureBlobStore(container)).OpenWriterAsync(session.Id, 0);
+
+        Assert.Equal(UploadWriteStatus.Unknown, status);
+        Assert.Null(writer);
+        Assert.Empty(await container.GetBlobsAsync().ToListAsync());
+    }
+
+    // An empty blob committed on an instance that did not start the session, which nobody wrote to: there is no
+    // staging blob, and the commit of length 0 stores the empty blob.
+    [Fact]
+    public async Task AnEmptySessionStartedElsewhere_CommitsTheEmptyBlob()
+    {
+        var container = azurite.CreateContainer();
+        var session = await new AzureBlobUploadStore(new AzureBlobStore(container)).CreateAsync(RepositoryName.Parse("team/app"));
+        var digest = TestContent.DigestOf([]);
+
+        Assert.Equal(UploadCommitStatus.Committed, await new AzureBlobUploadStore(new AzureBlobStore(container)).CommitAsync(session.Id, digest, 0));
+
+        Assert.Equal(0, await new AzureBlobStore(container).GetSizeAsync(digest));
     }
 
     // Two instances on one container, with clocks that stand still: each trusts the lease it kept, so a lease the other

@@ -20,6 +20,35 @@ public sealed class StagedBlocksTests
         Assert.InRange(blocks, 1, AzureBlockLimit - 8_000);
     }
 
+    // The end of each PATCH goes as up to four blocks. The most extra blocks that can cost: every PATCH's end exactly four
+    // of the smallest pieces at its offset, from the start of the upload until its ends are no longer split.
+    [Fact]
+    public void SplitPatchEnds_CostAtMost3000ExtraBlocks_WhateverThePatches()
+    {
+        var extra = 0;
+        var offset = 0L;
+        while (StagedBlocks.Pieces(offset, StagedBlocks.BlockBytes(offset) - 1) > 1)
+        {
+            var pieceBytes = (int)Math.Max(1024 * 1024, offset / 1024);
+            var end = Math.Min(4 * pieceBytes, StagedBlocks.BlockBytes(offset) - 1);
+            extra += StagedBlocks.Pieces(offset, end) - 1;
+            offset += end;
+        }
+
+        Assert.InRange(extra, 1, 3_000);
+        Assert.InRange(offset, 1L << 30, 8L << 30);
+    }
+
+    [Theory]
+    [InlineData(0L, 8 * 1024 * 1024, 4)]
+    [InlineData(0L, 2 * 1024 * 1024, 2)]
+    [InlineData(0L, 1024 * 1024, 1)]
+    [InlineData(2L << 30, 4 * 1024 * 1024, 2)]
+    [InlineData(2L << 30, 8 * 1024 * 1024, 4)]
+    [InlineData(16L << 30, 8 * 1024 * 1024, 1)]
+    public void APatchsEnd_IsSplitInPiecesThatGrowWithTheOffset(long offset, int bytes, int expected) =>
+        Assert.Equal(expected, StagedBlocks.Pieces(offset, bytes));
+
     [Theory]
     [InlineData(0L, StagedBlocks.MinBlockBytes)]
     [InlineData(1L << 40, 175 * 1024 * 1024)]
