@@ -82,6 +82,20 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
         ExistsAsync("SELECT 1 FROM blob_links WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString());
 
     /// <inheritdoc />
+    /// <remarks>One statement, on the reads' data source.</remarks>
+    public async ValueTask<IReadOnlySet<Digest>> FindLinkedBlobsAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        var found = await ReadAsync(
+            "SELECT digest FROM blob_links WHERE repository = $1 AND digest = ANY($2)",
+            reader => Digest.Parse(reader.GetString(0)),
+            cancellationToken,
+            repository,
+            digests.Select(d => d.ToString()).ToArray()).ConfigureAwait(false);
+        return found.ToHashSet();
+    }
+
+    /// <inheritdoc />
     public ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
