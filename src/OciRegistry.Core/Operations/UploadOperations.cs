@@ -179,14 +179,9 @@ public sealed class UploadOperations
     private async ValueTask<RegistryResult<Digest>> PushWholeAsync(RepositoryName name, UploadSession session, Digest expected, PipeReader body, bool verified, CancellationToken cancellationToken)
     {
         var (status, writer) = await _uploads.OpenBlobWriterAsync(session.Id, expected, cancellationToken).ConfigureAwait(false);
-        switch (status)
+        if (OpenFailure(status) is { } refused)
         {
-            case UploadWriteStatus.Opened:
-                break;
-            case UploadWriteStatus.Busy:
-                return Busy();
-            default:
-                return RegistryError.UploadUnknown();
+            return refused;
         }
 
         Digest actual;
@@ -484,20 +479,23 @@ public sealed class UploadOperations
 
     private static RegistryError Busy() => RegistryError.UploadInvalid("another request is writing to this upload");
 
+    // Why the byte store refused to open a writer; null when it opened one.
+    private static RegistryError? OpenFailure(UploadWriteStatus status) => status switch
+    {
+        UploadWriteStatus.Opened => null,
+        UploadWriteStatus.Busy => Busy(),
+        _ => RegistryError.UploadUnknown(),
+    };
+
     // Under the session's lease: appends the body at the session's length through the running hash (HashedToAsync).
     // Null when written; the error otherwise (then the lease holder records what
     // the store holds and drops the hasher).
     private async ValueTask<RegistryError?> WriteAsync(UploadSession session, PipeReader body, LeasedWrite write, CancellationToken cancellationToken)
     {
         var (status, writer) = await _uploads.OpenWriterAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
-        switch (status)
+        if (OpenFailure(status) is { } refused)
         {
-            case UploadWriteStatus.Opened:
-                break;
-            case UploadWriteStatus.Busy:
-                return Busy();
-            default:
-                return RegistryError.UploadUnknown();
+            return refused;
         }
 
         var openWriter = writer!;
