@@ -208,36 +208,28 @@ public sealed class UploadOperations
         return RegistryError.DigestInvalid($"the uploaded content is {actual}, not {expected}");
     }
 
-    // After the hash matched: links the blob and ends the session's row at the length it recorded, then commits the bytes.
+    // After the hash matched: links the blob, ends the session's row at the length it recorded, then commits the bytes.
     private async ValueTask<RegistryResult<Digest>> LinkAndCommitAsync(RepositoryName name, UploadSession session, Digest expected, long size, Func<ValueTask<UploadCommitStatus>> commit, CancellationToken cancellationToken)
     {
         // Linked before the bytes are committed: a collector deletes a blob's bytes only after marking it, in the
         // metadata store, as unlinked everywhere and being deleted. So either this link lands first (the collector
         // keeps the blob), or the link waits until the deletion has ended and the commit below, finding no blob,
         // moves this upload's copy in. Whichever way, the blob is there.
-        // The row ends once, at the length hashed and with no writer holding it: a PATCH that started after the hash
-        // either holds the lease (Busy) or has moved the length (LengthMismatch). Neither waits for the other, so both
-        // go out at once (a round trip each on a database, one wait instead of two for every blob).
-        var linking = DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(name, expected, size, cancellationToken), linked => !linked, _time, cancellationToken).AsTask();
-        var ending = _sessions.EndUploadSessionAsync(session.Id, session.Length, cancellationToken).AsTask();
-        await Task.WhenAll(linking, ending).ConfigureAwait(false);
-        var ended = await ending.ConfigureAwait(false);
+        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(name, expected, size, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
+        {
+            return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
+        }
 
-        // Then exactly those bytes are committed; if the link was refused or the bytes refuse (a writer of this host
-        // still holds them), the session is gone and nothing is stored, so the client pushes again.
-        var linked = await linking.ConfigureAwait(false);
-        var committed = ended != UploadCommitStatus.Committed ? ended
-            : linked ? await commit().ConfigureAwait(false)
-            : UploadCommitStatus.Unknown;
+        // The row ends first, once, at the length hashed and with no writer holding it: a PATCH that started after the
+        // hash either holds the lease (Busy) or has moved the length (LengthMismatch). Then exactly those bytes are
+        // committed; if the bytes refuse (a writer of this host still holds them), the session is gone and nothing is
+        // stored, so the client pushes again.
+        var ended = await _sessions.EndUploadSessionAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
+        var committed = ended == UploadCommitStatus.Committed ? await commit().ConfigureAwait(false) : ended;
         if (ended == UploadCommitStatus.Committed && committed != UploadCommitStatus.Committed)
         {
             await _uploads.DeleteAsync(session.Id, CancellationToken.None).ConfigureAwait(false);
             _metrics?.UploadsEnded();
-        }
-
-        if (!linked)
-        {
-            return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
         }
 
         switch (committed)

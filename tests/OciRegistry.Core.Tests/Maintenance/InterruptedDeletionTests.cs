@@ -48,23 +48,6 @@ public sealed class InterruptedDeletionTests
 
     [Theory]
     [MemberData(nameof(BytesDeleted))]
-    public async Task AnUploadRefusedWhileTheKilledCollectorsLeaseIsLive_EndsItsSession_AndStoresNothingNew(bool bytesDeleted)
-    {
-        await KillCollectorInsideDeletionAsync(bytesDeleted);
-        var storedBefore = await _registry.StoredBlobsAsync();
-        var session = (await _registry.Uploads.StartAsync("other")).Value;
-
-        var put = await _registry.Uploads.CompleteAsync(
-            "other", session.Id, MaintenanceRegistry.DigestOf(Content).ToString(), rangeStart: null, PipeReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(Content))));
-
-        Assert.Equal(RegistryErrorCode.BlobUploadInvalid, put.Error?.Code);
-        Assert.Equal(RegistryErrorCode.BlobUploadUnknown, (await _registry.Uploads.GetAsync("other", session.Id)).Error?.Code);
-        Assert.Null(await _registry.UploadStore.GetAsync(session.Id));
-        Assert.Equal(storedBefore, await _registry.StoredBlobsAsync());
-    }
-
-    [Theory]
-    [MemberData(nameof(BytesDeleted))]
     public async Task TheNextCollection_FinishesTheDeletion_ThenAPushStoresTheContentAgain(bool bytesDeleted)
     {
         await KillCollectorInsideDeletionAsync(bytesDeleted);
