@@ -6,11 +6,15 @@ build; each server is warmed with 300 images, then the builds push batches of sm
 runs under the same load. Per batch: the server's CPU per image, PostgreSQL's, images/s, statements per image (every
 statement PostgreSQL ran, the foreign-key checks and triggers included) and commits per image.
 
-Usage: benchmarks/postgres_push_statements.py DLL[|NAME=VALUE...][,DLL...] [BATCHES=3] [IMAGES=100]
+Usage: benchmarks/postgres_push_statements.py DLL[|NAME=VALUE...][,DLL...] [BATCHES=3] [IMAGES=100] [latency]
   DLL is an OciRegistry.Server.dll of a Release build; NAME=VALUE pairs after it are environment variables of that
   server only (e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0). The last batch lists each build's statements.
+  With `latency` the servers log each request (which costs them some CPU) and the medians of the time the server
+  spent on a POST, a blob PUT and a manifest PUT are printed per build.
 """
+import collections
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +27,20 @@ import compare_reference as cr
 dlls = sys.argv[1].split(",")
 batches = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 count = int(sys.argv[3]) if len(sys.argv) > 3 else 100
+latency = len(sys.argv) > 4 and sys.argv[4] == "latency"
+logging = ["--Logging:LogLevel:OciRegistry.Server.RequestLogging=Information"] if latency else []
+durations = collections.defaultdict(lambda: collections.defaultdict(list))
+
+
+def record_durations(build, log, start):
+    """The request durations the server logged after `start` (an offset in its log), by kind of request."""
+    with open(log) as f:
+        f.seek(start)
+        for m in re.finditer(r"(POST|PUT) (\S+) \d{3} in=\d+ out=\d+ ([\d.]+)ms", f.read()):
+            kind = "manifest PUT" if "/manifests/" in m.group(2) else f"blob {m.group(1)}"
+            durations[build][kind].append(float(m.group(3)))
+
+
 work = tempfile.mkdtemp(prefix="pgcount-")
 pg = cr.PostgreSql(work)
 args = pg.start()
@@ -47,7 +65,7 @@ try:
         psql(f"CREATE DATABASE {dbname}")
         a = [x.replace("Database=registry", f"Database={dbname}") for x in args]
         dll, *envs = dll.split("|")
-        s = cr.Ours(work, dll, a, name=f"s{i}", database=pg)
+        s = cr.Ours(work, dll, a + logging, name=f"s{i}", database=pg)
         saved = dict(os.environ)
         os.environ.update(dict(e.split("=", 1) for e in envs))
         s.start()
@@ -60,10 +78,13 @@ try:
             psql("SELECT pg_stat_statements_reset()")
             dbid = psql(f"SELECT oid FROM pg_database WHERE datname='registry{i}'").strip()
             x0 = int(psql(f"SELECT xact_commit FROM pg_stat_database WHERE datname='registry{i}'"))
+            log = os.path.join(work, f"s{i}.log")
+            offset = os.path.getsize(log)
             c0, d0 = s.cpu_seconds(), pg.cpu_seconds()
             t = cr.push_small_images(s, f"bench/b{b}", cr.small_images(b * 10 + i, count))
             c1, d1 = s.cpu_seconds(), pg.cpu_seconds()
             time.sleep(0.6)
+            record_durations(i, log, offset)
             x1 = int(psql(f"SELECT xact_commit FROM pg_stat_database WHERE datname='registry{i}'"))
             calls = int(psql(f"SELECT coalesce(sum(calls),0) FROM pg_stat_statements WHERE dbid={dbid}"))
             load = os.getloadavg()[0]
@@ -74,6 +95,9 @@ try:
     for i in results:
         med = lambda k: sorted(r[k] for r in results[i])[len(results[i]) // 2]
         print(f"build {i} medians: server {med(0):.2f} ms/img, pg {med(1):.2f} ms/img, {med(2):.1f} img/s, statements {med(3):.1f}, commits {med(4):.1f}")
+        if latency:
+            print(f"build {i} request medians: " + ", ".join(
+                f"{kind} {sorted(times)[len(times) // 2]:.2f} ms" for kind, times in sorted(durations[i].items())))
 finally:
     for s in servers:
         s.stop()

@@ -82,6 +82,11 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
         ExistsAsync("SELECT 1 FROM blob_links WHERE repository = $1 AND digest = $2", cancellationToken, repository, digest.ToString());
 
     /// <inheritdoc />
+    /// <remarks>One statement, on the reads' data source.</remarks>
+    public ValueTask<IReadOnlySet<Digest>> FindLinkedBlobsAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default) =>
+        FindDigestsAsync("SELECT digest FROM blob_links WHERE repository = $1 AND digest = ANY($2)", repository, digests, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default) =>
         WriteAsync(
             repository,
@@ -375,11 +380,15 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlySet<Digest>> FindBlobsLinkedElsewhereAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default) =>
+        FindDigestsAsync("SELECT DISTINCT digest FROM blob_links WHERE digest = ANY($2) AND repository <> $1", repository, digests, cancellationToken);
+
+    // The digests `sql` selects, given the repository as $1 and `digests` as the text array $2.
+    private async ValueTask<IReadOnlySet<Digest>> FindDigestsAsync(string sql, RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digests);
         var found = await ReadAsync(
-            "SELECT DISTINCT digest FROM blob_links WHERE digest = ANY($2) AND repository <> $1",
+            sql,
             reader => Digest.Parse(reader.GetString(0)),
             cancellationToken,
             repository,

@@ -297,6 +297,12 @@ public sealed class ManifestOperations
 
     private async ValueTask<RegistryError?> FindMissingReferenceAsync(RepositoryName name, Manifest manifest, CancellationToken cancellationToken)
     {
+        // The blobs' links in one call (one round trip on a database, not one per blob); the first reference missing
+        // in the manifest's order is the one reported.
+        var blobs = manifest.References.Where(reference => IsStoredBlob(reference.Kind, reference.Descriptor)).Select(reference => reference.Descriptor.Digest).ToHashSet();
+        IReadOnlySet<Digest> linked = blobs.Count == 0
+            ? blobs
+            : await _metadata.FindLinkedBlobsAsync(name, blobs, cancellationToken).ConfigureAwait(false);
         foreach (var (descriptor, kind) in manifest.References)
         {
             switch (kind)
@@ -304,7 +310,7 @@ public sealed class ManifestOperations
                 case ReferenceKind.Layer when descriptor.IsNonDistributable:
                     break;
                 case ReferenceKind.Config or ReferenceKind.Layer:
-                    if (!await _metadata.IsBlobLinkedAsync(name, descriptor.Digest, cancellationToken).ConfigureAwait(false)
+                    if (!linked.Contains(descriptor.Digest)
                         || await _blobs.GetSizeAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) is not { } size)
                     {
                         return RegistryError.ManifestBlobUnknown(descriptor.Digest);
@@ -328,6 +334,10 @@ public sealed class ManifestOperations
 
         return null;
     }
+
+    // A config or layer the repository must hold (non-distributable layers are fetched from elsewhere).
+    private static bool IsStoredBlob(ReferenceKind kind, Descriptor descriptor) =>
+        kind is ReferenceKind.Config || (kind is ReferenceKind.Layer && !descriptor.IsNonDistributable);
 
     private async ValueTask<byte[]?> ReadBlobAsync(Digest digest, CancellationToken cancellationToken)
     {

@@ -29,6 +29,29 @@ public partial interface IMetadataStore
     /// <summary>True when the blob is linked to the repository.</summary>
     ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Which of <paramref name="digests"/> are linked to the repository, in one call (a manifest put checks its config
+    /// and layers at once, not one by one).
+    /// </summary>
+    /// <remarks>
+    /// By default <see cref="IsBlobLinkedAsync"/> for each digest: right for stores in the process, where a call costs no
+    /// round trip. Stores across a network answer in one query.
+    /// </remarks>
+    async ValueTask<IReadOnlySet<Digest>> FindLinkedBlobsAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(digests);
+        var linked = new HashSet<Digest>();
+        foreach (var digest in digests)
+        {
+            if (await IsBlobLinkedAsync(repository, digest, cancellationToken).ConfigureAwait(false))
+            {
+                linked.Add(digest);
+            }
+        }
+
+        return linked;
+    }
+
     /// <summary>Unlinks a blob from a repository; returns false when it was not linked.</summary>
     ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 

@@ -56,6 +56,12 @@ internal sealed class InterceptedMetadataStore(IMetadataStore inner, Func<string
         return await inner.IsBlobLinkedAsync(repository, digest, cancellationToken);
     }
 
+    public async ValueTask<IReadOnlySet<Digest>> FindLinkedBlobsAsync(RepositoryName repository, IReadOnlyCollection<Digest> digests, CancellationToken cancellationToken = default)
+    {
+        await before(nameof(FindLinkedBlobsAsync));
+        return await inner.FindLinkedBlobsAsync(repository, digests, cancellationToken);
+    }
+
     public async ValueTask<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
     {
         await before(nameof(UnlinkBlobAsync));

@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
@@ -62,6 +63,65 @@ public abstract partial class MetadataStoreContract
         Assert.False(await Store.UnlinkBlobAsync(Repository, Layer));
         Assert.False(await Store.IsBlobLinkedAsync(Repository, Layer));
         Assert.False(await Store.RepositoryExistsAsync(Repository));
+    }
+
+    [Fact]
+    public async Task LinkedBlobs_AreThoseLinkedToThisRepository()
+    {
+        var config = TestContent.DigestOf("config");
+        var unlinked = TestContent.DigestOf("unlinked");
+        var elsewhere = TestContent.DigestOf("elsewhere");
+        await Store.LinkBlobAsync(Repository, config, 6);
+        await Store.LinkBlobAsync(Repository, Layer, LayerSize);
+        await Store.LinkBlobAsync(Repository, unlinked, 8);
+        await Store.UnlinkBlobAsync(Repository, unlinked);
+        await Store.LinkBlobAsync(RepositoryName.Parse("other"), elsewhere, 9);
+
+        var linked = await Store.FindLinkedBlobsAsync(Repository, [Layer, elsewhere, unlinked, config, Layer]);
+
+        Assert.Equal(new[] { config, Layer }.Order(), linked.Order());
+        Assert.Empty(await Store.FindLinkedBlobsAsync(Repository, []));
+        Assert.Empty(await Store.FindLinkedBlobsAsync(RepositoryName.Parse("unknown"), [Layer, elsewhere]));
+    }
+
+    // Whatever links and unlinks came before, asking for several blobs at once answers what asking for each does.
+    [Property(MaxTest = 15)]
+    public async Task<bool> LinkedBlobs_AskedTogether_EqualEachAskedAlone(byte[] changes)
+    {
+        // Each byte is one change: the low bit links or unlinks, the next one picks the repository, the rest the blob.
+        var repositories = new[] { Repository, RepositoryName.Parse("property/other") };
+        var digests = Enumerable.Range(0, 6).Select(i => TestContent.DigestOf($"property blob {i}")).ToArray();
+        foreach (var change in changes)
+        {
+            var (repository, digest) = (repositories[(change >> 1) % 2], digests[(change >> 2) % digests.Length]);
+            if (change % 2 == 0)
+            {
+                await Store.LinkBlobAsync(repository, digest, change);
+            }
+            else
+            {
+                await Store.UnlinkBlobAsync(repository, digest);
+            }
+        }
+
+        foreach (var repository in repositories)
+        {
+            var alone = new HashSet<Digest>();
+            foreach (var digest in digests)
+            {
+                if (await Store.IsBlobLinkedAsync(repository, digest))
+                {
+                    alone.Add(digest);
+                }
+            }
+
+            if (!alone.SetEquals(await Store.FindLinkedBlobsAsync(repository, digests)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     [Fact]
