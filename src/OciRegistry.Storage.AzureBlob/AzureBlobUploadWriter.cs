@@ -7,15 +7,16 @@ using OciRegistry.Core.Storage;
 namespace OciRegistry.Storage.AzureBlob;
 
 /// <summary>
-/// Appends to a session's staging blob under the lease this instance holds: blocks are staged as they fill
-/// (<see cref="BlockStager"/>); closing stages the rest, split into up to four blocks sent at once, and adds the blocks
-/// to the recorded ones. Nothing is committed: a PATCH costs its blocks' requests, sent together.
+/// Appends to a session's staging blob under the lease this instance holds: blocks of a PATCH's size
+/// (<see cref="StagedBlocks.PatchBlockBytes"/>) are staged as they fill (<see cref="BlockStager"/>); closing stages
+/// the rest and adds the blocks to the recorded ones. Nothing is committed: a PATCH costs its blocks' requests, sent
+/// together.
 /// </summary>
 /// <remarks>
 /// <see cref="Length"/> counts what was handed to the writer, as the caller records it before closing. If a block fails
 /// because the lease was lost (another writer, a commit or a delete took the session), these bytes never become part
 /// of the blob, and the session row refuses this writer's append too. A writer opened on a lease this instance kept
-/// from an earlier PATCH, without asking Azure, stages its first block alone: if the lease turns out lost (another
+/// from an earlier PATCH, without asking Azure, sends no other block until its first is staged: if the lease turns out lost (another
 /// instance broke it and recorded nothing since), it takes the session again at its offset and stages the block anew,
 /// so that a row the caller still holds never records bytes that were not staged. If a block fails for another reason,
 /// the row may record more than the blob holds: the next writer is then refused (offset mismatch) and the commit finds
@@ -45,7 +46,7 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
         _leaseConfirmed = leaseConfirmed;
         _time = time;
         _start = offset;
-        _stager = new BlockStager(offset, StageAsync, confirmFirst: !leaseConfirmed);
+        _stager = new BlockStager(offset, StageAsync, confirmFirst: !leaseConfirmed, StagedBlocks.PatchBlockBytes);
     }
 
     /// <inheritdoc />
@@ -98,7 +99,7 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
         }
     }
 
-    // Under the lease. The first block on a lease kept from an earlier PATCH is staged alone (BlockStager's
+    // Under the lease. The first block on a lease kept from an earlier PATCH is staged before any other (BlockStager's
     // confirmFirst): if the lease was lost meanwhile, the session is taken again at this writer's offset (a writer that
     // recorded anything since would have moved the offset, so the caller's row lease would not have been granted here)
     // and the block is staged under the new lease.

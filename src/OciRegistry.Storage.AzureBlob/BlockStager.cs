@@ -4,22 +4,23 @@ namespace OciRegistry.Storage.AzureBlob;
 
 /// <summary>
 /// Cuts a writer's bytes into blocks and stages them, for both writers (<see cref="AzureBlobUploadWriter"/>,
-/// <see cref="AzureBlobWriter"/>): bytes are gathered into a pooled buffer of <see cref="StagedBlocks.BlockBytes"/>, each
-/// full block is staged while the next fills (up to five in flight, as many as the SDK's own parallel upload sends), and
-/// <see cref="FlushAsync"/> stages what is left split into up to four blocks sent at once
-/// (<see cref="StagedBlocks.Pieces"/>): the end of a PATCH is what its client waits for.
+/// <see cref="AzureBlobWriter"/>, each with its block sizes): bytes are gathered into pooled buffers of a block, each
+/// full block is staged while the next fills (up to 40 MiB in flight: five blocks of 8 MiB, as many as the SDK's own
+/// parallel upload sends), and <see cref="FlushAsync"/> stages what is left split into up to four blocks sent at once
+/// (<see cref="StagedBlocks.Pieces"/>): the end of a write is what its client waits for.
 /// </summary>
 /// <remarks>
 /// Five full blocks in flight against one at a time: 0.6–0.75 of the SDK's time on the same 256 MiB to Azurite became
 /// 0.81–0.91 with three (load average 30). A run of 16 MiB PATCHes whose last 8 MiB go as four blocks took 0.94 of the
-/// time of one block each; 1 MiB PATCHes as four blocks of 256 KiB took 1.43×, so pieces start at 1 MiB
-/// (benchmarks/RESULTS-OBJECT-STORAGE.md).
+/// time of one block each; 1 MiB PATCHes as four blocks of 256 KiB took 1.43×, so pieces start at 1 MiB. A first block
+/// that must be confirmed used to stop the reading until it was staged; the bytes behind it are now buffered
+/// meanwhile (benchmarks/RESULTS-OBJECT-STORAGE.md).
 /// </remarks>
 internal sealed class BlockStager
 {
-    private const int MaxBlocksInFlight = 5;
-    private const int InFlightBytes = MaxBlocksInFlight * StagedBlocks.MinBlockBytes;
+    private const int InFlightBytes = 5 * StagedBlocks.MinBlockBytes;
 
+    private readonly Func<long, int> _blockBytesAt;
     private readonly Func<string, ArraySegment<byte>, CancellationToken, Task> _stage;
     private readonly Guid _writer = Guid.NewGuid();
 
@@ -31,12 +32,21 @@ internal sealed class BlockStager
     private long _blockStart;
     private bool _confirmFirst;
 
+    // The first block's staging while it must be confirmed; every later block is sent once it succeeds.
+    private Task _confirming = Task.CompletedTask;
+
     /// <param name="offset">Where in the upload the first byte goes.</param>
     /// <param name="stage">Stages one block (its id and bytes); blocks of one stager may be sent at once.</param>
-    /// <param name="confirmFirst">Whether the first block must be staged alone, before any other is sent.</param>
-    public BlockStager(long offset, Func<string, ArraySegment<byte>, CancellationToken, Task> stage, bool confirmFirst = false)
+    /// <param name="confirmFirst">Whether the first block must be staged before any other is sent.</param>
+    /// <param name="blockBytesAt">The size of the block that starts at an offset; a whole blob's by default.</param>
+    public BlockStager(
+        long offset,
+        Func<string, ArraySegment<byte>, CancellationToken, Task> stage,
+        bool confirmFirst = false,
+        Func<long, int>? blockBytesAt = null)
     {
         _blockStart = offset;
+        _blockBytesAt = blockBytesAt ?? StagedBlocks.BlockBytes;
         Length = offset;
         _stage = stage;
         _confirmFirst = confirmFirst;
@@ -61,7 +71,7 @@ internal sealed class BlockStager
         {
             if (_buffer is null)
             {
-                _blockBytes = StagedBlocks.BlockBytes(_blockStart);
+                _blockBytes = _blockBytesAt(_blockStart);
                 _buffer = ArrayPool<byte>.Shared.Rent(_blockBytes);
             }
 
@@ -113,12 +123,12 @@ internal sealed class BlockStager
         }
     }
 
-    // Sends the buffer as `pieces` blocks at once (the first alone and awaited, when it must be confirmed), once fewer
-    // than the in-flight limit are being sent. Larger blocks (past 46 GiB) go one at a time, so a writer never holds
-    // more than two buffers of 256 MiB.
+    // Sends the buffer as `pieces` blocks at once, once fewer than the in-flight limit are being sent; a block behind
+    // one being confirmed is sent when that one succeeds. Blocks of more than 20 MiB (past 120 GiB) go one at a time,
+    // so a writer never holds more than two buffers of 256 MiB.
     private async Task StageBufferAsync(int pieces, CancellationToken cancellationToken)
     {
-        if (_staging.Count >= Math.Clamp(InFlightBytes / _blockBytes, 1, MaxBlocksInFlight))
+        if (_staging.Count >= Math.Max(InFlightBytes / _blockBytes, 1))
         {
             await FinishOldestAsync().ConfigureAwait(false);
         }
@@ -140,11 +150,12 @@ internal sealed class BlockStager
                 if (_confirmFirst)
                 {
                     _confirmFirst = false;
-                    await _stage(id, bytes, cancellationToken).ConfigureAwait(false);
+                    _confirming = _stage(id, bytes, cancellationToken);
+                    sends.Add(_confirming);
                 }
                 else
                 {
-                    sends.Add(_stage(id, bytes, cancellationToken));
+                    sends.Add(_confirming.IsCompletedSuccessfully ? _stage(id, bytes, cancellationToken) : StageWhenConfirmedAsync(id, bytes, cancellationToken));
                 }
             }
         }
@@ -152,6 +163,12 @@ internal sealed class BlockStager
         {
             _staging.Enqueue((Task.WhenAll(sends), buffer));
         }
+    }
+
+    private async Task StageWhenConfirmedAsync(string id, ArraySegment<byte> bytes, CancellationToken cancellationToken)
+    {
+        await _confirming.ConfigureAwait(false);
+        await _stage(id, bytes, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FinishOldestAsync()

@@ -18,6 +18,10 @@ internal static class AzureSdkBound
         azure-sdk-bound CONNECTION_STRING CONTAINER create                 creates CONTAINER (prints 0)
         azure-sdk-bound CONNECTION_STRING CONTAINER upload NAME FILE       seconds to upload FILE as NAME
         azure-sdk-bound CONNECTION_STRING CONTAINER blocks NAME FILE BYTES seconds to stage FILE as blocks of BYTES one after another, then commit them
+        azure-sdk-bound CONNECTION_STRING CONTAINER patches NAME FILE PATCH BLOCK AT_ONCE COMMIT_EACH
+                                                                           seconds to send FILE in pieces of PATCH bytes one after another, each as
+                                                                           blocks of BLOCK bytes, AT_ONCE in flight, committed after each piece when
+                                                                           COMMIT_EACH is 1 (else once at the end)
         azure-sdk-bound CONNECTION_STRING CONTAINER download NAME          seconds to download NAME (discarded)
         azure-sdk-bound CONNECTION_STRING CONTAINER ranged NAME SECONDS    1 MiB ranged downloads per second, 8 at a time
         azure-sdk-bound CONNECTION_STRING CONTAINER small COUNT            images per second: COUNT × (2 layers of 1-32 KiB, config, manifest) uploaded one after another
@@ -40,6 +44,13 @@ internal static class AzureSdkBound
             ["create"] => 0,
             ["upload", var name, var file] => await TimeAsync(() => container.GetBlobClient(name).UploadAsync(file, overwrite: true)),
             ["blocks", var name, var file, var bytes] => await TimeAsync(() => StageOneAfterAnotherAsync(container.GetBlockBlobClient(name), file, int.Parse(bytes, CultureInfo.InvariantCulture))),
+            ["patches", var name, var file, var patch, var block, var atOnce, var commitEach] => await TimeAsync(() => PatchesAsync(
+                container.GetBlockBlobClient(name),
+                file,
+                int.Parse(patch, CultureInfo.InvariantCulture),
+                int.Parse(block, CultureInfo.InvariantCulture),
+                int.Parse(atOnce, CultureInfo.InvariantCulture),
+                commitEach == "1")),
             ["download", var name] => await TimeAsync(() => container.GetBlobClient(name).DownloadToAsync(Stream.Null)),
             ["ranged", var name, var seconds] => await RangedRateAsync(container.GetBlobClient(name), TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))),
             ["small", var count] => await SmallImagesRateAsync(container, int.Parse(count, CultureInfo.InvariantCulture)),
@@ -78,6 +89,52 @@ internal static class AzureSdkBound
         }
 
         await blob.CommitBlockListAsync(ids);
+    }
+
+    // A chunked client's PATCHes as a store could send them at best: each PATCH's bytes as blocks several at once, the
+    // PATCH done when all are staged (and committed, when every PATCH must leave its prefix readable).
+    private static async Task PatchesAsync(BlockBlobClient blob, string file, int patchBytes, int blockBytes, int atOnce, bool commitEach)
+    {
+        var ids = new List<string>();
+        var buffer = new byte[patchBytes];
+        using var gate = new SemaphoreSlim(atOnce);
+        await using var source = File.OpenRead(file);
+        int read;
+        while ((read = await source.ReadAtLeastAsync(buffer, patchBytes, throwOnEndOfStream: false)) > 0)
+        {
+            var sends = new List<Task>();
+            for (var start = 0; start < read; start += blockBytes)
+            {
+                var id = Convert.ToBase64String(BitConverter.GetBytes((long)ids.Count));
+                ids.Add(id);
+                var content = new MemoryStream(buffer, start, Math.Min(blockBytes, read - start), writable: false);
+                await gate.WaitAsync();
+                sends.Add(StageAsync(id, content));
+            }
+
+            await Task.WhenAll(sends);
+            if (commitEach)
+            {
+                await blob.CommitBlockListAsync(ids);
+            }
+        }
+
+        if (!commitEach)
+        {
+            await blob.CommitBlockListAsync(ids);
+        }
+
+        async Task StageAsync(string id, Stream content)
+        {
+            try
+            {
+                await blob.StageBlockAsync(id, content);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
     }
 
     // Eight readers, as wrk's eight connections in the registry's ranged scenario, each reading random whole MiB.

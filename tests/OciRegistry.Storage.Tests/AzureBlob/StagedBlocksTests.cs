@@ -1,3 +1,4 @@
+using FsCheck.Xunit;
 using OciRegistry.Storage.AzureBlob;
 
 namespace OciRegistry.Storage.Tests.AzureBlob;
@@ -20,24 +21,45 @@ public sealed class StagedBlocksTests
         Assert.InRange(blocks, 1, AzureBlockLimit - 8_000);
     }
 
-    // The end of each PATCH goes as up to four blocks. The most extra blocks that can cost: every PATCH's end exactly four
-    // of the smallest pieces at its offset, from the start of the upload until its ends are no longer split.
     [Fact]
-    public void SplitPatchEnds_CostAtMost3000ExtraBlocks_WhateverThePatches()
+    public void A5TiBUploadInOnePatch_InPatchBlocks_LeavesRoomForTheEndOfEachPatch()
     {
-        var extra = 0;
-        var offset = 0L;
-        while (StagedBlocks.Pieces(offset, StagedBlocks.BlockBytes(offset) - 1) > 1)
+        const long total = 5L << 40;
+        var blocks = 0;
+        for (var offset = 0L; offset < total; offset += StagedBlocks.PatchBlockBytes(offset))
         {
-            var pieceBytes = (int)Math.Max(1024 * 1024, offset / 1024);
-            var end = Math.Min(4 * pieceBytes, StagedBlocks.BlockBytes(offset) - 1);
-            extra += StagedBlocks.Pieces(offset, end) - 1;
-            offset += end;
+            blocks++;
         }
 
-        Assert.InRange(extra, 1, 3_000);
-        Assert.InRange(offset, 1L << 30, 8L << 30);
+        Assert.InRange(blocks, 1, AzureBlockLimit - 7_500);
     }
+
+    // A PATCH's end (the bytes short of a full block) is one block, so a PATCH costs at most one block more than its
+    // full blocks, whatever the PATCHes.
+    [Property]
+    public bool APatchsEnd_IsNeverSplit(ulong offsetSeed, uint endSeed)
+    {
+        var offset = (long)(offsetSeed % (5UL << 40));
+        var end = (int)(endSeed % (uint)StagedBlocks.PatchBlockBytes(offset));
+        return StagedBlocks.Pieces(offset, end) == 1;
+    }
+
+    [Property]
+    public bool PatchBlocks_AreAtLeast2MiB_AndNoLargerThanAWholeBlobsBlocks(ulong offsetSeed)
+    {
+        var offset = (long)(offsetSeed % (5UL << 40));
+        var size = StagedBlocks.PatchBlockBytes(offset);
+        return size >= 2 * 1024 * 1024 && size <= StagedBlocks.BlockBytes(offset) && size % (1024 * 1024) == 0;
+    }
+
+    [Theory]
+    [InlineData(0L, 2 * 1024 * 1024)]
+    [InlineData(2L << 30, 2 * 1024 * 1024)]
+    [InlineData(4L << 30, 4 * 1024 * 1024)]
+    [InlineData(16L << 30, StagedBlocks.MinBlockBytes)]
+    [InlineData(1L << 40, 175 * 1024 * 1024)]
+    public void PatchBlockSize_GrowsWithTheOffset_FromSmallerBlocksThanAWholeBlobs(long offset, int expected) =>
+        Assert.Equal(expected, StagedBlocks.PatchBlockBytes(offset));
 
     [Theory]
     [InlineData(0L, 8 * 1024 * 1024, 4)]
@@ -46,7 +68,7 @@ public sealed class StagedBlocksTests
     [InlineData(2L << 30, 4 * 1024 * 1024, 2)]
     [InlineData(2L << 30, 8 * 1024 * 1024, 4)]
     [InlineData(16L << 30, 8 * 1024 * 1024, 1)]
-    public void APatchsEnd_IsSplitInPiecesThatGrowWithTheOffset(long offset, int bytes, int expected) =>
+    public void AWholeBlobsEnd_IsSplitInPiecesThatGrowWithTheOffset(long offset, int bytes, int expected) =>
         Assert.Equal(expected, StagedBlocks.Pieces(offset, bytes));
 
     [Theory]
