@@ -47,7 +47,7 @@ public sealed class FileSystemUploadStore : IUploadStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
+    public ValueTask<UploadSession> CreateAsync(RepositoryName repository, CancellationToken cancellationToken = default)
     {
         var session = new UploadSession(Guid.NewGuid().ToString("N"), repository, _timeProvider.GetUtcNow(), 0);
         var staging = _layout.NewTempPath();
@@ -62,10 +62,10 @@ public sealed class FileSystemUploadStore : IUploadStore
         // and the client starts over.
         var info = JsonSerializer.SerializeToUtf8Bytes(
             new UploadInfoDocument(repository.Value, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
-        await WriteNewFileAsync(Path.Combine(staging, DataFileName), [], cancellationToken).ConfigureAwait(false);
-        await WriteNewFileAsync(Path.Combine(staging, "info.json"), info, cancellationToken).ConfigureAwait(false);
+        WriteNewFile(Path.Combine(staging, DataFileName), []);
+        WriteNewFile(Path.Combine(staging, "info.json"), info);
         Directory.Move(staging, _layout.Upload(session.Id));
-        return session;
+        return ValueTask.FromResult(session);
     }
 
     /// <inheritdoc />
@@ -263,11 +263,12 @@ public sealed class FileSystemUploadStore : IUploadStore
         }
     }
 
-    // A session whose info a crash left empty or torn (it is written without a flush) is treated as unknown.
-    private static async ValueTask WriteNewFileAsync(string path, byte[] content, CancellationToken cancellationToken)
+    // A session whose info a crash left empty or torn (it is written without a flush) is treated as unknown. Written
+    // synchronously: a few bytes into the page cache cost less than the hop to another thread an asynchronous write is.
+    private static void WriteNewFile(string path, byte[] content)
     {
         File.Delete(path);
-        await File.WriteAllBytesAsync(path, content, cancellationToken).ConfigureAwait(false);
+        File.WriteAllBytes(path, content);
     }
 
     private static UploadInfoDocument? TryReadInfo(byte[] json)
