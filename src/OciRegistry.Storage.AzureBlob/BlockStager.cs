@@ -21,6 +21,7 @@ internal sealed class BlockStager
     private const int InFlightBytes = MaxBlocksInFlight * StagedBlocks.MinBlockBytes;
 
     private readonly Func<string, ArraySegment<byte>, CancellationToken, Task> _stage;
+    private readonly ArrayPool<byte> _pool;
     private readonly Guid _writer = Guid.NewGuid();
 
     // Blocks being sent, oldest first, each with the pooled buffer it reads from.
@@ -34,12 +35,14 @@ internal sealed class BlockStager
     /// <param name="offset">Where in the upload the first byte goes.</param>
     /// <param name="stage">Stages one block (its id and bytes); blocks of one stager may be sent at once.</param>
     /// <param name="confirmFirst">Whether the first block must be staged alone, before any other is sent.</param>
-    public BlockStager(long offset, Func<string, ArraySegment<byte>, CancellationToken, Task> stage, bool confirmFirst = false)
+    /// <param name="pool">Where the block buffers come from and go back to; the shared pool when omitted.</param>
+    public BlockStager(long offset, Func<string, ArraySegment<byte>, CancellationToken, Task> stage, bool confirmFirst = false, ArrayPool<byte>? pool = null)
     {
         _blockStart = offset;
         Length = offset;
         _stage = stage;
         _confirmFirst = confirmFirst;
+        _pool = pool ?? ArrayPool<byte>.Shared;
     }
 
     /// <summary>Where the next byte goes: the offset the stager started at plus every byte written.</summary>
@@ -62,7 +65,7 @@ internal sealed class BlockStager
             if (_buffer is null)
             {
                 _blockBytes = StagedBlocks.BlockBytes(_blockStart);
-                _buffer = ArrayPool<byte>.Shared.Rent(_blockBytes);
+                _buffer = _pool.Rent(_blockBytes);
             }
 
             var piece = data.Length > _blockBytes - _filled ? data.Slice(0, _blockBytes - _filled) : data;
@@ -91,24 +94,21 @@ internal sealed class BlockStager
         }
     }
 
-    /// <summary>Waits for the blocks in flight, whatever their outcome, and returns every buffer.</summary>
+    /// <summary>
+    /// Waits for the blocks in flight, whatever each ends with (stored, failed, cancelled with its request), and returns
+    /// every buffer: the caller saw the first failure, or gives the blocks up.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        while (_staging.Count > 0)
+        while (_staging.TryDequeue(out var oldest))
         {
-            try
-            {
-                await FinishOldestAsync().ConfigureAwait(false);
-            }
-            catch (Azure.RequestFailedException)
-            {
-                // Only the buffers matter here: the caller saw the first failure, or gives the blocks up.
-            }
+            await oldest.Staging.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _pool.Return(oldest.Buffer);
         }
 
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
             _buffer = null;
         }
     }
@@ -163,7 +163,7 @@ internal sealed class BlockStager
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 }
