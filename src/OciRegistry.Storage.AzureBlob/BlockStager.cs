@@ -22,6 +22,7 @@ internal sealed class BlockStager
 
     private readonly Func<long, int> _blockBytesAt;
     private readonly Func<string, ArraySegment<byte>, CancellationToken, Task> _stage;
+    private readonly ArrayPool<byte> _pool;
     private readonly Guid _writer = Guid.NewGuid();
 
     // Blocks being sent, oldest first, each with the pooled buffer it reads from.
@@ -39,17 +40,20 @@ internal sealed class BlockStager
     /// <param name="stage">Stages one block (its id and bytes); blocks of one stager may be sent at once.</param>
     /// <param name="confirmFirst">Whether the first block must be staged before any other is sent.</param>
     /// <param name="blockBytesAt">The size of the block that starts at an offset; a whole blob's by default.</param>
+    /// <param name="pool">Where the block buffers come from and go back to; the shared pool when omitted.</param>
     public BlockStager(
         long offset,
         Func<string, ArraySegment<byte>, CancellationToken, Task> stage,
         bool confirmFirst = false,
-        Func<long, int>? blockBytesAt = null)
+        Func<long, int>? blockBytesAt = null,
+        ArrayPool<byte>? pool = null)
     {
         _blockStart = offset;
         _blockBytesAt = blockBytesAt ?? StagedBlocks.BlockBytes;
         Length = offset;
         _stage = stage;
         _confirmFirst = confirmFirst;
+        _pool = pool ?? ArrayPool<byte>.Shared;
     }
 
     /// <summary>Where the next byte goes: the offset the stager started at plus every byte written.</summary>
@@ -72,7 +76,7 @@ internal sealed class BlockStager
             if (_buffer is null)
             {
                 _blockBytes = _blockBytesAt(_blockStart);
-                _buffer = ArrayPool<byte>.Shared.Rent(_blockBytes);
+                _buffer = _pool.Rent(_blockBytes);
             }
 
             var piece = data.Length > _blockBytes - _filled ? data.Slice(0, _blockBytes - _filled) : data;
@@ -101,24 +105,21 @@ internal sealed class BlockStager
         }
     }
 
-    /// <summary>Waits for the blocks in flight, whatever their outcome, and returns every buffer.</summary>
+    /// <summary>
+    /// Waits for the blocks in flight, whatever each ends with (stored, failed, cancelled with its request), and returns
+    /// every buffer: the caller saw the first failure, or gives the blocks up.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        while (_staging.Count > 0)
+        while (_staging.TryDequeue(out var oldest))
         {
-            try
-            {
-                await FinishOldestAsync().ConfigureAwait(false);
-            }
-            catch (Azure.RequestFailedException)
-            {
-                // Only the buffers matter here: the caller saw the first failure, or gives the blocks up.
-            }
+            await oldest.Staging.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _pool.Return(oldest.Buffer);
         }
 
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
             _buffer = null;
         }
     }
@@ -180,7 +181,7 @@ internal sealed class BlockStager
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 }

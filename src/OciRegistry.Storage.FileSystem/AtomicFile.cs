@@ -11,20 +11,11 @@ internal static class AtomicFile
     /// Writes <paramref name="content"/> to <paramref name="target"/> unless it exists; returns false when it did
     /// (the existing file is left as it is).
     /// </summary>
-    public static async ValueTask<bool> CreateAsync(FileSystemLayout layout, string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public static bool Create(FileSystemLayout layout, string target, ReadOnlySpan<byte> content)
     {
         var temp = layout.NewTempPath();
-        await WriteDurablyAsync(temp, content, cancellationToken).ConfigureAwait(false);
+        WriteDurably(temp, content);
         return MoveIntoPlace(temp, target);
-    }
-
-    /// <summary>Writes <paramref name="content"/> to <paramref name="target"/>, replacing it atomically when it exists.</summary>
-    public static async ValueTask ReplaceAsync(FileSystemLayout layout, string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        var temp = layout.NewTempPath();
-        await WriteDurablyAsync(temp, content, cancellationToken).ConfigureAwait(false);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(temp, target, overwrite: true);
     }
 
     /// <summary>
@@ -115,11 +106,14 @@ internal static class AtomicFile
         }
     }
 
-    /// <summary>Writes <paramref name="content"/> to a file that must not exist yet, and flushes it to disk.</summary>
-    public static async ValueTask WriteDurablyAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="content"/> to a file that must not exist yet, and flushes it to disk. Synchronous: the
+    /// flush blocks the thread anyway, and an asynchronous write of a file is a hop to another thread-pool thread.
+    /// </summary>
+    public static void WriteDurably(string path, ReadOnlySpan<byte> content)
     {
         using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, content.Length);
-        await RandomAccess.WriteAsync(handle, content, 0, cancellationToken).ConfigureAwait(false);
+        RandomAccess.Write(handle, content, 0);
         RandomAccess.FlushToDisk(handle);
     }
 }

@@ -40,13 +40,15 @@ public sealed class FileSystemBlobStore : IBlobStore
         ValueTask.FromResult<IBlobContent?>(FileBlobContent.TryOpen(Layout.Blob(digest)));
 
     /// <inheritdoc />
-    public async ValueTask PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    public ValueTask PutAsync(Digest digest, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var target = Layout.Blob(digest);
         if (!File.Exists(target))
         {
-            await AtomicFile.CreateAsync(Layout, target, content, cancellationToken).ConfigureAwait(false);
+            AtomicFile.Create(Layout, target, content.Span);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

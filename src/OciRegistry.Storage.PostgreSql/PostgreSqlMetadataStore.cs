@@ -32,11 +32,6 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
 {
     private const string SelectManifest = "SELECT digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at FROM manifests";
 
-    private const string Link = """
-        INSERT INTO blob_links (repository, digest, linked_at, size) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (repository, digest) DO UPDATE SET linked_at = excluded.linked_at, size = excluded.size
-        """;
-
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
     private readonly NpgsqlDataSource _reads = reads ?? dataSource;
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -111,96 +106,6 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
                 digest.ToString(),
                 linkedBefore.ToUniversalTime()),
             batch => batch.BatchCommands[^1].RecordsAffected > 0);
-
-    /// <inheritdoc />
-    /// <remarks>
-    /// Two round trips: the checks and the writes go out in one batch of the put's transaction, and the transaction
-    /// commits only when the checks' results allow the put; when they refuse it, it rolls back, writes included. The
-    /// writes cannot fail where a check would refuse (the only foreign keys they meet point at the manifest they insert).
-    /// </remarks>
-    public async ValueTask<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, bool tagIsImmutable = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentNullException.ThrowIfNull(references);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var batch = new NpgsqlBatch(connection, transaction);
-                await using (batch.ConfigureAwait(false))
-                {
-                    var now = Now();
-                    AddPutChecks(batch, repository, manifest.Digest, references, tagIsImmutable ? tag : null, now);
-                    AddPutWrites(batch, repository, manifest, references, tag, now);
-                    var refused = await ReadPutChecksAsync(batch, manifest.Digest, tagIsImmutable ? tag : null, cancellationToken).ConfigureAwait(false);
-                    if (refused is { } result)
-                    {
-                        return result;
-                    }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                Changed(repository);
-                return new ManifestPutResult(ManifestPutStatus.Stored);
-            }
-        }
-    }
-
-    // The writes of a put: the manifest's own link, its record, its references and its tag.
-    private static void AddPutWrites(NpgsqlBatch batch, RepositoryName repository, ManifestRecord manifest, ManifestReferences references, string? tag, DateTimeOffset now)
-    {
-        var digest = manifest.Digest.ToString();
-        Add(batch, Link, repository, digest, now, manifest.Size);
-        Add(
-            batch,
-            """
-            INSERT INTO manifests (repository, digest, media_type, size, subject, artifact_type, annotations, referenced_size, platforms, pushed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            ON CONFLICT (repository, digest) DO UPDATE SET pushed_at = excluded.pushed_at
-            """,
-            repository,
-            digest,
-            manifest.MediaType,
-            manifest.Size,
-            Text(manifest.Subject?.ToString()),
-            Text(manifest.ArtifactType),
-            new NpgsqlParameter
-            {
-                NpgsqlDbType = NpgsqlDbType.Jsonb,
-                Value = manifest.Annotations is null
-                    ? DBNull.Value
-                    : JsonSerializer.Serialize(manifest.Annotations, PostgreSqlJsonContext.Default.IReadOnlyDictionaryStringString),
-            },
-            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)manifest.ReferencedSize ?? DBNull.Value },
-            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = (object?)manifest.Platforms?.ToArray() ?? DBNull.Value },
-            now);
-        Add(
-            batch,
-            """
-            INSERT INTO manifest_references (repository, manifest, digest, is_manifest)
-            SELECT $1, $2, reference, is_manifest FROM unnest($3::text[], $4::boolean[]) AS r (reference, is_manifest)
-            ON CONFLICT DO NOTHING
-            """,
-            repository,
-            digest,
-            references.Blobs.Concat(references.Manifests).Select(d => d.ToString()).ToArray(),
-            references.Blobs.Select(_ => false).Concat(references.Manifests.Select(_ => true)).ToArray());
-        if (tag is not null)
-        {
-            Add(
-                batch,
-                """
-                INSERT INTO tags (repository, name, digest, updated_at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (repository, name) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at
-                """,
-                repository,
-                tag,
-                digest,
-                now);
-        }
-    }
 
     /// <inheritdoc />
     public ValueTask<ManifestRecord?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default)
@@ -420,54 +325,6 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     private DateTimeOffset Now() => _time.GetUtcNow().ToUniversalTime();
 
     private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
-
-    // The checks of a put, first in its batch, after the repository's lock: the first reference the repository lacks
-    // (blobs first, each list in its order), then whether an immutable tag points elsewhere, then (after the digest's
-    // lock) whether a running collector deletes the bytes under the manifest's digest.
-    private static void AddPutChecks(NpgsqlBatch batch, RepositoryName repository, Digest digest, ManifestReferences references, string? immutableTag, DateTimeOffset now)
-    {
-        Add(batch, AdvisoryLocks.Repository, repository);
-        Add(
-            batch,
-            """
-            SELECT reference FROM unnest($2::text[], $3::boolean[]) WITH ORDINALITY AS r (reference, is_manifest, position)
-            WHERE NOT CASE WHEN is_manifest
-                THEN EXISTS (SELECT 1 FROM manifests WHERE repository = $1 AND digest = reference)
-                ELSE EXISTS (SELECT 1 FROM blob_links WHERE repository = $1 AND digest = reference) END
-            ORDER BY position LIMIT 1
-            """,
-            repository,
-            references.Blobs.Concat(references.Manifests).Select(d => d.ToString()).ToArray(),
-            references.Blobs.Select(_ => false).Concat(references.Manifests.Select(_ => true)).ToArray());
-        Add(batch, "SELECT digest FROM tags WHERE repository = $1 AND name = $2", repository, immutableTag ?? string.Empty);
-        AddDeletionCheck(batch, digest.ToString(), now);
-        Add(batch, "SELECT 1 FROM blob_deletions WHERE digest = $1", digest.ToString());
-    }
-
-    // Runs the put's batch and reads its checks' results (AddPutChecks): null when the put may commit.
-    private static async Task<ManifestPutResult?> ReadPutChecksAsync(NpgsqlBatch batch, Digest digest, string? immutableTag, CancellationToken cancellationToken)
-    {
-        var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return new ManifestPutResult(ManifestPutStatus.MissingReference, Digest.Parse(reader.GetString(0)));
-            }
-
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            if (immutableTag is not null && await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetString(0) != digest.ToString())
-            {
-                return new ManifestPutResult(ManifestPutStatus.TagImmutable);
-            }
-
-            // Past the digest's lock to the mark's check (the stale mark's removal returns no result to step over).
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new ManifestPutResult(ManifestPutStatus.BlobDeleting) : null;
-        }
-    }
 
     // One transaction under the repository's lock: the commands `write` adds, then `result` of the executed batch.
     // An explicit transaction, not the batch's implicit one: a batch and its Sync, once sent, commit even when the

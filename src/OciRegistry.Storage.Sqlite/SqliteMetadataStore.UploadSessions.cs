@@ -11,21 +11,12 @@ namespace OciRegistry.Storage.Sqlite;
 /// commits are not synced on their own (<c>synchronous = NORMAL</c>; the next synced commit of any write carries them
 /// to disk): a session's progress was never durable (its bytes are flushed only at the commit), a session a power cut
 /// loses is unknown afterwards and the client pushes again, and an ended row that comes back is removed by expiry.
-/// What a 201 acknowledges (the link, the manifest) is written with a synced commit.
+/// A manifest put, which acknowledges an image, is written with a synced commit (a blob link is not: see
+/// <see cref="LinkBlobAsync"/>).
 /// </summary>
 public sealed partial class SqliteMetadataStore : IUploadSessionStore
 {
     private const string SelectUploadSession = "SELECT id, repository, started_at, length, lease_owner, lease_expires_at FROM upload_sessions";
-
-    private T WriteUnsynced<T>(Func<SqliteConnection, SqliteTransaction, T> write)
-    {
-        using var connection = Open();
-        Execute(connection, null, "PRAGMA synchronous = NORMAL");
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var result = write(connection, transaction);
-        transaction.Commit();
-        return result;
-    }
 
     /// <inheritdoc />
     public ValueTask CreateUploadSessionAsync(UploadSession session, CancellationToken cancellationToken = default)

@@ -41,22 +41,27 @@ public sealed class SpareSessionFolderTests : IDisposable
     }
 
     [Fact]
-    public async Task AReaderOfAnEndedSessionsInfo_KeepsReadingItWhole_WhenTheNextSessionReusesTheFolder()
+    public async Task AReusedFoldersInfo_IsRewrittenInPlace_NeverCutShortUnderAReader_AndNamesOnlyTheNewSession()
     {
         // Expiry lists sessions while pushes run: it may open a session's info.json just before that session commits
-        // and its folder is reused. Rewriting the file in place cut it short under the reader (EndOfStreamException).
+        // and its folder is reused. The next session rewrites that same file (no inode created or deleted); a shorter
+        // document is padded, as cutting the file short threw EndOfStreamException under such a reader.
         var uploads = NewStore();
         var first = await UploadAsync(uploads, "library/first-with-a-longer-name", TestContent.Bytes(2_000, seed: 4));
         using var reader = new FileStream(Path.Combine(_root.Path, "uploads", first.Id, "info.json"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var expected = reader.Length;
 
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
-        await UploadAsync(uploads, "library/b", TestContent.Bytes(3_000, seed: 5));
+        var second = await UploadAsync(uploads, "library/b", TestContent.Bytes(3_000, seed: 5));
 
         Assert.Empty(Directory.EnumerateDirectories(SpareDirectory));
         var read = new byte[expected];
         await reader.ReadExactlyAsync(read);
-        Assert.Contains("library/first-with-a-longer-name", System.Text.Encoding.UTF8.GetString(read), StringComparison.Ordinal);
+        Assert.Contains("library/b", System.Text.Encoding.UTF8.GetString(read), StringComparison.Ordinal);
+        Assert.Null(await uploads.GetAsync(first.Id));
+        var session = await uploads.GetAsync(second.Id);
+        Assert.Equal("library/b", session!.Repository.Value);
+        Assert.Equal(3_000, session.Length);
     }
 
     [Fact]
