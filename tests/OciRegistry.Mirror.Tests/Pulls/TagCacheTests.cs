@@ -72,8 +72,9 @@ public sealed class TagCacheTests
         var setup = await MirrorSetup.StartAsync(m => m.TagCheckInterval = TimeSpan.Zero);
         await using var mirror = setup.Mirror;
         var image = await setup.Upstream.Seeder.PushImageAsync("team/app", "1.0", [Layer]);
-        using (await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0"))
+        using (var first = await setup.Mirror.Client.GetAsync("/v2/up/team/app/manifests/1.0"))
         {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode); // cached and checked before the upstream stops
         }
 
         await setup.Mirror.Client.GetByteArrayAsync($"/v2/up/team/app/blobs/{image.LayerDigests[0]}");
