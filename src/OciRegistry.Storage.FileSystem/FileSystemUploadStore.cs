@@ -73,15 +73,33 @@ public sealed class FileSystemUploadStore : IUploadStore
     /// <inheritdoc />
     public ValueTask<(UploadWriteStatus Status, IUploadWriter? Writer)> OpenWriterAsync(string id, long offset, CancellationToken cancellationToken = default)
     {
+        var (status, writer) = OpenDataWriter(id, offset);
+        return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((status, writer));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The bytes go into the session's data file, as a PATCH's; the writer flushes them when the caller says they are
+    /// verified (<see cref="IBlobWriter.FlushAsync"/>, while its metadata calls are in flight) and commits under the
+    /// lock it holds, so the commit only moves the file.
+    /// </remarks>
+    public ValueTask<(UploadWriteStatus Status, IBlobWriter? Writer)> OpenBlobWriterAsync(string id, Digest digest, CancellationToken cancellationToken = default)
+    {
+        var (status, writer) = OpenDataWriter(id, 0);
+        return ValueTask.FromResult<(UploadWriteStatus, IBlobWriter?)>((status, writer is null ? null : new FileSystemBlobWriter(this, id, digest, writer)));
+    }
+
+    private (UploadWriteStatus Status, FileSystemUploadWriter? Writer) OpenDataWriter(string id, long offset)
+    {
         if (!FileSystemLayout.IsUploadId(id))
         {
-            return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((UploadWriteStatus.Unknown, null));
+            return (UploadWriteStatus.Unknown, null);
         }
 
         var (status, exclusiveLock) = TryLock(id);
         if (exclusiveLock is null)
         {
-            return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((status, null));
+            return (status, null);
         }
 
         SafeFileHandle? data = null;
@@ -97,8 +115,7 @@ public sealed class FileSystemUploadStore : IUploadStore
                     RandomAccess.SetLength(data, offset);
                 }
 
-                IUploadWriter writer = new FileSystemUploadWriter(data, exclusiveLock, offset, () => Release(id));
-                return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((UploadWriteStatus.Opened, writer));
+                return (UploadWriteStatus.Opened, new FileSystemUploadWriter(data, exclusiveLock, offset, () => Release(id)));
             }
 
             status = UploadWriteStatus.OffsetMismatch;
@@ -111,7 +128,7 @@ public sealed class FileSystemUploadStore : IUploadStore
         data?.Dispose();
         exclusiveLock.Dispose();
         Release(id);
-        return ValueTask.FromResult<(UploadWriteStatus, IUploadWriter?)>((status, null));
+        return (status, null);
     }
 
     /// <inheritdoc />
@@ -132,33 +149,10 @@ public sealed class FileSystemUploadStore : IUploadStore
             return ValueTask.FromResult(status == UploadWriteStatus.Busy ? UploadCommitStatus.Busy : UploadCommitStatus.Unknown);
         }
 
-        string? ended;
-        var moved = false;
+        CommittedSession committed;
         try
         {
-            // Checked under the session's lock, which every writer holds: the length cannot change before the end.
-            if (new FileInfo(_layout.UploadData(id)) is not { Exists: true } data)
-            {
-                return ValueTask.FromResult(UploadCommitStatus.Unknown);
-            }
-
-            if (data.Length != length)
-            {
-                return ValueTask.FromResult(UploadCommitStatus.LengthMismatch);
-            }
-
-            ended = EndSession(id);
-            if (ended is null)
-            {
-                return ValueTask.FromResult(UploadCommitStatus.Unknown);
-            }
-
-            // The verified upload always lands: a stored copy is replaced atomically (rename over it; readers keep the
-            // file they opened), so one whose bytes went bad (a disk error, an old bug) is repaired by the next genuine
-            // push instead of served for ever. Measured against dropping the duplicate in benchmarks/RESULTS.md.
-            var endedData = Path.Combine(ended, DataFileName);
-            FlushToDisk(endedData);
-            moved = _blobs.SizeOf(digest) is null ? _blobs.TryCommit(endedData, digest) : _blobs.Replace(endedData, digest);
+            committed = CommitLocked(id, digest, length, flushed: false);
         }
         finally
         {
@@ -166,17 +160,66 @@ public sealed class FileSystemUploadStore : IUploadStore
             Release(id);
         }
 
-        // The folder is reused once its lock is released and its data moved out; one still holding data goes.
-        if (moved)
+        Recycle(committed);
+        return ValueTask.FromResult(committed.Status);
+    }
+
+    /// <summary>
+    /// Ends session <paramref name="id"/> and moves its data into the blob store as <paramref name="digest"/>, under
+    /// the session's lock, which the caller holds; the data is flushed to disk first unless <paramref name="flushed"/>.
+    /// The caller releases the lock, then hands the result to <see cref="Recycle"/>.
+    /// </summary>
+    internal CommittedSession CommitLocked(string id, Digest digest, long length, bool flushed)
+    {
+        // Checked under the session's lock, which every writer holds: the length cannot change before the end.
+        if (new FileInfo(_layout.UploadData(id)) is not { Exists: true } data)
         {
-            _spares.Keep(ended);
+            return new CommittedSession(UploadCommitStatus.Unknown, null, false);
+        }
+
+        if (data.Length != length)
+        {
+            return new CommittedSession(UploadCommitStatus.LengthMismatch, null, false);
+        }
+
+        var ended = EndSession(id);
+        if (ended is null)
+        {
+            return new CommittedSession(UploadCommitStatus.Unknown, null, false);
+        }
+
+        // The verified upload always lands: a stored copy is replaced atomically (rename over it; readers keep the
+        // file they opened), so one whose bytes went bad (a disk error, an old bug) is repaired by the next genuine
+        // push instead of served for ever. Measured against dropping the duplicate in benchmarks/RESULTS.md.
+        var endedData = Path.Combine(ended, DataFileName);
+        if (!flushed)
+        {
+            FlushToDisk(endedData);
+        }
+
+        var moved = _blobs.SizeOf(digest) is null ? _blobs.TryCommit(endedData, digest) : _blobs.Replace(endedData, digest);
+        return new CommittedSession(UploadCommitStatus.Committed, ended, moved);
+    }
+
+    /// <summary>
+    /// After a commit, once the session's lock is released: its folder is kept for a new session when its data moved
+    /// out; one still holding data goes.
+    /// </summary>
+    internal void Recycle(CommittedSession committed)
+    {
+        if (committed.Ended is null)
+        {
+            return;
+        }
+
+        if (committed.Moved)
+        {
+            _spares.Keep(committed.Ended);
         }
         else
         {
-            TempSweeper.DeleteInBackground(ended);
+            TempSweeper.DeleteInBackground(committed.Ended);
         }
-
-        return ValueTask.FromResult(UploadCommitStatus.Committed);
     }
 
     /// <inheritdoc />
@@ -327,3 +370,6 @@ public sealed class FileSystemUploadStore : IUploadStore
         }
     }
 }
+
+/// <summary>How a commit went: its status, the ended session's folder under <c>tmp/</c> (null when none ended), and whether its data moved into the blob store.</summary>
+internal readonly record struct CommittedSession(UploadCommitStatus Status, string? Ended, bool Moved);

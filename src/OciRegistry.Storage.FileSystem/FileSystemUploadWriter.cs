@@ -102,6 +102,14 @@ internal sealed class FileSystemUploadWriter(SafeFileHandle dataFile, SafeFileHa
         }
     }
 
+    /// <summary>Flushes what was written to disk (a whole blob's bytes, once verified); nothing is left to write back.</summary>
+    public void FlushToDisk()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RandomAccess.FlushToDisk(dataFile);
+        _notWrittenBack = 0;
+    }
+
     /// <summary>Starts write-back of what is left, closes the file, returns the buffer and releases the session.</summary>
     public ValueTask DisposeAsync()
     {

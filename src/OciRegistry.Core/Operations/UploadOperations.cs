@@ -167,6 +167,7 @@ public sealed class UploadOperations
             session,
             expected,
             session.Length,
+            flush: null,
             () => _uploads.CommitAsync(session.Id, expected, session.Length, CancellationToken.None),
             cancellationToken).ConfigureAwait(false);
     }
@@ -200,7 +201,14 @@ public sealed class UploadOperations
 
             if (actual == expected)
             {
-                return await LinkAndCommitAsync(name, session, expected, openWriter.Length, () => openWriter.CommitAsync(CancellationToken.None), cancellationToken).ConfigureAwait(false);
+                return await LinkAndCommitAsync(
+                    name,
+                    session,
+                    expected,
+                    openWriter.Length,
+                    () => openWriter.FlushAsync(CancellationToken.None),
+                    () => openWriter.CommitAsync(CancellationToken.None),
+                    cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -208,23 +216,34 @@ public sealed class UploadOperations
         return RegistryError.DigestInvalid($"the uploaded content is {actual}, not {expected}");
     }
 
-    // After the hash matched: links the blob, ends the session's row at the length it recorded, then commits the bytes.
-    private async ValueTask<RegistryResult<Digest>> LinkAndCommitAsync(RepositoryName name, UploadSession session, Digest expected, long size, Func<ValueTask<UploadCommitStatus>> commit, CancellationToken cancellationToken)
+    // After the hash matched: links the blob and ends the session's row at the length it recorded (one round trip on a
+    // store that keeps both), meanwhile makes a whole blob's bytes durable (flush, IBlobWriter.FlushAsync: on the file
+    // store the data file's fsync, which the commit waited for after the round trip), then commits the bytes.
+    private async ValueTask<RegistryResult<Digest>> LinkAndCommitAsync(RepositoryName name, UploadSession session, Digest expected, long size, Func<ValueTask>? flush, Func<ValueTask<UploadCommitStatus>> commit, CancellationToken cancellationToken)
     {
         // Linked before the bytes are committed: a collector deletes a blob's bytes only after marking it, in the
         // metadata store, as unlinked everywhere and being deleted. So either this link lands first (the collector
         // keeps the blob), or the link waits until the deletion has ended and the commit below, finding no blob,
-        // moves this upload's copy in. Whichever way, the blob is there.
-        if (!await DeletionWait.RetryAsync(() => _metadata.LinkBlobAsync(name, expected, size, cancellationToken), linked => !linked, _time, cancellationToken).ConfigureAwait(false))
+        // moves this upload's copy in. Whichever way, the blob is there. A refused link leaves the session as it was.
+        // The row ends after the link, once, at the length hashed and with no writer holding it: a PATCH that started
+        // after the hash either holds the lease (Busy) or has moved the length (LengthMismatch). Then exactly those
+        // bytes are committed; if the bytes refuse (a writer of this host still holds them), the session is gone and
+        // nothing is stored, so the client pushes again.
+        var linking = DeletionWait.RetryAsync(
+            () => _sessions.LinkBlobAndEndUploadSessionAsync(_metadata, name, expected, size, session.Id, session.Length, cancellationToken),
+            ended => ended is null,
+            _time,
+            cancellationToken).AsTask();
+        if (flush is not null)
+        {
+            await Task.WhenAll(linking, flush().AsTask()).ConfigureAwait(false);
+        }
+
+        if (await linking.ConfigureAwait(false) is not { } ended)
         {
             return RegistryError.UploadInvalid("the registry is deleting an old copy of this blob; push it again");
         }
 
-        // The row ends first, once, at the length hashed and with no writer holding it: a PATCH that started after the
-        // hash either holds the lease (Busy) or has moved the length (LengthMismatch). Then exactly those bytes are
-        // committed; if the bytes refuse (a writer of this host still holds them), the session is gone and nothing is
-        // stored, so the client pushes again.
-        var ended = await _sessions.EndUploadSessionAsync(session.Id, session.Length, cancellationToken).ConfigureAwait(false);
         var committed = ended == UploadCommitStatus.Committed ? await commit().ConfigureAwait(false) : ended;
         if (ended == UploadCommitStatus.Committed && committed != UploadCommitStatus.Committed)
         {

@@ -12,6 +12,13 @@ namespace OciRegistry.Core.Storage;
 public interface IBlobWriter : IUploadWriter
 {
     /// <summary>
+    /// Makes the bytes written so far durable ahead of <see cref="CommitAsync"/>, which then need not wait for that
+    /// again. The caller calls it once the bytes are verified, while the metadata calls the commit waits for are in
+    /// flight, so a store whose commit flushes a file can do that meanwhile. Nothing by default.
+    /// </summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// Makes the bytes written durable and visible under the digest, atomically, and ends the session, as
     /// <see cref="IUploadStore.CommitAsync"/> does. The caller calls it only after it verified that the bytes written
     /// hash to the digest and ended the session's row; a blob already stored under the digest is replaced atomically.

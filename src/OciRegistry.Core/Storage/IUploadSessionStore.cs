@@ -1,3 +1,6 @@
+using OciRegistry.Core.Digests;
+using OciRegistry.Core.References;
+
 namespace OciRegistry.Core.Storage;
 
 /// <summary>
@@ -49,6 +52,25 @@ public interface IUploadSessionStore
     /// when a commit is refused (nothing changed).
     /// </returns>
     ValueTask<UploadCommitStatus> EndUploadSessionAsync(string id, long? length, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finishes an upload whose bytes hashed to <paramref name="digest"/>: links the blob to
+    /// <paramref name="repository"/> (<see cref="IMetadataStore.LinkBlobAsync"/> on <paramref name="metadata"/>), and
+    /// only when it linked, ends session <paramref name="id"/> at <paramref name="length"/>
+    /// (<see cref="EndUploadSessionAsync"/>). A store that is <paramref name="metadata"/> too may do both in one
+    /// round trip.
+    /// </summary>
+    /// <returns>
+    /// Null when the link was refused (a collector is deleting the blob's bytes): nothing changed, the session goes on.
+    /// Otherwise how the end went; the link stays whether or not the session ended.
+    /// </returns>
+    async ValueTask<UploadCommitStatus?> LinkBlobAndEndUploadSessionAsync(IMetadataStore metadata, RepositoryName repository, Digest digest, long size, string id, long length, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return await metadata.LinkBlobAsync(repository, digest, size, cancellationToken).ConfigureAwait(false)
+            ? await EndUploadSessionAsync(id, length, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
 
     /// <summary>Every session that has not ended, for limits and expiry.</summary>
     IAsyncEnumerable<UploadSession> ListUploadSessionsAsync(CancellationToken cancellationToken = default);

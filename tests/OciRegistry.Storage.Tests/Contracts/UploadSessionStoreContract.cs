@@ -1,4 +1,5 @@
 using OciRegistry.Core.References;
+using OciRegistry.Core.Digests;
 using OciRegistry.Core.Storage;
 using OciRegistry.Core.Tests.Maintenance;
 
@@ -13,6 +14,7 @@ public abstract class UploadSessionStoreContract
 {
     private static readonly RepositoryName Repository = RepositoryName.Parse("library/alpine");
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    private static readonly Digest Blob = TestContent.DigestOf("a finished upload");
 
     private readonly Lazy<(IUploadSessionStore A, IUploadSessionStore B)> _instances;
 
@@ -169,6 +171,51 @@ public abstract class UploadSessionStoreContract
             Assert.All(ends.Where(status => status != UploadCommitStatus.Committed), status => Assert.Equal(UploadCommitStatus.Unknown, status));
         }
     }
+
+    [Fact]
+    public async Task AFinishedUpload_IsLinkedAndItsSessionEnded_OrNeitherWhileACollectorDeletesItsBlob()
+    {
+        var session = await CreateAsync(A);
+        Assert.True(await Metadata(A).TryAcquireCollectorLeaseAsync("collector", Lease));
+        Assert.True(await Metadata(A).BeginBlobDeletionAsync(Blob));
+
+        Assert.Null(await LinkAndEndAsync(B, session.Id, 0));
+
+        Assert.Equal(session, await A.GetUploadSessionAsync(session.Id));
+        Assert.False(await Metadata(A).IsBlobLinkedAsync(Repository, Blob));
+
+        await Metadata(A).EndBlobDeletionAsync(Blob);
+
+        Assert.Equal(UploadCommitStatus.Committed, await LinkAndEndAsync(B, session.Id, 0));
+
+        Assert.Null(await A.GetUploadSessionAsync(session.Id));
+        Assert.True(await Metadata(A).IsBlobLinkedAsync(Repository, Blob));
+    }
+
+    [Fact]
+    public async Task AFinishedUpload_WhoseSessionDoesNotEnd_KeepsItsLink_AndTheSessionAsItWas()
+    {
+        var session = await CreateAsync(A);
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "a", Lease));
+
+        Assert.Equal(UploadCommitStatus.Busy, await LinkAndEndAsync(B, session.Id, 0));
+        Assert.True(await Metadata(A).IsBlobLinkedAsync(Repository, Blob));
+        Assert.True(await A.AdvanceUploadSessionAsync(session.Id, "a", 0, 10));
+
+        Assert.Equal(UploadCommitStatus.LengthMismatch, await LinkAndEndAsync(B, session.Id, 0));
+        Assert.Equal(10, (await A.GetUploadSessionAsync(session.Id))!.Length);
+        Assert.Equal(UploadCommitStatus.Unknown, await LinkAndEndAsync(B, Guid.NewGuid().ToString("N"), 0));
+
+        Assert.Equal(UploadCommitStatus.Committed, await LinkAndEndAsync(B, session.Id, 10));
+        Assert.Equal(UploadCommitStatus.Unknown, await LinkAndEndAsync(A, session.Id, 10));
+        Assert.True(await Metadata(A).IsBlobLinkedAsync(Repository, Blob));
+    }
+
+    // Each store keeps its links too (every metadata backend is both), as the registry wires them.
+    private static IMetadataStore Metadata(IUploadSessionStore store) => (IMetadataStore)store;
+
+    private static async Task<UploadCommitStatus?> LinkAndEndAsync(IUploadSessionStore store, string id, long length) =>
+        await store.LinkBlobAndEndUploadSessionAsync(Metadata(store), Repository, Blob, 10, id, length);
 
     private async Task<UploadSession> CreateAsync(IUploadSessionStore store)
     {
