@@ -139,6 +139,37 @@ public abstract partial class UploadStoreContract
     }
 
     [Fact]
+    public async Task BlobWriter_FlushedThenWrittenAgain_CommitsEveryByte_AndReleasesTheSessionsFolder()
+    {
+        // The caller flushes once the bytes are verified; a write after it is not covered by that flush.
+        var content = TestContent.Bytes(5_000, seed: 27);
+        var digest = TestContent.DigestOf(content);
+        var writer = await OpenBlobWriterAsync(digest);
+        await using (writer)
+        {
+            await writer.WriteAsync(new(content.AsMemory(0, 2_000)));
+            await writer.FlushAsync();
+            await writer.WriteAsync(new(content.AsMemory(2_000)));
+            await writer.FlushAsync();
+
+            Assert.Equal(UploadCommitStatus.Committed, await writer.CommitAsync());
+        }
+
+        await using (var blob = await Blobs.OpenAsync(digest))
+        {
+            Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        }
+
+        // The next session (a reused folder, on the file store) takes a writer at once: the commit left no lock held.
+        var next = await Uploads.CreateAsync(Repository);
+        var (status, nextWriter) = await Uploads.OpenBlobWriterAsync(next.Id, digest);
+        await using (nextWriter)
+        {
+            Assert.Equal(UploadWriteStatus.Opened, status);
+        }
+    }
+
+    [Fact]
     public async Task BlobWriter_OfUnknownSession_IsUnknown()
     {
         Assert.Equal(UploadWriteStatus.Unknown, (await Uploads.OpenBlobWriterAsync("../../../../etc", TestContent.DigestOf("x"))).Status);
