@@ -41,13 +41,10 @@ public sealed partial class PostgreSqlMetadataStore
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(size);
-        var batch = _dataSource.CreateBatch();
+        var now = Now();
+        var batch = CreateLinkBatch(repository, digest, now);
         await using (batch.ConfigureAwait(false))
         {
-            var now = Now();
-            Add(batch, UnsyncedCommit);
-            Add(batch, AdvisoryLocks.Repository, repository);
-            AddDeletionCheck(batch, digest.ToString(), now);
             Add(batch, LinkAndEndUploadSession, repository, digest.ToString(), now, size, id, length);
             var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))

@@ -59,17 +59,24 @@ public sealed partial class PostgreSqlMetadataStore(NpgsqlDataSource dataSource,
     public async ValueTask<bool> LinkBlobAsync(RepositoryName repository, Digest digest, long size, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
-        var batch = _dataSource.CreateBatch();
+        var now = Now();
+        var batch = CreateLinkBatch(repository, digest, now);
         await using (batch.ConfigureAwait(false))
         {
-            var now = Now();
-            Add(batch, UnsyncedCommit);
-            Add(batch, AdvisoryLocks.Repository, repository);
-            AddDeletionCheck(batch, digest.ToString(), now);
             Add(batch, LinkUnlessDeleting, repository, digest.ToString(), now, size);
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return batch.BatchCommands[^1].RecordsAffected > 0;
         }
+    }
+
+    // A link's batch up to the link itself: its commit unsynced, the repository's lock, the digest's lock and check.
+    private NpgsqlBatch CreateLinkBatch(RepositoryName repository, Digest digest, DateTimeOffset now)
+    {
+        var batch = _dataSource.CreateBatch();
+        Add(batch, UnsyncedCommit);
+        Add(batch, AdvisoryLocks.Repository, repository);
+        AddDeletionCheck(batch, digest.ToString(), now);
+        return batch;
     }
 
     /// <inheritdoc />
