@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure;
+using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -23,6 +24,9 @@ internal static class AzureSdkBound
                                                                            blocks of BLOCK bytes, AT_ONCE in flight, committed after each piece when
                                                                            COMMIT_EACH is 1 (else once at the end)
         azure-sdk-bound CONNECTION_STRING CONTAINER download NAME          seconds to download NAME (discarded)
+        azure-sdk-bound CONNECTION_STRING CONTAINER download NAME FIRST RANGE AT_ONCE
+                                                                           the same with the SDK's transfer options: FIRST bytes in one response, the
+                                                                           rest in ranges of RANGE bytes, AT_ONCE in flight
         azure-sdk-bound CONNECTION_STRING CONTAINER ranged NAME SECONDS    1 MiB ranged downloads per second, 8 at a time
         azure-sdk-bound CONNECTION_STRING CONTAINER small COUNT            images per second: COUNT × (2 layers of 1-32 KiB, config, manifest) uploaded one after another
         """;
@@ -52,6 +56,17 @@ internal static class AzureSdkBound
                 int.Parse(atOnce, CultureInfo.InvariantCulture),
                 commitEach == "1")),
             ["download", var name] => await TimeAsync(() => container.GetBlobClient(name).DownloadToAsync(Stream.Null)),
+            ["download", var name, var first, var range, var atOnce] => await TimeAsync(() => container.GetBlobClient(name).DownloadToAsync(
+                Stream.Null,
+                new BlobDownloadToOptions
+                {
+                    TransferOptions = new StorageTransferOptions
+                    {
+                        InitialTransferSize = long.Parse(first, CultureInfo.InvariantCulture),
+                        MaximumTransferSize = long.Parse(range, CultureInfo.InvariantCulture),
+                        MaximumConcurrency = int.Parse(atOnce, CultureInfo.InvariantCulture),
+                    },
+                })),
             ["ranged", var name, var seconds] => await RangedRateAsync(container.GetBlobClient(name), TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))),
             ["small", var count] => await SmallImagesRateAsync(container, int.Parse(count, CultureInfo.InvariantCulture)),
             _ => double.NaN,
