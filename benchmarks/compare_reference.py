@@ -678,7 +678,7 @@ def main():
     # On an object store, the workloads the object-storage issue names (manifests are in the metadata database).
     settings["scenarios"] = set(args.scenario) or ({"push", "chunked", "get1", "ranged", "images"} if object_store else set())
     work = tempfile.mkdtemp(prefix="oci-compare-")
-    postgres = store = None
+    store = None
     try:
         blob = os.path.join(work, "blob.bin")
         print(f"generating {settings['size'] // MIB} MiB test blob in {work}; load average {os.getloadavg()}", flush=True)
@@ -692,9 +692,6 @@ def main():
                 files = split_blob(sweep_blob, chunk, os.path.join(work, f"sweep-{size}-{chunk}"))
                 settings["sweep"][(size, chunk)] = (files, sweep_digest)
 
-        if args.postgres and args.only != "reference":
-            postgres = PostgreSql(work)
-        metadata_args = postgres.start() if postgres else []
         if args.store == "s3":
             store = CephS3(work)
         elif args.store == "azure":
@@ -703,16 +700,21 @@ def main():
             store = Azurite(work, args.benchmarks_dll)
         if store:
             store.start()
-        def ours(name, cached):
-            cache_args = ["--OciRegistry:Metadata:PostgreSql:NotifiedCache", "true"] if cached else []
-            return lambda: Ours(work, args.server_dll, metadata_args + cache_args, store.ours_args() if store else [],
-                                name, postgres)
-        cache_variants = {"off": [False], "on": [True], "both": [False, True]}[args.notified_cache] if postgres else [False]
+        def ours(name, dll, store_args, settings=()):
+            """Each of our servers on a PostgreSQL cluster of its own, started for it and stopped after it: a server
+            measured after another one must not find its database grown, or its autovacuum and checkpoints running."""
+            def make():
+                database = PostgreSql(work) if args.postgres else None
+                metadata_args = database.start() if database else []
+                return Ours(work, dll, metadata_args + list(settings), store_args, name, database)
+            return make
+        cache_variants = {"off": [False], "on": [True], "both": [False, True]}[args.notified_cache] if args.postgres else [False]
         servers = {}
         if args.baseline_dll:
-            servers["ours, baseline build"] = lambda: Ours(work, args.baseline_dll, metadata_args,
-                                                           store.ours_args("baseline") if store else [], "baseline", postgres)
-        servers.update({("ours, notified cache" if cached and len(cache_variants) > 1 else "ours"): ours("ours", cached)
+            servers["ours, baseline build"] = ours("baseline", args.baseline_dll, store.ours_args("baseline") if store else [])
+        servers.update({("ours, notified cache" if cached and len(cache_variants) > 1 else "ours"):
+                        ours("ours+cache" if cached else "ours", args.server_dll, store.ours_args() if store else [],
+                             ["--OciRegistry:Metadata:PostgreSql:NotifiedCache", "true"] if cached else [])
                         for cached in cache_variants})
         servers["reference"] = lambda: Reference(work, store.reference_storage() if args.store == "s3" else None)
         measured = {}
@@ -730,13 +732,13 @@ def main():
                 measured[name] = run_scenarios(server, settings, work, blob, digest, chunks, runs)
             finally:
                 server.stop()
+                if getattr(server, "database", None):
+                    server.database.stop()
 
         if args.store == "azure":
             against_same_shape(measured, chunk_sizes)
         print_table(measured, settings, chunk_sizes, runs, args.store, args.markdown)
     finally:
-        if postgres:
-            postgres.stop()
         if store:
             store.stop()
         shutil.rmtree(work, ignore_errors=True)
