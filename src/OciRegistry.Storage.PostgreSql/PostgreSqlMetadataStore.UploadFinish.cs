@@ -1,6 +1,5 @@
-using OciRegistry.Core.References;
-using Npgsql;
 using OciRegistry.Core.Digests;
+using OciRegistry.Core.References;
 using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Storage.PostgreSql;
@@ -49,10 +48,10 @@ public sealed partial class PostgreSqlMetadataStore
             var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                // Past the setting and the two locks (the mark's removal returns no result) to the statement's one row.
-                for (var result = 0; result < 3; result++)
+                // Past the results of the batch's earlier commands (the setting, the locks: one column each) to the
+                // statement's one row of four, whatever CreateLinkBatch puts before it.
+                while (reader.FieldCount != 4 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
