@@ -5,10 +5,13 @@ the median GB/s, the median over rounds of bound time / this time, and the media
 Azurite (from /proc). Builds come from `dotnet build -c Release` (the server's and OciRegistry.Benchmarks'); an
 environment setting for one build goes after its DLL: `name=path/OciRegistry.Server.dll,NAME=VALUE`.
 
-  benchmarks/azure_paired_rounds.py [--rounds 8] [--size-mib 256] [--workload get1|chunked] [--chunk-mib 1] name=DLL...
+  benchmarks/azure_paired_rounds.py [--rounds 8] [--size-mib 256] [--workload get1|push|chunked] [--chunk-mib 1]
+                                    [--bound shaped|parallel] name=DLL...
 
-get1: one curl GET of the whole blob against the SDK's DownloadToAsync; chunked: PATCHes of --chunk-mib one after
-another (as compare_reference.py pushes them) against the SDK staging blocks of that size one after another."""
+get1: one curl GET of the whole blob against the SDK's DownloadToAsync; push: POST and one PUT of the whole blob (as
+compare_reference.py pushes it) against the SDK's UploadAsync with its default parallel transfer; chunked: PATCHes of
+--chunk-mib one after another against the SDK staging blocks of that size one after another (--bound shaped, the
+shape a chunked client imposes) or against the SDK's parallel UploadAsync of the same bytes (--bound parallel)."""
 import argparse
 import os
 import shutil
@@ -44,8 +47,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--size-mib", type=int, default=256)
-    parser.add_argument("--workload", choices=["get1", "chunked"], default="get1")
+    parser.add_argument("--workload", choices=["get1", "push", "chunked"], default="get1")
     parser.add_argument("--chunk-mib", type=int, default=1)
+    parser.add_argument("--bound", choices=["shaped", "parallel"], default="shaped")
     parser.add_argument("builds", nargs="+", metavar="name=DLL")
     args = parser.parse_args()
 
@@ -76,10 +80,16 @@ def main():
                 azurite_before = cpu_seconds(azurite.process.pid)
                 server_before = servers[side].cpu_seconds() if side in servers else 0
                 if side == "bound":
-                    took = (azurite.sdk("bound", "download", "mono0") if args.workload == "get1"
-                            else azurite.sdk("bound", "blocks", f"shaped{round_}", blob, str(chunk)))
+                    if args.workload == "get1":
+                        took = azurite.sdk("bound", "download", "mono0")
+                    elif args.workload == "chunked" and args.bound == "shaped":
+                        took = azurite.sdk("bound", "blocks", f"shaped{round_}", blob, str(chunk))
+                    else:
+                        took = azurite.sdk("bound", "upload", f"upload{round_}", blob)
                 elif args.workload == "get1":
                     took = cr.get_streams(servers[side], "bench/mono0", digest, 1)
+                elif args.workload == "push":
+                    took = cr.push_monolithic(servers[side], f"bench/mono{round_ + 2}", blob, digest)
                 else:
                     took = cr.push_chunked(servers[side], f"bench/chunked{round_}", chunks, digest)
                 if round_ >= 0:
