@@ -6,11 +6,12 @@ build; each server is warmed with 300 images, then the builds push batches of sm
 runs under the same load. Per batch: the server's CPU per image, PostgreSQL's, images/s, statements per image (every
 statement PostgreSQL ran, the foreign-key checks and triggers included) and commits per image.
 
-Usage: benchmarks/postgres_push_statements.py DLL[|NAME=VALUE...][,DLL...] [BATCHES=3] [IMAGES=100] [latency]
+Usage: benchmarks/postgres_push_statements.py DLL[|NAME=VALUE...][,DLL...] [BATCHES=3] [IMAGES=100] [latency] [chunked]
   DLL is an OciRegistry.Server.dll of a Release build; NAME=VALUE pairs after it are environment variables of that
   server only (e.g. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0). The last batch lists each build's statements.
   With `latency` the servers log each request (which costs them some CPU) and the medians of the time the server
-  spent on a POST, a blob PUT and a manifest PUT are printed per build.
+  spent on a POST, a blob PUT and a manifest PUT are printed per build. With `chunked` each blob is pushed as docker
+  pushes it: POST, one PATCH with the whole blob, PUT ?digest= without a body.
 """
 import collections
 import os
@@ -27,7 +28,8 @@ import compare_reference as cr
 dlls = sys.argv[1].split(",")
 batches = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 count = int(sys.argv[3]) if len(sys.argv) > 3 else 100
-latency = len(sys.argv) > 4 and sys.argv[4] == "latency"
+latency = "latency" in sys.argv[4:]
+chunked = "chunked" in sys.argv[4:]
 logging = ["--Logging:LogLevel:OciRegistry.Server.RequestLogging=Information"] if latency else []
 durations = collections.defaultdict(lambda: collections.defaultdict(list))
 
@@ -36,10 +38,25 @@ def record_durations(build, log, start):
     """The request durations the server logged after `start` (an offset in its log), by kind of request."""
     with open(log) as f:
         f.seek(start)
-        for m in re.finditer(r"(POST|PUT) (\S+) \d{3} in=\d+ out=\d+ ([\d.]+)ms", f.read()):
+        for m in re.finditer(r"(POST|PATCH|PUT) (\S+) \d{3} in=\d+ out=\d+ ([\d.]+)ms", f.read()):
             kind = "manifest PUT" if "/manifests/" in m.group(2) else f"blob {m.group(1)}"
             durations[build][kind].append(float(m.group(3)))
 
+
+def push_blob_chunked(self, repo, content):
+    """POST, one PATCH with the whole blob, PUT ?digest= without a body: how docker pushes a layer."""
+    digest = "sha256:" + cr.hashlib.sha256(content).hexdigest()
+    location = self.request("POST", f"/v2/{repo}/blobs/uploads/", headers={"Content-Length": "0"}, wanted=202).getheader("Location")
+    path = location[len(self.server.base):] if location.startswith("http") else location
+    location = self.request("PATCH", path, body=content, headers={"Content-Type": "application/octet-stream",
+                            "Content-Range": f"0-{len(content) - 1}"}, wanted=202).getheader("Location")
+    path = location[len(self.server.base):] if location.startswith("http") else location
+    self.request("PUT", cr.with_query(path, digest=digest), headers={"Content-Length": "0"}, wanted=201)
+    return {"mediaType": cr.OCI_LAYER, "digest": digest, "size": len(content)}
+
+
+if chunked:
+    cr.Client.push_blob = push_blob_chunked
 
 work = tempfile.mkdtemp(prefix="pgcount-")
 pg = cr.PostgreSql(work)

@@ -70,6 +70,55 @@ public sealed partial class PostgreSqlMetadataStore : IUploadSessionStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One statement, one round trip: the row is locked only when it is live in the repository, and leased in the same
+    /// statement under the conditions of <see cref="LeaseUploadSessionAsync"/>; committed unsynced.
+    /// </remarks>
+    public async ValueTask<(UploadSession? Session, UploadWriteStatus Status)> LeaseLiveUploadSessionAsync(string id, RepositoryName repository, DateTimeOffset notStartedBefore, long? offset, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var now = Now();
+        var batch = _dataSource.CreateBatch();
+        await using (batch.ConfigureAwait(false))
+        {
+            Add(batch, UnsyncedCommit);
+            Add(
+                batch,
+                """
+                WITH held AS (
+                        SELECT started_at, length, lease_expires_at FROM upload_sessions
+                        WHERE id = $1 AND repository = $2 AND started_at >= $3 FOR UPDATE),
+                     changed AS (
+                        UPDATE upload_sessions SET lease_owner = $5, lease_expires_at = $7 FROM held
+                        WHERE upload_sessions.id = $1 AND ($4::bigint IS NULL OR held.length = $4)
+                          AND (held.lease_expires_at IS NULL OR held.lease_expires_at <= $6)
+                        RETURNING 1)
+                SELECT started_at, length, EXISTS (SELECT 1 FROM changed) FROM held
+                """,
+                id,
+                repository,
+                notStartedBefore.ToUniversalTime(),
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)offset ?? DBNull.Value },
+                owner,
+                now,
+                now + duration);
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return (null, UploadWriteStatus.Unknown);
+                }
+
+                var session = new UploadSession(id, repository, reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt64(1));
+                return (session, reader.GetBoolean(2) ? UploadWriteStatus.Opened
+                    : offset is { } at && at != session.Length ? UploadWriteStatus.OffsetMismatch
+                    : UploadWriteStatus.Busy);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<bool> AdvanceUploadSessionAsync(string id, string owner, long from, long to, CancellationToken cancellationToken = default) =>
         await WriteUnsyncedAsync(
             """

@@ -78,7 +78,7 @@ public sealed class ManifestOperations
             }
         }
 
-        if (await FindMissingReferenceAsync(name, manifest, cancellationToken).ConfigureAwait(false) is { } missing)
+        if (await CheckBlobBytesAsync(name, manifest, cancellationToken).ConfigureAwait(false) is { } missing)
         {
             return missing;
         }
@@ -100,7 +100,8 @@ public sealed class ManifestOperations
         switch (stored.Status)
         {
             case ManifestPutStatus.MissingReference:
-                // A garbage collection unlinked it after the check above; the put saw that in its transaction.
+                // Not linked to the repository (never pushed here, or a collection unlinked it): the put checks every
+                // reference in its own transaction. The manifest's bytes stay unlinked, for a collection to remove.
                 return RegistryError.ManifestBlobUnknown(stored.Missing);
             case ManifestPutStatus.TagImmutable:
                 return RegistryError.Denied($"tag '{tag}' is immutable");
@@ -293,6 +294,25 @@ public sealed class ManifestOperations
         var tags = await _metadata.GetTagsAsync(name, cancellationToken).ConfigureAwait(false);
         var pinned = tags.FirstOrDefault(t => t.Digest == reference.Digest && _immutableTags.Matches(t.Name)).Name;
         return pinned is null ? null : RegistryError.Denied($"tag '{pinned}' is immutable and points at {reference.Digest}");
+    }
+
+    // The config's and layers' bytes, checked against the manifest's sizes before its own bytes are stored; their
+    // links, and the child manifests, are checked by the put, in its transaction (on a database, in its one round
+    // trip), which names the first missing one as this did. Only when some bytes are absent or of another size is
+    // everything checked here in the manifest's order, so that a blob not linked here is reported unknown, never with
+    // the size of another repository's copy.
+    private async ValueTask<RegistryError?> CheckBlobBytesAsync(RepositoryName name, Manifest manifest, CancellationToken cancellationToken)
+    {
+        foreach (var (descriptor, kind) in manifest.References)
+        {
+            if (IsStoredBlob(kind, descriptor)
+                && await _blobs.GetSizeAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false) != descriptor.Size)
+            {
+                return await FindMissingReferenceAsync(name, manifest, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return null;
     }
 
     private async ValueTask<RegistryError?> FindMissingReferenceAsync(RepositoryName name, Manifest manifest, CancellationToken cancellationToken)

@@ -94,13 +94,17 @@ public sealed class UploadOperations
             return error;
         }
 
-        var session = await FindLiveSessionAsync(name, uploadId, cancellationToken).ConfigureAwait(false);
-        if (session is null)
+        // The session's read and its lease in one call (one round trip on a database).
+        var owner = NewOwner();
+        var notStartedBefore = _time.GetUtcNow() - _options.Value.UploadSessionLifetime;
+        var (session, status) = await _sessions.LeaseLiveUploadSessionAsync(uploadId, name, notStartedBefore, rangeStart, owner, WriterLease, cancellationToken).ConfigureAwait(false);
+        return status switch
         {
-            return RegistryError.UploadUnknown();
-        }
-
-        return await AppendToSessionAsync(session, rangeStart, body, cancellationToken).ConfigureAwait(false);
+            UploadWriteStatus.Opened => await WriteLeasedAsync(session!, owner, body, cancellationToken).ConfigureAwait(false),
+            UploadWriteStatus.OffsetMismatch => RegistryError.UploadOutOfOrder(session!.Length),
+            UploadWriteStatus.Busy => Busy(),
+            _ => RegistryError.UploadUnknown(),
+        };
     }
 
     /// <summary>
@@ -443,11 +447,11 @@ public sealed class UploadOperations
             return RegistryError.UploadOutOfOrder(session.Length);
         }
 
-        var owner = Guid.NewGuid().ToString("N");
+        var owner = NewOwner();
         switch (await _sessions.LeaseUploadSessionAsync(session.Id, session.Length, owner, WriterLease, cancellationToken).ConfigureAwait(false))
         {
             case UploadWriteStatus.Opened:
-                break;
+                return await WriteLeasedAsync(session, owner, body, cancellationToken).ConfigureAwait(false);
             case UploadWriteStatus.OffsetMismatch:
                 var current = await _sessions.GetUploadSessionAsync(session.Id, cancellationToken).ConfigureAwait(false);
                 return current is null ? RegistryError.UploadUnknown() : RegistryError.UploadOutOfOrder(current.Length);
@@ -456,7 +460,13 @@ public sealed class UploadOperations
             default:
                 return RegistryError.UploadUnknown();
         }
+    }
 
+    private static string NewOwner() => Guid.NewGuid().ToString("N");
+
+    // Under owner's lease, taken at the session's length: appends the body and records the new length.
+    private async ValueTask<RegistryResult<UploadSession>> WriteLeasedAsync(UploadSession session, string owner, PipeReader body, CancellationToken cancellationToken)
+    {
         // Whatever happens while writing, what the byte store holds afterwards is recorded (a body cut short counts up
         // to where it was written, as the client is told by the session's Range), and the lease is released.
         var write = new LeasedWrite(session.Length);

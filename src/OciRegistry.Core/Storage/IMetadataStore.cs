@@ -30,8 +30,8 @@ public partial interface IMetadataStore
     ValueTask<bool> IsBlobLinkedAsync(RepositoryName repository, Digest digest, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Which of <paramref name="digests"/> are linked to the repository, in one call (a manifest put checks its config
-    /// and layers at once, not one by one).
+    /// Which of <paramref name="digests"/> are linked to the repository, in one call (a manifest put whose blobs' bytes
+    /// are missing or of another size checks its config and layers at once, not one by one).
     /// </summary>
     /// <remarks>
     /// By default <see cref="IsBlobLinkedAsync"/> for each digest: right for stores in the process, where a call costs no

@@ -34,6 +34,40 @@ public interface IUploadSessionStore
     ValueTask<UploadWriteStatus> LeaseUploadSessionAsync(string id, long offset, string owner, TimeSpan duration, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The read and the lease of a PATCH: finds session <paramref name="id"/> live in <paramref name="repository"/>
+    /// (started at or after <paramref name="notStartedBefore"/>) and leases it as <see cref="LeaseUploadSessionAsync"/>
+    /// does at its committed length, if that is <paramref name="offset"/> (without one, whatever it is). A store may do
+    /// both in one round trip.
+    /// </summary>
+    /// <returns>
+    /// The session as found, with the length the lease was taken or refused at (null when there is no such live
+    /// session of the repository, with <see cref="UploadWriteStatus.Unknown"/>), and <see cref="UploadWriteStatus.Opened"/>
+    /// when leased; else why not, nothing changed.
+    /// </returns>
+    async ValueTask<(UploadSession? Session, UploadWriteStatus Status)> LeaseLiveUploadSessionAsync(string id, RepositoryName repository, DateTimeOffset notStartedBefore, long? offset, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var session = await GetUploadSessionAsync(id, cancellationToken).ConfigureAwait(false);
+        if (session is null || session.Repository != repository || session.StartedAt < notStartedBefore)
+        {
+            return (null, UploadWriteStatus.Unknown);
+        }
+
+        if (offset is { } at && at != session.Length)
+        {
+            return (session, UploadWriteStatus.OffsetMismatch);
+        }
+
+        var status = await LeaseUploadSessionAsync(id, session.Length, owner, duration, cancellationToken).ConfigureAwait(false);
+        if (status == UploadWriteStatus.OffsetMismatch)
+        {
+            // Another writer moved the length since the read: the session as it is now.
+            session = await GetUploadSessionAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return session is null || status == UploadWriteStatus.Unknown ? (null, UploadWriteStatus.Unknown) : (session, status);
+    }
+
+    /// <summary>
     /// Records that <paramref name="owner"/>'s append took the session from <paramref name="from"/> to
     /// <paramref name="to"/> bytes and releases its lease: only if <paramref name="owner"/> still holds the lease
     /// (expired or not, as long as nobody took it over) and the length is still <paramref name="from"/>.

@@ -8,15 +8,16 @@ using OciRegistry.Core.Tests.Maintenance;
 namespace OciRegistry.Core.Tests.Operations;
 
 /// <summary>
-/// A manifest put checks that its config and layers are linked to the repository in one metadata call (on a database
-/// each call is a round trip), and still reports the first missing one in the manifest's order.
+/// A manifest put leaves the check of its references' links to the store's put, which makes it in its own transaction
+/// (on a database, in the put's one round trip): on the way to success it asks the store nothing before the put, and a
+/// refused put still names the first missing reference in the manifest's order.
 /// </summary>
 public sealed class ManifestLinkCheckTests
 {
     private readonly ManualClock _clock = new();
 
     [Fact]
-    public async Task AnImagePut_AsksForAllItsBlobLinks_InOneCall()
+    public async Task AnImagePut_AsksTheMetadataStoreOnlyToPut()
     {
         var calls = new List<string>();
         var registry = NewRegistry(method =>
@@ -24,11 +25,72 @@ public sealed class ManifestLinkCheckTests
             calls.Add(method);
             return ValueTask.CompletedTask;
         });
+        var config = await registry.PushBlobAsync("app", "config");
+        var layer = await registry.PushBlobAsync("app", "layer 1");
+        var json = $$"""
+            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
+             "config":{{Descriptor(config, "config")}},"layers":[{{Descriptor(layer, "layer 1")}}]}
+            """;
+        calls.Clear();
 
-        await registry.PushImageAsync("app", "v1", "config", "layer 1", "layer 2", "layer 3");
+        await registry.PushManifestAsync("app", "v1", json, MaintenanceRegistry.ImageManifestType);
 
-        Assert.Equal(1, calls.Count(method => method == nameof(IMetadataStore.FindLinkedBlobsAsync)));
-        Assert.DoesNotContain(nameof(IMetadataStore.IsBlobLinkedAsync), calls);
+        Assert.Equal([nameof(IMetadataStore.PutManifestAsync)], calls);
+    }
+
+    [Fact]
+    public async Task AnImageWhoseBlobIsStoredButLinkedOnlyElsewhere_IsRefusedNamingIt_AndRecordsNothing()
+    {
+        var registry = NewRegistry(_ => ValueTask.CompletedTask);
+        var config = await registry.PushBlobAsync("app", "config");
+        var elsewhere = await registry.PushBlobAsync("other", "elsewhere");
+        var json = $$"""
+            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
+             "config":{{Descriptor(config, "config")}},"layers":[{{Descriptor(elsewhere, "elsewhere")}}]}
+            """;
+
+        var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(RegistryErrorCode.ManifestBlobUnknown, put.Error?.Code);
+        Assert.Equal(elsewhere.ToString(), put.Error!.Detail!["digest"]);
+        Assert.Empty(await registry.Metadata.ListManifestsAsync(Core.References.RepositoryName.Parse("app")));
+        Assert.Null(await registry.Metadata.ResolveTagAsync(Core.References.RepositoryName.Parse("app"), "v1"));
+    }
+
+    [Fact]
+    public async Task AnImageGivingAnotherSizeForABlobLinkedOnlyElsewhere_IsRefusedAsUnknown_NotWithThatCopysSize()
+    {
+        var registry = NewRegistry(_ => ValueTask.CompletedTask);
+        var config = await registry.PushBlobAsync("app", "config");
+        var elsewhere = await registry.PushBlobAsync("other", "elsewhere");
+        var json = $$"""
+            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
+             "config":{{Descriptor(config, "config")}},"layers":[{{Descriptor(elsewhere, "another size")}}]}
+            """;
+
+        var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(RegistryErrorCode.ManifestBlobUnknown, put.Error?.Code);
+        Assert.Equal(elsewhere.ToString(), put.Error!.Detail!["digest"]);
+    }
+
+    [Fact]
+    public async Task AnIndexMissingAChild_IsRefusedNamingIt_AndRecordsNothing()
+    {
+        var registry = NewRegistry(_ => ValueTask.CompletedTask);
+        var child = await registry.PushImageAsync("app", tag: null, "config", "layer 1");
+        var absent = MaintenanceRegistry.DigestOf("absent manifest");
+        var json = $$"""
+            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.IndexType}}","manifests":[
+             {"mediaType":"{{MaintenanceRegistry.ImageManifestType}}","digest":"{{child}}","size":1},
+             {"mediaType":"{{MaintenanceRegistry.ImageManifestType}}","digest":"{{absent}}","size":1}]}
+            """;
+
+        var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.IndexType, Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(RegistryErrorCode.ManifestBlobUnknown, put.Error?.Code);
+        Assert.Equal(absent.ToString(), put.Error!.Detail!["digest"]);
+        Assert.Equal([child], (await registry.Metadata.ListManifestsAsync(Core.References.RepositoryName.Parse("app"))).Select(m => m.Digest));
     }
 
     [Theory]

@@ -211,11 +211,62 @@ public abstract class UploadSessionStoreContract
         Assert.True(await Metadata(A).IsBlobLinkedAsync(Repository, Blob));
     }
 
+    [Fact]
+    public async Task AReadAndLease_LeasesALiveSessionOfTheRepository_AtItsLength_AndReturnsItAsFound()
+    {
+        var session = await CreateAsync(A);
+
+        Assert.Equal((session, UploadWriteStatus.Opened), await ReadAndLeaseAsync(B, session.Id, offset: null, "b"));
+        Assert.Equal(UploadWriteStatus.Busy, await A.LeaseUploadSessionAsync(session.Id, 0, "a", Lease));
+        Assert.True(await B.AdvanceUploadSessionAsync(session.Id, "b", 0, 10));
+
+        Assert.Equal((session with { Length = 10 }, UploadWriteStatus.Opened), await ReadAndLeaseAsync(A, session.Id, offset: 10, "a"));
+        Assert.True(await A.AdvanceUploadSessionAsync(session.Id, "a", 10, 15));
+        Assert.Equal(15, (await B.GetUploadSessionAsync(session.Id))!.Length);
+    }
+
+    [Fact]
+    public async Task AReadAndLease_IsRefused_AtAnotherOffset_WhileAnotherLeaseIsLive_AndTakesAnExpiredOneOver()
+    {
+        var session = await CreateAsync(A);
+
+        Assert.Equal((session, UploadWriteStatus.OffsetMismatch), await ReadAndLeaseAsync(A, session.Id, offset: 3, "a"));
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "a", Lease));
+        Assert.Equal((session, UploadWriteStatus.Busy), await ReadAndLeaseAsync(B, session.Id, offset: null, "b"));
+        Assert.Equal((session, UploadWriteStatus.Busy), await ReadAndLeaseAsync(B, session.Id, offset: 0, "b"));
+        Assert.True(await A.AdvanceUploadSessionAsync(session.Id, "a", 0, 10));
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 10, "crashed", Lease));
+        Clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        Assert.Equal((session with { Length = 10 }, UploadWriteStatus.Opened), await ReadAndLeaseAsync(B, session.Id, offset: 10, "b"));
+        Assert.False(await A.AdvanceUploadSessionAsync(session.Id, "crashed", 10, 20));
+        Assert.True(await B.AdvanceUploadSessionAsync(session.Id, "b", 10, 12));
+    }
+
+    [Fact]
+    public async Task AReadAndLease_FindsNoSession_OfAnotherRepository_StartedTooLongAgo_OrEnded_AndChangesNothing()
+    {
+        var session = await CreateAsync(A);
+
+        Assert.Equal((null, UploadWriteStatus.Unknown), await ReadAndLeaseAsync(B, Guid.NewGuid().ToString("N"), offset: null, "b"));
+        Assert.Equal((null, UploadWriteStatus.Unknown), await B.LeaseLiveUploadSessionAsync(session.Id, RepositoryName.Parse("other/app"), Clock.GetUtcNow(), null, "b", Lease));
+        Assert.Equal((null, UploadWriteStatus.Unknown), await B.LeaseLiveUploadSessionAsync(session.Id, Repository, Clock.GetUtcNow().AddSeconds(1), null, "b", Lease));
+        Assert.Equal(UploadWriteStatus.Opened, await A.LeaseUploadSessionAsync(session.Id, 0, "a", Lease));
+        Assert.True(await A.AdvanceUploadSessionAsync(session.Id, "a", 0, 10));
+        Assert.Equal(UploadCommitStatus.Committed, await A.EndUploadSessionAsync(session.Id, null));
+
+        Assert.Equal((null, UploadWriteStatus.Unknown), await ReadAndLeaseAsync(B, session.Id, offset: 10, "b"));
+    }
+
     // Each store keeps its links too (every metadata backend is both), as the registry wires them.
     private static IMetadataStore Metadata(IUploadSessionStore store) => (IMetadataStore)store;
 
     private static async Task<UploadCommitStatus?> LinkAndEndAsync(IUploadSessionStore store, string id, long length) =>
         await store.LinkBlobAndEndUploadSessionAsync(Metadata(store), Repository, Blob, 10, id, length);
+
+    // The read and lease of a PATCH on a session started at the contract's clock (live while started since then).
+    private async Task<(UploadSession? Session, UploadWriteStatus Status)> ReadAndLeaseAsync(IUploadSessionStore store, string id, long? offset, string owner) =>
+        await store.LeaseLiveUploadSessionAsync(id, Repository, Clock.GetUtcNow() - TimeSpan.FromHours(1), offset, owner, Lease);
 
     private async Task<UploadSession> CreateAsync(IUploadSessionStore store)
     {
