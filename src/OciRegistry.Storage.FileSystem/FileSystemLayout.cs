@@ -16,11 +16,14 @@ namespace OciRegistry.Storage.FileSystem;
 ///   metadata.db (+ -wal, -shm)               SQLite: blob links, manifests, tags, referrers (SqliteMetadataStore)
 ///   tmp/                                     temp files and folders, renamed into place (same file system);
 ///                                            entries older than an hour are crash leftovers, removed when the store opens
-///   spare/&lt;guid&gt;/                            folders of committed sessions (info.json, lock) kept for new sessions
+///   spare/&lt;guid&gt;/                            folders of committed sessions (info.json, lock, an empty data) kept for new sessions
 /// </code>
 /// </remarks>
 internal sealed class FileSystemLayout
 {
+    /// <summary>The name of a session folder's data file.</summary>
+    public const string DataFileName = "data";
+
     /// <summary>Resolves <paramref name="rootPath"/> and creates the top-level folders.</summary>
     public FileSystemLayout(string rootPath)
     {
@@ -67,7 +70,7 @@ internal sealed class FileSystemLayout
 
     public string Upload(string id) => EnsureUnder(UploadsDirectory, Path.Combine(UploadsDirectory, id));
 
-    public string UploadData(string id) => Path.Combine(Upload(id), "data");
+    public string UploadData(string id) => Path.Combine(Upload(id), DataFileName);
 
     public string UploadInfo(string id) => Path.Combine(Upload(id), "info.json");
 

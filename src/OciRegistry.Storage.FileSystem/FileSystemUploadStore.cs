@@ -26,8 +26,6 @@ namespace OciRegistry.Storage.FileSystem;
 /// </remarks>
 public sealed class FileSystemUploadStore : IUploadStore
 {
-    private const string DataFileName = "data";
-
     private readonly ConcurrentDictionary<string, byte> _sessionsInUse = new(StringComparer.Ordinal);
     private readonly FileSystemBlobStore _blobs;
     private readonly FileSystemLayout _layout;
@@ -56,11 +54,13 @@ public sealed class FileSystemUploadStore : IUploadStore
             Directory.CreateDirectory(staging);
         }
 
-        // Not flushed to disk: a session a crash loses is unknown afterwards and the client starts over. The data file
-        // is new (a reused folder's went into the blobs); a reused folder's info.json is rewritten in place (WriteInfo).
+        // Not flushed to disk: a session a crash loses is unknown afterwards and the client starts over. A reused folder
+        // holds the empty data file it was kept with (SpareSessionFolders), so no inode is created here; it is opened
+        // truncating all the same, so the session starts empty whatever the folder held. Its info.json is rewritten in
+        // place (WriteInfo).
         var info = JsonSerializer.SerializeToUtf8Bytes(
             new UploadInfoDocument(repository.Value, session.StartedAt), FileSystemJsonContext.Default.UploadInfoDocument);
-        WriteNewFile(Path.Combine(staging, DataFileName), []);
+        File.OpenHandle(Path.Combine(staging, FileSystemLayout.DataFileName), FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete).Dispose();
         WriteInfo(Path.Combine(staging, "info.json"), info);
         Directory.Move(staging, _layout.Upload(session.Id));
         return ValueTask.FromResult(session);
@@ -191,7 +191,7 @@ public sealed class FileSystemUploadStore : IUploadStore
         // The verified upload always lands: a stored copy is replaced atomically (rename over it; readers keep the
         // file they opened), so one whose bytes went bad (a disk error, an old bug) is repaired by the next genuine
         // push instead of served for ever. Measured against dropping the duplicate in benchmarks/RESULTS.md.
-        var endedData = Path.Combine(ended, DataFileName);
+        var endedData = Path.Combine(ended, FileSystemLayout.DataFileName);
         if (!flushed)
         {
             FlushToDisk(endedData);
@@ -238,7 +238,7 @@ public sealed class FileSystemUploadStore : IUploadStore
 
         try
         {
-            using var data = File.OpenHandle(Path.Combine(ended, DataFileName), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            using var data = File.OpenHandle(Path.Combine(ended, FileSystemLayout.DataFileName), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             RandomAccess.SetLength(data, 0);
         }
         catch (FileNotFoundException)
@@ -304,22 +304,15 @@ public sealed class FileSystemUploadStore : IUploadStore
         }
     }
 
-    // Written synchronously: a few bytes into the page cache cost less than the hop to another thread an asynchronous
-    // write is.
-    private static void WriteNewFile(string path, byte[] content)
-    {
-        File.Delete(path);
-        File.WriteAllBytes(path, content);
-    }
-
     // Rewrites a reused folder's info.json in place rather than replacing it: a new file per session is an inode created
     // and one deleted, what slows ext4's inode allocation (SpareSessionFolders; 13% of the server's CPU per small image
-    // in perf). The file is padded with spaces (JSON whitespace) to at least its old length and never shortened, so a
-    // reader that opened it while the folder's previous session was live (ListAsync for expiry) reads as many bytes as
-    // it expected. Whatever it reads then (the new document, or a torn mixture that does not parse) names no live
-    // session: the ended session's data is gone from its path, so ReadSessionAsync finds nothing. The new session's
-    // readers find it whole, as it is written before the folder moves into uploads/. A session whose info a crash left
-    // empty or torn (it is written without a flush) is treated as unknown.
+    // in perf). Written synchronously: a few bytes into the page cache cost less than the hop to another thread an
+    // asynchronous write is. The file is padded with spaces (JSON whitespace) to at least its old length and never
+    // shortened, so a reader that opened it while the folder's previous session was live (ListAsync for expiry) reads
+    // as many bytes as it expected. Whatever it reads then (the new document, or a torn mixture that does not parse)
+    // names no live session: the ended session's folder is gone from its path, so ReadSessionAsync finds nothing. The
+    // new session's readers find it whole, as it is written before the folder moves into uploads/. A session whose info
+    // a crash left empty or torn (it is written without a flush) is treated as unknown.
     private static void WriteInfo(string path, byte[] info)
     {
         using var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);

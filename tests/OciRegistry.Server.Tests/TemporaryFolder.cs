@@ -12,7 +12,7 @@ internal sealed class TemporaryFolder : IDisposable
 
     public string Storage => System.IO.Path.Combine(Path, "data");
 
-    public void Dispose() => Directory.Delete(Path, recursive: true);
+    public void Dispose() => OciRegistry.Tests.TestFolders.Delete(Path);
 
     /// <summary>Pushes a blob no manifest references into <see cref="Storage"/>; returns the blob's file.</summary>
     public async Task<string> PushOrphanBlobAsync()

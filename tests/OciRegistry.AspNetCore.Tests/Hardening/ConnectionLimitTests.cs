@@ -18,7 +18,7 @@ public sealed class ConnectionLimitTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("oci-connections-").FullName;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => OciRegistry.Tests.TestFolders.Delete(_folder);
 
     [Fact]
     public async Task TheServer_LimitsConnectionsAndIdleTime_ByDefault()

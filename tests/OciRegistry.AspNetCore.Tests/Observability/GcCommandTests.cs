@@ -53,7 +53,7 @@ public sealed class GcCommandTests : IDisposable
         Assert.Equal(0, await RegistryCommandLine.RunAsync(["verify", .. settings], TextWriter.Null, TextWriter.Null));
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => OciRegistry.Tests.TestFolders.Delete(_root);
 
     private async Task<string> PushOrphanBlobAsync()
     {

@@ -44,7 +44,7 @@ public sealed class StorageHealthCheckTests
                 app.MapHealthChecks("/healthz");
             };
         });
-        Directory.Delete(root!, recursive: true);
+        OciRegistry.Tests.TestFolders.Delete(root!);
         File.WriteAllText(root!, "not a folder");
 
         try

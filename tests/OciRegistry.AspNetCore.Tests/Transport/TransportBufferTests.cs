@@ -41,7 +41,7 @@ public sealed class TransportBufferTests
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            OciRegistry.Tests.TestFolders.Delete(folder);
         }
     }
 

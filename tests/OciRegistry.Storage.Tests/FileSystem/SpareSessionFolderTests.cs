@@ -4,7 +4,10 @@ using OciRegistry.Storage.FileSystem;
 
 namespace OciRegistry.Storage.Tests.FileSystem;
 
-/// <summary>Committed sessions' folders are reused by new sessions, so a push creates one file and deletes none.</summary>
+/// <summary>
+/// Committed sessions' folders, with a new empty data file, are reused by new sessions, so a push's requests create no
+/// file and delete none. A folder is kept in the background: the tests wait for tmp/ to empty before they look.
+/// </summary>
 public sealed class SpareSessionFolderTests : IDisposable
 {
     private readonly TemporaryRoot _root = new();
@@ -19,6 +22,7 @@ public sealed class SpareSessionFolderTests : IDisposable
         var uploads = NewStore();
         var first = await UploadAsync(uploads, "library/first", TestContent.Bytes(2_000, seed: 1));
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
+        await _root.AssertTmpEmptiesAsync();
         Assert.Single(Directory.EnumerateDirectories(SpareDirectory));
 
         var second = await UploadAsync(uploads, "library/second", TestContent.Bytes(3_000, seed: 2));
@@ -52,6 +56,7 @@ public sealed class SpareSessionFolderTests : IDisposable
         var expected = reader.Length;
 
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
+        await _root.AssertTmpEmptiesAsync();
         var second = await UploadAsync(uploads, "library/b", TestContent.Bytes(3_000, seed: 5));
 
         Assert.Empty(Directory.EnumerateDirectories(SpareDirectory));
@@ -65,12 +70,13 @@ public sealed class SpareSessionFolderTests : IDisposable
     }
 
     [Fact]
-    public async Task FoldersStillHoldingData_Cancels_AreNotKept_ButADuplicateWhoseDataReplacedTheBlobIs()
+    public async Task FoldersStillHoldingData_Cancels_AreNotKept_ButADuplicateWhoseDataReplacedTheBlobIs_WithAnEmptyData()
     {
         var uploads = NewStore();
         var content = TestContent.Bytes(1_000, seed: 3);
         var original = await UploadAsync(uploads, "library/a", content);
         await uploads.CommitAsync(original.Id, original.Digest, original.Content.Length);
+        await _root.AssertTmpEmptiesAsync();
         var spares = Directory.EnumerateDirectories(SpareDirectory).ToList();
 
         var cancelled = await UploadAsync(uploads, "library/c", content);
@@ -78,11 +84,52 @@ public sealed class SpareSessionFolderTests : IDisposable
         await _root.AssertTmpEmptiesAsync();
         Assert.Empty(Directory.EnumerateDirectories(SpareDirectory).Except(spares));
 
-        // A duplicate's data replaces the stored blob (so a bad copy is repaired): its folder holds no data and is kept.
+        // A duplicate's data replaces the stored blob (so a bad copy is repaired): its folder is kept, holding a new,
+        // empty data file, not the session's bytes.
         var duplicate = await UploadAsync(uploads, "library/b", content);
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(duplicate.Id, duplicate.Digest, duplicate.Content.Length));
+        await _root.AssertTmpEmptiesAsync();
         var kept = Assert.Single(Directory.EnumerateDirectories(SpareDirectory).Except(spares));
-        Assert.False(File.Exists(Path.Combine(kept, "data")));
+        Assert.Equal(0, new FileInfo(Path.Combine(kept, "data")).Length);
+        var stored = await new FileSystemBlobStore(_root.Options).OpenAsync(duplicate.Digest);
+        await using (stored)
+        {
+            Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
+        }
+    }
+
+    [Fact]
+    public async Task AKeptFoldersDataFile_IsTheNextSessions_WhichStartsEmpty_WhateverTheFileHeld()
+    {
+        var uploads = NewStore();
+        var first = await UploadAsync(uploads, "library/first", TestContent.Bytes(2_000, seed: 6));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
+        await _root.AssertTmpEmptiesAsync();
+        var keptData = Path.Combine(Assert.Single(Directory.EnumerateDirectories(SpareDirectory)), "data");
+        Assert.Equal(0, new FileInfo(keptData).Length);
+
+        // No session's path leads to a spare's data, so nothing writes into it; bytes put there anyway must not
+        // become the next session's.
+        await File.WriteAllBytesAsync(keptData, TestContent.Bytes(5_000, seed: 7));
+        using var keptFile = new FileStream(keptData, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("library/second"));
+
+        Assert.Empty(Directory.EnumerateDirectories(SpareDirectory));
+        Assert.Equal(0, (await uploads.GetAsync(session.Id))!.Length);
+        Assert.Equal(0, keptFile.Length);
+        var content = TestContent.Bytes(300, seed: 8);
+        var (status, writer) = await uploads.OpenWriterAsync(session.Id, 0);
+        Assert.Equal(UploadWriteStatus.Opened, status);
+        await using (writer)
+        {
+            await writer!.WriteAsync(new(content));
+        }
+
+        // The session wrote into the very file the folder was kept with: no inode was created for it.
+        var read = new byte[keptFile.Length];
+        await keptFile.ReadExactlyAsync(read);
+        Assert.Equal(content, read);
+        Assert.Equal(300, (await uploads.GetAsync(session.Id))!.Length);
     }
 
     [Fact]
@@ -100,8 +147,8 @@ public sealed class SpareSessionFolderTests : IDisposable
             Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, session.Digest, session.Content.Length));
         }
 
-        Assert.Equal(SpareSessionFolders.MaxKept, Directory.EnumerateDirectories(SpareDirectory).Count());
         await _root.AssertTmpEmptiesAsync();
+        Assert.Equal(SpareSessionFolders.MaxKept, Directory.EnumerateDirectories(SpareDirectory).Count());
     }
 
     [Fact]
@@ -110,6 +157,7 @@ public sealed class SpareSessionFolderTests : IDisposable
         var writer = NewStore();
         var committed = await UploadAsync(writer, "library/a", TestContent.Bytes(500, seed: 4));
         await writer.CommitAsync(committed.Id, committed.Digest, committed.Content.Length);
+        await _root.AssertTmpEmptiesAsync();
         var stores = Enumerable.Range(0, 8).Select(_ => NewStore()).Append(writer).ToList(); // all know the one spare
 
         var created = await Task.WhenAll(stores.Select(store => Task.Run(async () => await store.CreateAsync(RepositoryName.Parse("library/race")))));

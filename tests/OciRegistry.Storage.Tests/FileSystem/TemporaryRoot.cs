@@ -31,5 +31,5 @@ public sealed class TemporaryRoot : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(tmp));
     }
 
-    public void Dispose() => Directory.Delete(System.IO.Path.GetDirectoryName(Path)!, recursive: true);
+    public void Dispose() => OciRegistry.Tests.TestFolders.Delete(System.IO.Path.GetDirectoryName(Path)!);
 }

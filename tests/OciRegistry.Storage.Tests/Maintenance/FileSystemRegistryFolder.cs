@@ -27,5 +27,5 @@ internal sealed class FileSystemRegistryFolder : IDisposable
         return Path.Combine(Root, "blobs", "sha256", hex[..2], hex);
     }
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => OciRegistry.Tests.TestFolders.Delete(Root);
 }
