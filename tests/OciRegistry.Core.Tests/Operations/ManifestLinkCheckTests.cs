@@ -27,10 +27,7 @@ public sealed class ManifestLinkCheckTests
         });
         var config = await registry.PushBlobAsync("app", "config");
         var layer = await registry.PushBlobAsync("app", "layer 1");
-        var json = $$"""
-            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
-             "config":{{Descriptor(config, "config")}},"layers":[{{Descriptor(layer, "layer 1")}}]}
-            """;
+        var json = Image(config, (layer, "layer 1"));
         calls.Clear();
 
         await registry.PushManifestAsync("app", "v1", json, MaintenanceRegistry.ImageManifestType);
@@ -44,10 +41,7 @@ public sealed class ManifestLinkCheckTests
         var registry = NewRegistry(_ => ValueTask.CompletedTask);
         var config = await registry.PushBlobAsync("app", "config");
         var elsewhere = await registry.PushBlobAsync("other", "elsewhere");
-        var json = $$"""
-            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
-             "config":{{Descriptor(config, "config")}},"layers":[{{Descriptor(elsewhere, "elsewhere")}}]}
-            """;
+        var json = Image(config, (elsewhere, "elsewhere"));
 
         var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, Encoding.UTF8.GetBytes(json));
 
@@ -63,10 +57,7 @@ public sealed class ManifestLinkCheckTests
         var registry = NewRegistry(_ => ValueTask.CompletedTask);
         var config = await registry.PushBlobAsync("app", "config");
         var elsewhere = await registry.PushBlobAsync("other", "elsewhere");
-        var json = $$"""
-            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
-             "config":{{Descriptor(config, "config")}},"layers":[{{Descriptor(elsewhere, "another size")}}]}
-            """;
+        var json = Image(config, (elsewhere, "another size"));
 
         var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, Encoding.UTF8.GetBytes(json));
 
@@ -101,11 +92,7 @@ public sealed class ManifestLinkCheckTests
         var registry = NewRegistry(_ => ValueTask.CompletedTask);
         var config = await registry.PushBlobAsync("app", "config");
         var present = await registry.PushBlobAsync("app", "present");
-        var json = $$"""
-            {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
-             "config":{{Descriptor(config, "config")}},
-             "layers":[{{Descriptor(present, "present")}},{{Descriptor(MaintenanceRegistry.DigestOf(first), first)}},{{Descriptor(MaintenanceRegistry.DigestOf(second), second)}}]}
-            """;
+        var json = Image(config, (present, "present"), (MaintenanceRegistry.DigestOf(first), first), (MaintenanceRegistry.DigestOf(second), second));
         var storedBefore = await registry.StoredBlobsAsync();
 
         var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, Encoding.UTF8.GetBytes(json));
@@ -121,6 +108,12 @@ public sealed class ManifestLinkCheckTests
         var blobs = new InMemoryBlobStore(_clock);
         return new MaintenanceRegistry(blobs, new InMemoryUploadStore(blobs, _clock), new InterceptedMetadataStore(new InMemoryMetadataStore(_clock), before), _clock);
     }
+
+    // An image manifest of the config pushed as "config" and these layers, each described with its content's size.
+    private static string Image(Digest config, params (Digest Digest, string Content)[] layers) => $$"""
+        {"schemaVersion":2,"mediaType":"{{MaintenanceRegistry.ImageManifestType}}",
+         "config":{{Descriptor(config, "config")}},"layers":[{{string.Join(",", layers.Select(layer => Descriptor(layer.Digest, layer.Content)))}}]}
+        """;
 
     private static string Descriptor(Digest digest, string content) =>
         $$"""{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{digest}}","size":{{Encoding.UTF8.GetByteCount(content)}}}""";

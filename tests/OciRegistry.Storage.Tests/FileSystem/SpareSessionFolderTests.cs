@@ -33,15 +33,8 @@ public sealed class SpareSessionFolderTests : IDisposable
         Assert.Equal("library/second", session!.Repository.Value);
         Assert.Equal(3_000, session.Length);
         Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(second.Id, second.Digest, second.Content.Length));
-        var blobs = new FileSystemBlobStore(_root.Options);
-        foreach (var (digest, content) in new[] { (first.Digest, first.Content), (second.Digest, second.Content) })
-        {
-            var stored = await blobs.OpenAsync(digest);
-            await using (stored)
-            {
-                Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
-            }
-        }
+        await AssertStoredAsync(first.Digest, first.Content);
+        await AssertStoredAsync(second.Digest, second.Content);
     }
 
     [Fact]
@@ -91,11 +84,7 @@ public sealed class SpareSessionFolderTests : IDisposable
         await _root.AssertTmpEmptiesAsync();
         var kept = Assert.Single(Directory.EnumerateDirectories(SpareDirectory).Except(spares));
         Assert.Equal(0, new FileInfo(Path.Combine(kept, "data")).Length);
-        var stored = await new FileSystemBlobStore(_root.Options).OpenAsync(duplicate.Digest);
-        await using (stored)
-        {
-            Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
-        }
+        await AssertStoredAsync(duplicate.Digest, content);
     }
 
     [Fact]
@@ -168,6 +157,15 @@ public sealed class SpareSessionFolderTests : IDisposable
     }
 
     private FileSystemUploadStore NewStore() => new(new FileSystemBlobStore(_root.Options));
+
+    private async Task AssertStoredAsync(Core.Digests.Digest digest, byte[] content)
+    {
+        var stored = await new FileSystemBlobStore(_root.Options).OpenAsync(digest);
+        await using (stored)
+        {
+            Assert.Equal(content, await TestContent.ReadAllAsync(stored!));
+        }
+    }
 
     private static async Task<(string Id, Core.Digests.Digest Digest, byte[] Content)> UploadAsync(FileSystemUploadStore uploads, string repository, byte[] content)
     {
