@@ -1,3 +1,4 @@
+using OciRegistry.Tests;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Chromium;
@@ -66,7 +67,9 @@ internal sealed class Chromium : IDisposable
     {
         Driver.Quit();
         Driver.Dispose();
-        Directory.Delete(_profile, recursive: true);
+
+        // The browser's last processes can still be writing to the profile as Quit returns.
+        TestFolders.Delete(_profile);
     }
 
     private static string RepositoryRoot()
