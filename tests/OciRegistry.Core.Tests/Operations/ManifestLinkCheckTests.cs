@@ -35,13 +35,17 @@ public sealed class ManifestLinkCheckTests
         Assert.Equal([nameof(IMetadataStore.PutManifestAsync)], calls);
     }
 
-    [Fact]
-    public async Task AnImageWhoseBlobIsStoredButLinkedOnlyElsewhere_IsRefusedNamingIt_AndRecordsNothing()
+    // The layer's bytes are stored, but linked only in another repository: it is unknown here, whatever size the
+    // manifest gives it ("another size" is not that copy's size), and the refusal records nothing.
+    [Theory]
+    [InlineData("elsewhere")]
+    [InlineData("another size")]
+    public async Task AnImageNamingABlobLinkedOnlyElsewhere_IsRefusedAsUnknownNamingIt_AndRecordsNothing(string describedAs)
     {
         var registry = NewRegistry(_ => ValueTask.CompletedTask);
         var config = await registry.PushBlobAsync("app", "config");
         var elsewhere = await registry.PushBlobAsync("other", "elsewhere");
-        var json = Image(config, (elsewhere, "elsewhere"));
+        var json = Image(config, (elsewhere, describedAs));
 
         var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, Encoding.UTF8.GetBytes(json));
 
@@ -49,20 +53,6 @@ public sealed class ManifestLinkCheckTests
         Assert.Equal(elsewhere.ToString(), put.Error!.Detail!["digest"]);
         Assert.Empty(await registry.Metadata.ListManifestsAsync(Core.References.RepositoryName.Parse("app")));
         Assert.Null(await registry.Metadata.ResolveTagAsync(Core.References.RepositoryName.Parse("app"), "v1"));
-    }
-
-    [Fact]
-    public async Task AnImageGivingAnotherSizeForABlobLinkedOnlyElsewhere_IsRefusedAsUnknown_NotWithThatCopysSize()
-    {
-        var registry = NewRegistry(_ => ValueTask.CompletedTask);
-        var config = await registry.PushBlobAsync("app", "config");
-        var elsewhere = await registry.PushBlobAsync("other", "elsewhere");
-        var json = Image(config, (elsewhere, "another size"));
-
-        var put = await registry.Manifests.PutAsync("app", "v1", MaintenanceRegistry.ImageManifestType, Encoding.UTF8.GetBytes(json));
-
-        Assert.Equal(RegistryErrorCode.ManifestBlobUnknown, put.Error?.Code);
-        Assert.Equal(elsewhere.ToString(), put.Error!.Detail!["digest"]);
     }
 
     [Fact]

@@ -20,10 +20,7 @@ public sealed class SpareSessionFolderTests : IDisposable
     public async Task ACommittedSessionsFolder_IsKept_AndTheNextSessionReusesIt_WithItsOwnInfo()
     {
         var uploads = NewStore();
-        var first = await UploadAsync(uploads, "library/first", TestContent.Bytes(2_000, seed: 1));
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
-        await _root.AssertTmpEmptiesAsync();
-        Assert.Single(Directory.EnumerateDirectories(SpareDirectory));
+        var (first, _) = await CommitTheFirstAsync(uploads, seed: 1);
 
         var second = await UploadAsync(uploads, "library/second", TestContent.Bytes(3_000, seed: 2));
 
@@ -91,10 +88,8 @@ public sealed class SpareSessionFolderTests : IDisposable
     public async Task AKeptFoldersDataFile_IsTheNextSessions_WhichStartsEmpty_WhateverTheFileHeld()
     {
         var uploads = NewStore();
-        var first = await UploadAsync(uploads, "library/first", TestContent.Bytes(2_000, seed: 6));
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
-        await _root.AssertTmpEmptiesAsync();
-        var keptData = Path.Combine(Assert.Single(Directory.EnumerateDirectories(SpareDirectory)), "data");
+        var (_, kept) = await CommitTheFirstAsync(uploads, seed: 6);
+        var keptData = Path.Combine(kept, "data");
         Assert.Equal(0, new FileInfo(keptData).Length);
 
         // No session's path leads to a spare's data, so nothing writes into it; bytes put there anyway must not
@@ -157,6 +152,15 @@ public sealed class SpareSessionFolderTests : IDisposable
     }
 
     private FileSystemUploadStore NewStore() => new(new FileSystemBlobStore(_root.Options));
+
+    // Commits a first upload to a new store and waits until its folder is kept: the one spare, returned.
+    private async Task<((string Id, Core.Digests.Digest Digest, byte[] Content) Upload, string Kept)> CommitTheFirstAsync(FileSystemUploadStore uploads, int seed)
+    {
+        var first = await UploadAsync(uploads, "library/first", TestContent.Bytes(2_000, seed));
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(first.Id, first.Digest, first.Content.Length));
+        await _root.AssertTmpEmptiesAsync();
+        return (first, Assert.Single(Directory.EnumerateDirectories(SpareDirectory)));
+    }
 
     private async Task AssertStoredAsync(Core.Digests.Digest digest, byte[] content)
     {
