@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
@@ -40,6 +41,12 @@ public sealed class AzureBlobUploadStore : IUploadStore
     // abandoned) are forgotten.
     private const int HeldBound = 4096;
 
+    // How long an instance waits for another one's acknowledged bytes to be staged before it breaks that one's lease: a
+    // live instance stages them within a few requests to Azure; a dead one never does.
+    private static readonly TimeSpan StagingWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FirstStagingPoll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan LastStagingPoll = TimeSpan.FromMilliseconds(100);
+
     private const string RepositoryKey = "repository";
     private const string StartedAtKey = "startedat";
 
@@ -48,6 +55,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
     private readonly TimeProvider _timeProvider;
     private readonly IUploadSessionStore? _sessions;
     private readonly ConcurrentDictionary<string, HeldStagingBlob> _held = new(StringComparer.Ordinal);
+    private readonly bool _acknowledgeBeforeStaging;
 
     /// <summary>Keeps upload sessions in <paramref name="blobs"/>' container and commits them into it.</summary>
     /// <param name="blobs">The blob store committed uploads go to.</param>
@@ -56,13 +64,22 @@ public sealed class AzureBlobUploadStore : IUploadStore
     /// The sessions' rows, shared by the instances: where the first writer of a session another instance started learns
     /// its repository and start, to create the staging blob. Without them (one instance) such a session is unknown here.
     /// </param>
-    public AzureBlobUploadStore(AzureBlobStore blobs, TimeProvider? timeProvider = null, IUploadSessionStore? sessions = null)
+    /// <param name="acknowledgePatchesBeforeStaging">
+    /// Whether a PATCH after a session's first on this instance is answered once its bytes are received and hashed, and
+    /// staged in the background (<see cref="AzureBlobStorageOptions.AcknowledgePatchesBeforeStaging"/>).
+    /// </param>
+    public AzureBlobUploadStore(
+        AzureBlobStore blobs,
+        TimeProvider? timeProvider = null,
+        IUploadSessionStore? sessions = null,
+        bool acknowledgePatchesBeforeStaging = false)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         _blobs = blobs;
         _container = blobs.Container;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _sessions = sessions;
+        _acknowledgeBeforeStaging = acknowledgePatchesBeforeStaging;
     }
 
     /// <inheritdoc />
@@ -85,6 +102,11 @@ public sealed class AzureBlobUploadStore : IUploadStore
         if (!AzureBlobNames.IsUploadId(id))
         {
             return null;
+        }
+
+        if (_held.TryGetValue(id, out var pending) && pending.Behind is not null)
+        {
+            await DrainAsync(pending, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -114,15 +136,28 @@ public sealed class AzureBlobUploadStore : IUploadStore
         {
             if (held.Writer is null && held.IsTrustedAt(offset))
             {
-                return (UploadWriteStatus.Opened, held.Writer = new AzureBlobUploadWriter(held, offset, leaseConfirmed: false, _timeProvider));
+                if (!_acknowledgeBeforeStaging)
+                {
+                    return (UploadWriteStatus.Opened, held.Writer = new AzureBlobUploadWriter(held, offset, leaseConfirmed: false, _timeProvider));
+                }
+
+                if (held.Behind is not { HasFailed: true })
+                {
+                    var blocks = held.Behind ??= new WriteBehindBlocks(held.Blob, held.Lease!, offset, _timeProvider);
+                    return (UploadWriteStatus.Opened, held.Writer = new WriteBehindUploadWriter(held, blocks, _timeProvider));
+                }
             }
 
+            await held.DrainAsync().ConfigureAwait(false);
+
             // A session nobody wrote to has no staging blob yet: its first writer creates it.
-            var status = held.IsUnstored && offset == 0 ? UploadWriteStatus.Unknown : await LeaseAsync(held, cancellationToken).ConfigureAwait(false);
+            var status = held.IsUnstored && offset == 0
+                ? UploadWriteStatus.Unknown
+                : await LeaseAsync(held, cancellationToken, StagedTo(held, offset)).ConfigureAwait(false);
             if (status == UploadWriteStatus.Unknown && offset == 0 && await MetadataOfAsync(held, id, cancellationToken).ConfigureAwait(false) is { } metadata)
             {
                 await held.CreateAsync(metadata, cancellationToken).ConfigureAwait(false);
-                status = await LeaseAsync(held, cancellationToken).ConfigureAwait(false);
+                status = await LeaseAsync(held, cancellationToken, beforeBreak: null).ConfigureAwait(false);
             }
 
             if (status == UploadWriteStatus.Opened)
@@ -186,7 +221,8 @@ public sealed class AzureBlobUploadStore : IUploadStore
         {
             if (held.Writer is null)
             {
-                switch (await held.LeaseAsync(breakHeld: true, cancellationToken).ConfigureAwait(false))
+                await held.DrainAsync().ConfigureAwait(false);
+                switch (await held.LeaseAsync(breakHeld: true, cancellationToken, StagedToRecordedLength(held, id)).ConfigureAwait(false))
                 {
                     case UploadWriteStatus.Unknown when held.IsUnstored:
                         // Started here and written nowhere: another instance's first writer would have created the blob.
@@ -233,6 +269,11 @@ public sealed class AzureBlobUploadStore : IUploadStore
         await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (held.Writer is null)
+            {
+                await held.DrainAsync().ConfigureAwait(false);
+            }
+
             if (held.IsUnstored && length == 0)
             {
                 await PutAtDigestAsync(digest, [], cancellationToken).ConfigureAwait(false);
@@ -251,7 +292,7 @@ public sealed class AzureBlobUploadStore : IUploadStore
             trusted = trusted && held.IsTrustedAt(length); // unless the kept bytes found the lease lost
             if (!trusted || !await TryCommitTrustedAsync(held, length, cancellationToken).ConfigureAwait(false))
             {
-                switch (await LeaseAsync(held, cancellationToken).ConfigureAwait(false))
+                switch (await LeaseAsync(held, cancellationToken, StagedTo(held, length)).ConfigureAwait(false))
                 {
                     case UploadWriteStatus.Busy:
                         return UploadCommitStatus.Busy;
@@ -303,6 +344,12 @@ public sealed class AzureBlobUploadStore : IUploadStore
         // Under the lease this instance holds, if any (one request); else breaking whoever holds one. A session started
         // here may have been written on another instance: its staging blob is looked for all the same.
         var conditions = _held.TryRemove(id, out var held) && held.Lease is not null ? held.Leased : null;
+        if (held is { Writer: null, Behind: { } behind })
+        {
+            // Its blocks in flight must not land after the delete.
+            await behind.DrainAsync().ConfigureAwait(false);
+        }
+
         var blob = StagingBlob(id);
         while (true)
         {
@@ -388,9 +435,57 @@ public sealed class AzureBlobUploadStore : IUploadStore
     private void Release(string id, HeldStagingBlob held) => _held.TryRemove(new(id, held));
 
     // A writer or commit of this instance while another writer of it is open takes the session only if that writer's
-    // lease was lost; otherwise the lease held is renewed, or acquired (breaking an idle or stale holder's elsewhere).
-    private static Task<UploadWriteStatus> LeaseAsync(HeldStagingBlob held, CancellationToken cancellationToken) =>
-        held.Writer is null ? held.LeaseAsync(breakHeld: true, cancellationToken) : held.TakeOverAsync(cancellationToken);
+    // lease was lost; otherwise the lease held is renewed, or acquired (breaking an idle or stale holder's elsewhere,
+    // once it has staged what it acknowledged: beforeBreak).
+    private static Task<UploadWriteStatus> LeaseAsync(HeldStagingBlob held, CancellationToken cancellationToken, Func<CancellationToken, Task>? beforeBreak) =>
+        held.Writer is null ? held.LeaseAsync(breakHeld: true, cancellationToken, beforeBreak) : held.TakeOverAsync(cancellationToken);
+
+    // Another instance's bytes acknowledged before staging, up to length: what to wait for before breaking its lease.
+    private Func<CancellationToken, Task>? StagedTo(HeldStagingBlob held, long length) =>
+        _acknowledgeBeforeStaging ? cancellationToken => WaitForStagedAsync(held.Blob, length, cancellationToken) : null;
+
+    // As StagedTo, up to the length the session's row records (a re-hash knows no length of its own).
+    private Func<CancellationToken, Task>? StagedToRecordedLength(HeldStagingBlob held, string id) =>
+        _acknowledgeBeforeStaging && _sessions is not null
+            ? async cancellationToken =>
+            {
+                if (await _sessions.GetUploadSessionAsync(id, cancellationToken).ConfigureAwait(false) is { } row)
+                {
+                    await WaitForStagedAsync(held.Blob, row.Length, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            : null;
+
+    // Another instance holds the session's lease and may still be staging bytes it acknowledged (it stages them a
+    // moment after its last PATCH): waits until the staged blocks hold length bytes, or StagingWait has passed (the
+    // holder died, and what it did not stage is lost: the caller then finds fewer bytes than the row records).
+    private static async Task WaitForStagedAsync(BlockBlobClient blob, long length, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var pause = FirstStagingPoll;
+        while (await LengthAsync(blob, cancellationToken).ConfigureAwait(false) < length && Stopwatch.GetElapsedTime(started) < StagingWait)
+        {
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LastStagingPoll.Ticks));
+        }
+    }
+
+    // Under the session's gate: its bytes acknowledged before staging are staged and recorded.
+    private static async Task DrainAsync(HeldStagingBlob held, CancellationToken cancellationToken)
+    {
+        await held.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (held.Writer is null)
+            {
+                await held.DrainAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            held.Gate.Release();
+        }
+    }
 
     // A small session written whole on this instance: its staging blob is deleted under the lease (which proves the
     // bytes kept are still the session's), then the bytes are put at the blob's name, overwriting a bad copy. One

@@ -26,7 +26,7 @@ internal sealed class AzureBlobUploadWriter : IUploadWriter
 {
     // Renewed well before the 60 s lease runs out; a writer that stalls longer can still renew it unless someone
     // acquired it meanwhile, in which case its next request fails.
-    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(15);
+    internal static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(15);
 
     // A session this small, written whole by one writer, keeps its bytes for the commit (HeldStagingBlob.Content).
     private const int KeptBytes = 1024 * 1024;

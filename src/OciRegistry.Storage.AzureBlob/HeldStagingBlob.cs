@@ -48,7 +48,13 @@ internal sealed class HeldStagingBlob
     public BlobRequestConditions Leased => new() { LeaseId = Lease?.LeaseId };
 
     /// <summary>The writer of this instance that has the session open, if any.</summary>
-    public AzureBlobUploadWriter? Writer { get; set; }
+    public IUploadWriter? Writer { get; set; }
+
+    /// <summary>
+    /// The bytes this instance acknowledged and may still be staging, when PATCHes are acknowledged before staging;
+    /// <see cref="DrainAsync"/> adds them to the recorded blocks.
+    /// </summary>
+    public WriteBehindBlocks? Behind { get; set; }
 
     /// <summary>The bytes the recorded blocks hold; meaningful once loaded.</summary>
     public long Length { get; private set; }
@@ -80,14 +86,15 @@ internal sealed class HeldStagingBlob
 
     /// <summary>Whether a writer may append at <paramref name="offset"/> on what is known, with no request to Azure.</summary>
     public bool IsTrustedAt(long offset) =>
-        Lease is not null && _blocks is not null && !HasStrays && Length == offset && _time.GetElapsedTime(RenewedAt) < TrustedFor;
+        Lease is not null && _blocks is not null && !HasStrays && (Behind?.Length ?? Length) == offset && _time.GetElapsedTime(RenewedAt) < TrustedFor;
 
     /// <summary>
     /// Makes sure this instance holds the lease: renews the one it has, else acquires it, breaking another instance's
-    /// when <paramref name="breakHeld"/> (the caller holds the session row's lease, so the other holder is idle or stale).
+    /// when <paramref name="breakHeld"/> (the caller holds the session row's lease, so the other holder is idle or stale),
+    /// after waiting for <paramref name="beforeBreak"/> if given (the holder may still be staging what it acknowledged).
     /// A lease acquired anew means the blocks must be read again.
     /// </summary>
-    public async Task<UploadWriteStatus> LeaseAsync(bool breakHeld, CancellationToken cancellationToken)
+    public async Task<UploadWriteStatus> LeaseAsync(bool breakHeld, CancellationToken cancellationToken, Func<CancellationToken, Task>? beforeBreak = null)
     {
         if (Lease is not null)
         {
@@ -107,7 +114,7 @@ internal sealed class HeldStagingBlob
             }
         }
 
-        return await TakeAsync(breakHeld, known: null, cancellationToken).ConfigureAwait(false);
+        return await TakeAsync(breakHeld, beforeBreak, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Notes that this instance started the session: nothing is stored until its first writer.</summary>
@@ -137,7 +144,7 @@ internal sealed class HeldStagingBlob
     }
 
     /// <summary>Acquires a new lease, replacing the one held, unless it is live (Busy).</summary>
-    public Task<UploadWriteStatus> TakeOverAsync(CancellationToken cancellationToken) => TakeAsync(breakHeld: false, known: null, cancellationToken);
+    public Task<UploadWriteStatus> TakeOverAsync(CancellationToken cancellationToken) => TakeAsync(breakHeld: false, beforeBreak: null, cancellationToken);
 
     /// <summary>Renews the lease now; a writer calls it as it goes.</summary>
     public async Task RenewAsync(CancellationToken cancellationToken)
@@ -153,8 +160,31 @@ internal sealed class HeldStagingBlob
     public void Forget()
     {
         Lease = null;
+        Behind = null;
         _blocks = null;
         Content = null;
+    }
+
+    /// <summary>
+    /// Waits until the bytes acknowledged before staging (<see cref="Behind"/>) are staged, and records their blocks; if
+    /// one failed, forgets what it knew, so the blocks are read again and hold less than the session's row.
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        if (Behind is not { } behind)
+        {
+            return;
+        }
+
+        Behind = null;
+        if (await behind.DrainAsync().ConfigureAwait(false) is { } blocks)
+        {
+            Append(behind.Lease, blocks, behind.Length, content: null);
+        }
+        else if (ReferenceEquals(Lease, behind.Lease))
+        {
+            Forget();
+        }
     }
 
     /// <summary>Reads the block list (and the metadata, once) unless the blocks are known under the current lease.</summary>
@@ -297,12 +327,12 @@ internal sealed class HeldStagingBlob
         HasStrays = false;
     }
 
-    // Acquires a lease of its own; the blocks are then unknown (to be read again) unless the caller knows them, or this
-    // instance created the blob less than a lease ago and took the first lease on it without breaking one: every
-    // block is staged under a lease, and any other holder's would still be live, so nothing can be staged yet.
-    private async Task<UploadWriteStatus> TakeAsync(bool breakHeld, List<StagedBlock>? known, CancellationToken cancellationToken)
+    // Acquires a lease of its own; the blocks are then unknown (to be read again) unless this instance created the blob
+    // less than a lease ago and took the first lease on it without breaking one: every block is staged under a lease,
+    // and any other holder's would still be live, so nothing can be staged yet.
+    private async Task<UploadWriteStatus> TakeAsync(bool breakHeld, Func<CancellationToken, Task>? beforeBreak, CancellationToken cancellationToken)
     {
-        var (status, lease, first) = await AcquireAsync(breakHeld, cancellationToken).ConfigureAwait(false);
+        var (status, lease, first) = await AcquireAsync(breakHeld, beforeBreak, cancellationToken).ConfigureAwait(false);
         if (lease is not null)
         {
             IsUnstored = false;
@@ -310,14 +340,15 @@ internal sealed class HeldStagingBlob
             _createdAt = null;
             Lease = lease;
             RenewedAt = _time.GetTimestamp();
-            _blocks = known ?? (fresh ? [] : null);
+            _blocks = fresh ? [] : null;
             Content = null;
         }
 
         return status;
     }
 
-    private async Task<(UploadWriteStatus Status, BlobLeaseClient? Lease, bool First)> AcquireAsync(bool breakHeld, CancellationToken cancellationToken)
+    private async Task<(UploadWriteStatus Status, BlobLeaseClient? Lease, bool First)> AcquireAsync(
+        bool breakHeld, Func<CancellationToken, Task>? beforeBreak, CancellationToken cancellationToken)
     {
         var lease = Blob.GetBlobLeaseClient();
         for (var attempt = 0; ; attempt++)
@@ -331,7 +362,13 @@ internal sealed class HeldStagingBlob
             {
                 return (UploadWriteStatus.Unknown, null, false);
             }
-            catch (RequestFailedException e) when (e.Status == 409 && breakHeld && attempt < 3)
+            catch (RequestFailedException e) when (e.Status == 409 && breakHeld && beforeBreak is not null)
+            {
+                // Asked again once the holder has staged what it acknowledged (or the wait ran out): it may have let go.
+                await beforeBreak(cancellationToken).ConfigureAwait(false);
+                beforeBreak = null;
+            }
+            catch (RequestFailedException e) when (e.Status == 409 && breakHeld && attempt < 4)
             {
                 await BreakAsync(Blob, cancellationToken).ConfigureAwait(false);
             }

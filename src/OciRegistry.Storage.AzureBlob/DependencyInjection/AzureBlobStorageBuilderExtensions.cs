@@ -31,7 +31,11 @@ public static class AzureBlobStorageBuilderExtensions
         });
         return builder.UseStorage(
             sp => sp.GetRequiredService<AzureBlobStore>(),
-            sp => new AzureBlobUploadStore(sp.GetRequiredService<AzureBlobStore>(), sp.GetService<TimeProvider>(), sp.GetRequiredService<IUploadSessionStore>()),
+            sp => new AzureBlobUploadStore(
+                sp.GetRequiredService<AzureBlobStore>(),
+                sp.GetService<TimeProvider>(),
+                sp.GetRequiredService<IUploadSessionStore>(),
+                sp.GetRequiredService<IOptions<AzureBlobStorageOptions>>().Value.AcknowledgePatchesBeforeStaging),
             sp => new SqliteMetadataStore(sp.GetRequiredService<IOptions<AzureBlobStorageOptions>>().Value.MetadataPath, sp.GetService<TimeProvider>()));
     }
 }
