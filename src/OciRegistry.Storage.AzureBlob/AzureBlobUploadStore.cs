@@ -141,7 +141,11 @@ public sealed class AzureBlobUploadStore : IUploadStore
                     return (UploadWriteStatus.Opened, held.Writer = new AzureBlobUploadWriter(held, offset, leaseConfirmed: false, _timeProvider));
                 }
 
-                if (held.Behind is not { HasFailed: true })
+                // Acknowledged before staging. While this instance still stages bytes it acknowledged, no other instance
+                // breaks its lease (StagedTo waits for them); once all are staged, one may have, and recorded nothing:
+                // the lease is renewed before more bytes are acknowledged under it.
+                if (held.Behind is not { HasFailed: true }
+                    && (held.Behind is { IsStaging: true } || await TryRenewAsync(held, cancellationToken).ConfigureAwait(false)))
                 {
                     var blocks = held.Behind ??= new WriteBehindBlocks(held.Blob, held.Lease!, offset, _timeProvider);
                     return (UploadWriteStatus.Opened, held.Writer = new WriteBehindUploadWriter(held, blocks, _timeProvider));
@@ -467,6 +471,20 @@ public sealed class AzureBlobUploadStore : IUploadStore
         {
             await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LastStagingPoll.Ticks));
+        }
+    }
+
+    // Renews the lease held, before bytes are acknowledged under it; false if it was lost.
+    private static async Task<bool> TryRenewAsync(HeldStagingBlob held, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await held.RenewAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            return false;
         }
     }
 

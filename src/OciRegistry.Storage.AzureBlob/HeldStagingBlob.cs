@@ -167,7 +167,8 @@ internal sealed class HeldStagingBlob
 
     /// <summary>
     /// Waits until the bytes acknowledged before staging (<see cref="Behind"/>) are staged, and records their blocks; if
-    /// one failed, forgets what it knew, so the blocks are read again and hold less than the session's row.
+    /// one failed, forgets the blocks (not the lease: a lost one is found out when next renewed), so they are read again
+    /// and hold less than the session's row.
     /// </summary>
     public async Task DrainAsync()
     {
@@ -183,7 +184,8 @@ internal sealed class HeldStagingBlob
         }
         else if (ReferenceEquals(Lease, behind.Lease))
         {
-            Forget();
+            _blocks = null;
+            Content = null;
         }
     }
 

@@ -81,6 +81,18 @@ internal sealed class WriteBehindBlocks
         }
     }
 
+    /// <summary>Whether some bytes acknowledged here are not staged yet (buffered, or in a block in flight).</summary>
+    public bool IsStaging
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _filled > 0 || _slots.CurrentCount < MaxInFlight;
+            }
+        }
+    }
+
     /// <summary>A writer starts writing: the background leaves the buffer to it until <see cref="EndPatch"/>.</summary>
     public void BeginPatch()
     {

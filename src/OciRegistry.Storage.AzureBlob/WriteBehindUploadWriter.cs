@@ -6,10 +6,8 @@ namespace OciRegistry.Storage.AzureBlob;
 /// <summary>
 /// A PATCH's writer when PATCHes are acknowledged before their bytes are staged
 /// (<see cref="AzureBlobStorageOptions.AcknowledgePatchesBeforeStaging"/>): it hands the bytes to the session's
-/// <see cref="WriteBehindBlocks"/> and closes without waiting for Azure. Opened on a lease this instance holds and
-/// renewed less than 30 s ago, without asking Azure (as <see cref="AzureBlobUploadWriter"/> is): if another instance
-/// broke it meanwhile, the blocks fail to stage, and the session's next request finds fewer bytes than were
-/// acknowledged and fails.
+/// <see cref="WriteBehindBlocks"/> and closes without waiting for Azure. Opened on a lease this instance holds: renewed
+/// for it, unless bytes acknowledged under it are still being staged (no other instance takes the session meanwhile).
 /// </summary>
 internal sealed class WriteBehindUploadWriter : IUploadWriter
 {

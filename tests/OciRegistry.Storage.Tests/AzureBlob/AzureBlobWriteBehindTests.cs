@@ -1,0 +1,213 @@
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Time.Testing;
+using OciRegistry.Core.InMemory;
+using OciRegistry.Core.References;
+using OciRegistry.Core.Storage;
+using OciRegistry.Storage.AzureBlob;
+
+namespace OciRegistry.Storage.Tests.AzureBlob;
+
+/// <summary>
+/// PATCHes acknowledged before their bytes are staged (<see cref="AzureBlobStorageOptions.AcknowledgePatchesBeforeStaging"/>),
+/// against Azurite: how the bytes go to Azure, how another instance waits for them, and what an instance that dies or
+/// whose blocks Azure refuses leaves: never other bytes under a digest, and an upload that fails.
+/// </summary>
+/// <remarks>
+/// The instances' clocks are fakes that stand still unless a test moves them, so an instance's idle timer (which stages
+/// what its PATCHes left short of a block) fires only when the test says so.
+/// </remarks>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
+{
+    private const int MiB = 1024 * 1024;
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(50);
+
+    // The first PATCH is staged before its answer; the second renews the lease (nothing is being staged); the next six
+    // send nothing at all; the ninth fills a block of 8 MiB; the last seven wait for the session to be idle.
+    [Fact]
+    public async Task ARunOfSmallPatches_IsAnsweredWithoutRequests_AndStagedInBlocksOfEightMiB()
+    {
+        var requests = new RequestCounter();
+        var options = new BlobClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var container = azurite.CreateContainer(options);
+        var time = new FakeTimeProvider();
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), time, acknowledgePatchesBeforeStaging: true);
+        var content = TestContent.Bytes(16 * MiB, seed: 20);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        var beforeSecond = requests.All;
+        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB));
+        Assert.Equal(1, requests.All - beforeSecond);
+
+        for (var offset = 2 * MiB; offset < 8 * MiB; offset += MiB)
+        {
+            var before = requests.All;
+            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
+            Assert.Equal(0, requests.All - before);
+        }
+
+        for (var offset = 8 * MiB; offset < 16 * MiB; offset += MiB)
+        {
+            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
+        }
+
+        var staging = container.GetBlockBlobClient("uploads/" + session.Id);
+        time.Advance(Idle);
+        await WaitUntilAsync(async () => (await staging.GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Count() == 3);
+        Assert.Equal(
+            new long[] { MiB, 8 * MiB, 7 * MiB },
+            (await staging.GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks
+                .OrderBy(block => StagedBlocks.TryParseOffset(block.Name, out var offset) ? offset : -1) // listed as they landed
+                .Select(block => block.SizeLong));
+        Assert.Equal(content.Length, (await uploads.GetAsync(session.Id))!.Length);
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    // A commit right after the last PATCH stages what is left itself: it does not wait for the session to be idle.
+    [Fact]
+    public async Task ACommitRightAfterTheLastPatch_StoresEveryAcknowledgedByte()
+    {
+        var container = azurite.CreateContainer();
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), acknowledgePatchesBeforeStaging: true);
+        var content = TestContent.Bytes((3 * MiB) + 77, seed: 21);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB));
+        await WriteAsync(uploads, session.Id, 2 * MiB, content.AsMemory(2 * MiB));
+
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
+
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    // The next PATCH lands on another instance while the first still holds bytes it acknowledged: the second waits
+    // until they are staged (here: until the first's clock says its session is idle), then takes the session over.
+    [Fact]
+    public async Task AnotherInstance_WaitsForTheBytesAcknowledgedHere_ThenGoesOnWithTheUpload()
+    {
+        var container = azurite.CreateContainer();
+        var rows = new InMemoryMetadataStore();
+        var firstTime = new FakeTimeProvider();
+        var first = new AzureBlobUploadStore(new AzureBlobStore(container), firstTime, rows, acknowledgePatchesBeforeStaging: true);
+        var second = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
+        var content = TestContent.Bytes(3 * MiB, seed: 22);
+        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
+        await rows.CreateUploadSessionAsync(session);
+        await WriteAsync(first, session.Id, 0, content.AsMemory(0, MiB));
+        await WriteAsync(first, session.Id, MiB, content.AsMemory(MiB, MiB)); // acknowledged, not staged
+
+        var opening = second.OpenWriterAsync(session.Id, 2 * MiB).AsTask();
+        Assert.False(opening.IsCompleted);
+        firstTime.Advance(Idle);
+        var (status, writer) = await opening;
+
+        Assert.Equal(UploadWriteStatus.Opened, status);
+        await using (writer)
+        {
+            await writer!.WriteAsync(new(content.AsMemory(2 * MiB)));
+        }
+
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await first.CommitAsync(session.Id, digest, content.Length));
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
+    // The instance that acknowledged a PATCH dies before staging it. Another instance waits for those bytes in vain
+    // (ten seconds), then takes the session: it holds less than the session's row says, so the next PATCH and the commit
+    // are refused and nothing is stored under the digest. The client starts the blob again.
+    [Fact]
+    public async Task BytesAcknowledgedByAnInstanceThatDied_AreNeverCommitted()
+    {
+        var container = azurite.CreateContainer();
+        var rows = new InMemoryMetadataStore();
+        var dying = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
+        var survivor = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
+        var content = TestContent.Bytes(2 * MiB, seed: 23);
+        var session = await dying.CreateAsync(RepositoryName.Parse("team/app"));
+        await rows.CreateUploadSessionAsync(session);
+        await WriteAsync(dying, session.Id, 0, content.AsMemory(0, MiB));
+        await WriteAsync(dying, session.Id, MiB, content.AsMemory(MiB)); // acknowledged; its clock never moves again
+
+        var (status, writer) = await survivor.OpenWriterAsync(session.Id, 2 * MiB);
+
+        Assert.Equal(UploadWriteStatus.OffsetMismatch, status);
+        Assert.Null(writer);
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.LengthMismatch, await survivor.CommitAsync(session.Id, digest, content.Length));
+        Assert.Null(await new AzureBlobStore(container).GetSizeAsync(digest));
+    }
+
+    // Azure refuses a block of bytes already acknowledged: the instance that acknowledged them refuses the upload's
+    // next PATCH and its commit, and stores nothing under the digest.
+    [Fact]
+    public async Task ABlockAzureRefuses_FailsTheUpload_AndNothingIsStored()
+    {
+        var refusal = new RefuseBlocks();
+        var options = new BlobClientOptions();
+        options.AddPolicy(refusal, HttpPipelinePosition.PerCall);
+        var container = azurite.CreateContainer(options);
+        var time = new FakeTimeProvider();
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), time, acknowledgePatchesBeforeStaging: true);
+        var content = TestContent.Bytes(3 * MiB, seed: 24);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        refusal.Refusing = true;
+        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB)); // acknowledged; its block will be refused
+        time.Advance(Idle);
+
+        Assert.Equal(MiB, (await uploads.GetAsync(session.Id))!.Length); // once the refused block is known
+        var (status, writer) = await uploads.OpenWriterAsync(session.Id, 2 * MiB);
+
+        Assert.Equal(UploadWriteStatus.OffsetMismatch, status);
+        Assert.Null(writer);
+        var digest = TestContent.DigestOf(content.AsMemory(0, 2 * MiB).ToArray());
+        Assert.Equal(UploadCommitStatus.LengthMismatch, await uploads.CommitAsync(session.Id, digest, 2 * MiB));
+        Assert.Null(await new AzureBlobStore(container).GetSizeAsync(digest));
+    }
+
+    private static async Task WriteAsync(IUploadStore uploads, string id, long offset, ReadOnlyMemory<byte> content)
+    {
+        var (status, writer) = await uploads.OpenWriterAsync(id, offset);
+        Assert.Equal(UploadWriteStatus.Opened, status);
+        await using (writer)
+        {
+            await writer!.WriteAsync(TestContent.Segmented(content, segmentLength: 256 * 1024));
+        }
+    }
+
+    // Polls Azure until the condition holds, for at most a minute: a block staged in the background lands when it lands.
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; !await condition(); attempt++)
+        {
+            Assert.True(attempt < 600, "the condition did not hold within a minute");
+            await Task.Delay(100);
+        }
+    }
+
+    // Fails every Put Block while armed, as Azure would refuse one (here before it is sent, so it is not retried).
+    private sealed class RefuseBlocks : HttpPipelineSynchronousPolicy
+    {
+        public volatile bool Refusing;
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (Refusing && message.Request.Uri.Query.Contains("comp=block&", StringComparison.Ordinal))
+            {
+                throw new RequestFailedException(500, "refused by the test");
+            }
+        }
+    }
+}
