@@ -35,7 +35,7 @@ namespace OciRegistry.Storage.AzureBlob;
 /// crashed writer's) is discarded with a commit.</para>
 /// <para>See STORAGE.md, "The upload contract on object storage".</para>
 /// </remarks>
-public sealed class AzureBlobUploadStore : IUploadStore
+public sealed class AzureBlobUploadStore : IUploadStore, IAsyncDisposable, IDisposable
 {
     // Past this many sessions held by this instance, the idle ones whose lease has run out (ended elsewhere, or
     // abandoned) are forgotten.
@@ -81,6 +81,25 @@ public sealed class AzureBlobUploadStore : IUploadStore
         _sessions = sessions;
         _acknowledgeBeforeStaging = acknowledgePatchesBeforeStaging;
     }
+
+    /// <summary>
+    /// Stages every byte this instance acknowledged and has not staged yet (with
+    /// <see cref="AzureBlobStorageOptions.AcknowledgePatchesBeforeStaging"/>): a host that stops, as in a rolling
+    /// update, disposes its services once its requests are done, and the uploads then go on from another instance.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var held in _held.Values)
+        {
+            if (held.Behind is not null)
+            {
+                await DrainAsync(held, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="DisposeAsync"/>, for a host that disposes its services synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     /// <remarks>

@@ -124,6 +124,30 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
     }
 
+    // An instance that stops (a rolling update) stages what it acknowledged when its host disposes the store, so the
+    // upload goes on from another instance: had the bytes been lost, the other would find fewer and refuse the offset.
+    [Fact]
+    public async Task AStoppingInstance_StagesWhatItAcknowledged_AndTheUploadGoesOnElsewhere()
+    {
+        var container = azurite.CreateContainer();
+        var rows = new InMemoryMetadataStore();
+        var stopping = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
+        var content = TestContent.Bytes(3 * MiB, seed: 25);
+        var session = await stopping.CreateAsync(RepositoryName.Parse("team/app"));
+        await rows.CreateUploadSessionAsync(session);
+        await WriteAsync(stopping, session.Id, 0, content.AsMemory(0, MiB));
+        await WriteAsync(stopping, session.Id, MiB, content.AsMemory(MiB, MiB)); // acknowledged; its clock never moves
+
+        await stopping.DisposeAsync();
+
+        var other = new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows, acknowledgePatchesBeforeStaging: true);
+        await WriteAsync(other, session.Id, 2 * MiB, content.AsMemory(2 * MiB));
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await other.CommitAsync(session.Id, digest, content.Length));
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
     // The instance that acknowledged a PATCH dies before staging it. Another instance waits for those bytes in vain
     // (ten seconds), then takes the session: it holds less than the session's row says, so the next PATCH and the commit
     // are refused and nothing is stored under the digest. The client starts the blob again.
