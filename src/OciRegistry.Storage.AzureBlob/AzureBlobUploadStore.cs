@@ -171,7 +171,10 @@ public sealed class AzureBlobUploadStore : IUploadStore, IAsyncDisposable, IDisp
                 }
             }
 
-            await held.DrainAsync().ConfigureAwait(false);
+            if (held.Writer is null)
+            {
+                await held.DrainAsync().ConfigureAwait(false);
+            }
 
             // A session nobody wrote to has no staging blob yet: its first writer creates it.
             var status = held.IsUnstored && offset == 0

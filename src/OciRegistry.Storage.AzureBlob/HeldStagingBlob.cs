@@ -341,6 +341,7 @@ internal sealed class HeldStagingBlob
             var fresh = first && _createdAt is { } created && _time.GetElapsedTime(created) < TrustedFor;
             _createdAt = null;
             Lease = lease;
+            Behind = null; // staged under the lease lost, if any: none of it can land
             RenewedAt = _time.GetTimestamp();
             _blocks = fresh ? [] : null;
             Content = null;

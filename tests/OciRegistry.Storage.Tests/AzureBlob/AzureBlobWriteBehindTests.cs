@@ -91,6 +91,38 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
     }
 
+    // While a PATCH's writer hands its bytes over, other writers, reads and commits of the session on this instance are
+    // busy or wait, and touch none of the bytes acknowledged before it: the blob is exactly what was written, in order.
+    [Fact]
+    public async Task AnOpenWriteBehindWriter_KeepsOtherWritersAndCommitsOut_AndItsBytesIntact()
+    {
+        var container = azurite.CreateContainer();
+        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), acknowledgePatchesBeforeStaging: true);
+        var content = TestContent.Bytes(12 * MiB, seed: 26);
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, 3 * MiB)); // acknowledged, not staged
+        var (_, open) = await uploads.OpenWriterAsync(session.Id, 4 * MiB);
+        await open!.WriteAsync(new(content.AsMemory(4 * MiB, 2 * MiB)));
+
+        var others = await Task.WhenAll(Enumerable.Range(0, 8).Select(attempt => Task.Run(async () =>
+        {
+            var (status, writer) = await uploads.OpenWriterAsync(session.Id, attempt % 2 == 0 ? 4 * MiB : 6 * MiB);
+            Assert.Null(writer);
+            return status;
+        })));
+        var commit = await uploads.CommitAsync(session.Id, TestContent.DigestOf(content.AsMemory(0, 6 * MiB).ToArray()), 6 * MiB);
+        await open.WriteAsync(new(content.AsMemory(6 * MiB)));
+        await open.DisposeAsync();
+
+        Assert.All(others, status => Assert.Equal(UploadWriteStatus.Busy, status));
+        Assert.Equal(UploadCommitStatus.Busy, commit);
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+    }
+
     // The next PATCH lands on another instance while the first still holds bytes it acknowledged: the second waits
     // until they are staged (here: until the first's clock says its session is idle), then takes the session over.
     [Fact]
