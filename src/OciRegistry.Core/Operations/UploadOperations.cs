@@ -625,7 +625,7 @@ public sealed class UploadOperations
     // The hash of the session's first Length bytes: this instance's running hash, caught up over what other instances
     // appended since it last wrote (behind a balancer that spreads each request, every instance reads only the chunks
     // it did not take: linear in the blob, not quadratic); else the stored prefix hashed once. Null when the store has
-    // no such session.
+    // no such session, or holds fewer bytes than its row.
     private async ValueTask<DigestHasher?> HashedToAsync(UploadSession session, DigestAlgorithm algorithm, CancellationToken cancellationToken)
     {
         var hasher = algorithm == DigestAlgorithm.Sha256 ? _hashes.Take(session.Id, session.Length) : null;
@@ -654,7 +654,15 @@ public sealed class UploadOperations
                 var from = hasher.Length;
                 await content.HashIntoAsync(hasher, from, session.Length, cancellationToken).ConfigureAwait(false);
                 _metrics?.UploadRehashed(hasher.Length - from);
-                return hasher;
+                if (hasher.Length == session.Length)
+                {
+                    return hasher;
+                }
+
+                // The store holds fewer bytes than the row recorded (a block that failed after its PATCH was answered):
+                // the upload is lost, not the client's bytes wrong, so it is unknown rather than of another digest.
+                hasher.Dispose();
+                return null;
             }
             catch
             {
