@@ -26,8 +26,8 @@ internal sealed class WriteBehindBlocks
     private const int MaxInFlight = 5;
 
     // A chunked client's next PATCH follows the last one's answer within a round trip: longer than this, and the session
-    // is taken as idle. Staging the short block as soon as nothing was in flight instead cut the run into blocks of what
-    // arrived during one block's staging, one at a time: 0.58 of the SDK's parallel upload (RESULTS-OBJECT-STORAGE.md).
+    // is taken as idle. Waiting for it is what fills whole blocks from a run of small PATCHes
+    // (RESULTS-OBJECT-STORAGE.md, fourteenth session).
     private static readonly TimeSpan IdleBefore = TimeSpan.FromMilliseconds(50);
 
     private readonly object _sync = new();
@@ -35,6 +35,10 @@ internal sealed class WriteBehindBlocks
     private readonly BlobRequestConditions _leased;
     private readonly ArrayPool<byte> _pool = ArrayPool<byte>.Shared;
     private readonly Guid _writer = Guid.NewGuid();
+    private readonly ITimer _idleTimer;
+
+    // The blocks staged or being staged, in upload order.
+    private readonly List<StagedBlock> _blocks = [];
 
     // A slot per block in flight: a writer that fills a block waits for one, and the drain takes them all.
     private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
@@ -44,7 +48,6 @@ internal sealed class WriteBehindBlocks
     private bool _writing;
     private bool _idle;
     private Exception? _failure;
-    private readonly ITimer _idleTimer;
 
     /// <param name="blob">The session's staging blob.</param>
     /// <param name="lease">The lease every block is staged under.</param>
@@ -65,9 +68,6 @@ internal sealed class WriteBehindBlocks
 
     /// <summary>The session's length once every byte acknowledged here is staged.</summary>
     public long Length { get; private set; }
-
-    // The blocks staged or being staged, in upload order.
-    private List<StagedBlock> Blocks { get; } = [];
 
     /// <summary>Whether a block failed: what was acknowledged here is then not all stored.</summary>
     public bool HasFailed
@@ -173,7 +173,7 @@ internal sealed class WriteBehindBlocks
                 _filled = 0;
             }
 
-            return _failure is null ? Blocks : null;
+            return _failure is null ? _blocks : null;
         }
     }
 
@@ -214,7 +214,7 @@ internal sealed class WriteBehindBlocks
         var buffer = _buffer!;
         var bytes = new ArraySegment<byte>(buffer, 0, _filled);
         var id = StagedBlocks.Id(_blockStart, _writer);
-        Blocks.Add(new StagedBlock(id, bytes.Count));
+        _blocks.Add(new StagedBlock(id, bytes.Count));
         _blockStart += bytes.Count;
         _buffer = null;
         _filled = 0;
