@@ -82,7 +82,8 @@ internal static class StorageSettings
     /// <summary>Where blobs are, for the startup summary; never a key.</summary>
     public static string Describe(IConfiguration configuration) => BlobStorageOf(configuration) switch
     {
-        BlobStorage.AzureBlob => $"Azure Blob container '{configuration[AzureBlobSectionKey + ":Container"]}' at {AccountOf(configuration[AzureBlobConnectionStringKey]!)}",
+        BlobStorage.AzureBlob => $"Azure Blob container '{configuration[AzureBlobSectionKey + ":Container"]}' at {AccountOf(configuration[AzureBlobConnectionStringKey]!)}"
+            + (configuration.GetValue<bool>(AzureBlobSectionKey + ":AcknowledgePatchesBeforeStaging") ? ", PATCHes acknowledged before staging" : string.Empty),
         BlobStorage.S3 => $"S3 bucket '{configuration[S3BucketKey]}' at {(configuration[S3SectionKey + ":ServiceUrl"] is { Length: > 0 } url ? url : "AWS " + (configuration[S3SectionKey + ":Region"] ?? "us-east-1"))}",
         _ => $"file system at {Path.GetFullPath(RootPath(configuration))}",
     };
