@@ -52,11 +52,11 @@ public abstract class ObjectUploadStoreBehaviour
         var (uploads, blobs) = Create();
         var first = TestContent.Bytes(20 * MiB, seed: 3); // Azure: blocks of 8, 8 and 4 MiB; S3: one piece of parts 16 and 4 MiB
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, first);
+        await TestContent.PatchAsync(uploads, session.Id, 0, first);
         var cut = (12 * MiB) + 17;
         var next = TestContent.Bytes(MiB, seed: 4);
 
-        await WriteAsync(uploads, session.Id, cut, next);
+        await TestContent.PatchAsync(uploads, session.Id, cut, next);
 
         var expected = first[..cut].Concat(next).ToArray();
         await using (var written = await uploads.OpenReadAsync(session.Id))
@@ -78,14 +78,4 @@ public abstract class ObjectUploadStoreBehaviour
 
     /// <summary>Fails unless nothing the stale writer sent is left in the store.</summary>
     private protected abstract Task AssertNoStaleWriterLeftAsync(IUploadStore uploads);
-
-    private protected static async Task WriteAsync(IUploadStore uploads, string id, long offset, ReadOnlyMemory<byte> content)
-    {
-        var (status, writer) = await uploads.OpenWriterAsync(id, offset);
-        Assert.Equal(UploadWriteStatus.Opened, status);
-        await using (writer)
-        {
-            await writer!.WriteAsync(TestContent.Segmented(content, segmentLength: 256 * 1024));
-        }
-    }
 }

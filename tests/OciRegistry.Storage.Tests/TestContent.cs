@@ -5,7 +5,7 @@ using OciRegistry.Core.Storage;
 
 namespace OciRegistry.Storage.Tests;
 
-/// <summary>Content, digests and reads shared by the store tests.</summary>
+/// <summary>Content, digests, reads and PATCHes shared by the store tests.</summary>
 internal static class TestContent
 {
     public static byte[] Bytes(int length, int seed)
@@ -72,6 +72,17 @@ internal static class TestContent
         }
 
         return session.Id;
+    }
+
+    /// <summary>One PATCH's worth: opens a writer of session <paramref name="id"/> at <paramref name="offset"/> (it must open), writes <paramref name="content"/> in pieces of 256 KiB and closes it.</summary>
+    public static async Task PatchAsync(IUploadStore uploads, string id, long offset, ReadOnlyMemory<byte> content)
+    {
+        var (status, writer) = await uploads.OpenWriterAsync(id, offset);
+        Assert.Equal(UploadWriteStatus.Opened, status);
+        await using (writer)
+        {
+            await writer!.WriteAsync(Segmented(content, segmentLength: 256 * 1024));
+        }
     }
 
     private sealed class Segment : ReadOnlySequenceSegment<byte>

@@ -44,18 +44,18 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         Assert.Equal(0, requests.All - created); // nothing stored until the first writer
         var content = TestContent.Bytes(8 * MiB, seed: 6);
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        await TestContent.PatchAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
         Assert.Equal(3, requests.All - created); // the staging blob, its lease (first on a blob just created: no block list to read), the block
 
         for (var offset = MiB; offset < 4 * MiB; offset += MiB)
         {
             var before = requests.All;
-            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
+            await TestContent.PatchAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
             Assert.Equal(1, requests.All - before);
         }
 
         var last = requests.All;
-        await WriteAsync(uploads, session.Id, 4 * MiB, content.AsMemory(4 * MiB));
+        await TestContent.PatchAsync(uploads, session.Id, 4 * MiB, content.AsMemory(4 * MiB));
         Assert.Equal(2, requests.All - last);
 
         var staged = await container.GetBlockBlobClient("uploads/" + session.Id).GetBlockListAsync(BlockListTypes.Uncommitted);
@@ -79,7 +79,7 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
         var content = TestContent.Bytes(20_000, seed: 8);
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content);
+        await TestContent.PatchAsync(uploads, session.Id, 0, content);
         if (leaseLost)
         {
             await new AzureBlobUploadStore(new AzureBlobStore(container)).OpenReadAsync(session.Id);
@@ -144,7 +144,7 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         Assert.False(await container.GetBlobClient("uploads/" + session.Id).ExistsAsync());
         var content = TestContent.Bytes((2 * MiB) + 5, seed: 10);
 
-        await WriteAsync(second, session.Id, 0, content);
+        await TestContent.PatchAsync(second, session.Id, 0, content);
 
         Assert.Equal(session with { Length = content.Length }, await first.GetAsync(session.Id));
         await using (var prefix = await first.OpenReadAsync(session.Id)) // the re-hash of the instance that takes the PUT
@@ -167,7 +167,7 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         var first = new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows);
         var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
         await rows.CreateUploadSessionAsync(session);
-        await WriteAsync(new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows), session.Id, 0, TestContent.Bytes(1_000, seed: 11));
+        await TestContent.PatchAsync(new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows), session.Id, 0, TestContent.Bytes(1_000, seed: 11));
 
         Assert.True(await first.DeleteAsync(session.Id));
 
@@ -215,8 +215,8 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
         var second = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider());
         var content = TestContent.Bytes((5 * MiB) + 3, seed: 7);
         var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(first, session.Id, 0, content.AsMemory(0, 2 * MiB));
-        await WriteAsync(first, session.Id, 2 * MiB, content.AsMemory(2 * MiB, MiB));
+        await TestContent.PatchAsync(first, session.Id, 0, content.AsMemory(0, 2 * MiB));
+        await TestContent.PatchAsync(first, session.Id, 2 * MiB, content.AsMemory(2 * MiB, MiB));
         var staging = container.GetBlockBlobClient("uploads/" + session.Id);
         Assert.Equal(0, (await staging.GetPropertiesAsync()).Value.ContentLength); // staged, no block list committed
         Assert.Equal(3 * MiB, (await second.GetAsync(session.Id))!.Length);
@@ -231,13 +231,13 @@ public sealed class AzureBlobUploadStoreBehaviourTests(AzuriteServer azurite) : 
                 Assert.Equal(content.AsSpan(0, 3 * MiB).ToArray(), await TestContent.ReadAllAsync(prefix!));
             }
 
-            await WriteAsync(first, session.Id, 3 * MiB, content.AsMemory(3 * MiB, MiB));
-            await WriteAsync(second, session.Id, 4 * MiB, content.AsMemory(4 * MiB));
+            await TestContent.PatchAsync(first, session.Id, 3 * MiB, content.AsMemory(3 * MiB, MiB));
+            await TestContent.PatchAsync(second, session.Id, 4 * MiB, content.AsMemory(4 * MiB));
             Assert.Equal(UploadCommitStatus.Committed, await first.CommitAsync(session.Id, digest, content.Length));
         }
         else
         {
-            await WriteAsync(first, session.Id, 3 * MiB, content.AsMemory(3 * MiB));
+            await TestContent.PatchAsync(first, session.Id, 3 * MiB, content.AsMemory(3 * MiB));
             Assert.Equal(UploadCommitStatus.Committed, await second.CommitAsync(session.Id, digest, content.Length));
         }
 

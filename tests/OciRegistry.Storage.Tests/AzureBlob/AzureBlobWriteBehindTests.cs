@@ -37,24 +37,24 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
         var container = azurite.CreateContainer(options);
         var time = new FakeTimeProvider();
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), time, acknowledgePatchesBeforeStaging: true);
+        var uploads = Instance(container, time);
         var content = TestContent.Bytes(16 * MiB, seed: 20);
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        await TestContent.PatchAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
         var beforeSecond = requests.All;
-        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB));
+        await TestContent.PatchAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB));
         Assert.Equal(1, requests.All - beforeSecond);
 
         for (var offset = 2 * MiB; offset < 8 * MiB; offset += MiB)
         {
             var before = requests.All;
-            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
+            await TestContent.PatchAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
             Assert.Equal(0, requests.All - before);
         }
 
         for (var offset = 8 * MiB; offset < 16 * MiB; offset += MiB)
         {
-            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
+            await TestContent.PatchAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
         }
 
         var staging = container.GetBlockBlobClient("uploads/" + session.Id);
@@ -66,10 +66,7 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
                 .OrderBy(block => StagedBlocks.TryParseOffset(block.Name, out var offset) ? offset : -1) // listed as they landed
                 .Select(block => block.SizeLong));
         Assert.Equal(content.Length, (await uploads.GetAsync(session.Id))!.Length);
-        var digest = TestContent.DigestOf(content);
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
-        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
-        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await CommitAndAssertStoredAsync(uploads, container, session.Id, content);
     }
 
     // A commit right after the last PATCH stages what is left itself: it does not wait for the session to be idle.
@@ -77,18 +74,12 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
     public async Task ACommitRightAfterTheLastPatch_StoresEveryAcknowledgedByte()
     {
         var container = azurite.CreateContainer();
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), acknowledgePatchesBeforeStaging: true);
+        var uploads = Instance(container);
         var content = TestContent.Bytes((3 * MiB) + 77, seed: 21);
-        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
-        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB));
-        await WriteAsync(uploads, session.Id, 2 * MiB, content.AsMemory(2 * MiB));
+        var id = await AcknowledgeWithoutStagingAsync(uploads, content, 2 * MiB);
+        await TestContent.PatchAsync(uploads, id, 2 * MiB, content.AsMemory(2 * MiB));
 
-        var digest = TestContent.DigestOf(content);
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
-
-        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
-        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await CommitAndAssertStoredAsync(uploads, container, id, content);
     }
 
     // While a PATCH's writer hands its bytes over, other writers, reads and commits of the session on this instance are
@@ -97,30 +88,25 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
     public async Task AnOpenWriteBehindWriter_KeepsOtherWritersAndCommitsOut_AndItsBytesIntact()
     {
         var container = azurite.CreateContainer();
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), acknowledgePatchesBeforeStaging: true);
+        var uploads = Instance(container);
         var content = TestContent.Bytes(12 * MiB, seed: 26);
-        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
-        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, 3 * MiB)); // acknowledged, not staged
-        var (_, open) = await uploads.OpenWriterAsync(session.Id, 4 * MiB);
+        var id = await AcknowledgeWithoutStagingAsync(uploads, content, 4 * MiB);
+        var (_, open) = await uploads.OpenWriterAsync(id, 4 * MiB);
         await open!.WriteAsync(new(content.AsMemory(4 * MiB, 2 * MiB)));
 
         var others = await Task.WhenAll(Enumerable.Range(0, 8).Select(attempt => Task.Run(async () =>
         {
-            var (status, writer) = await uploads.OpenWriterAsync(session.Id, attempt % 2 == 0 ? 4 * MiB : 6 * MiB);
+            var (status, writer) = await uploads.OpenWriterAsync(id, attempt % 2 == 0 ? 4 * MiB : 6 * MiB);
             Assert.Null(writer);
             return status;
         })));
-        var commit = await uploads.CommitAsync(session.Id, TestContent.DigestOf(content.AsMemory(0, 6 * MiB).ToArray()), 6 * MiB);
+        var commit = await uploads.CommitAsync(id, TestContent.DigestOf(content.AsMemory(0, 6 * MiB).ToArray()), 6 * MiB);
         await open.WriteAsync(new(content.AsMemory(6 * MiB)));
         await open.DisposeAsync();
 
         Assert.All(others, status => Assert.Equal(UploadWriteStatus.Busy, status));
         Assert.Equal(UploadCommitStatus.Busy, commit);
-        var digest = TestContent.DigestOf(content);
-        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(session.Id, digest, content.Length));
-        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
-        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await CommitAndAssertStoredAsync(uploads, container, id, content);
     }
 
     // The next PATCH lands on another instance while the first still holds bytes it acknowledged: the second waits
@@ -131,15 +117,11 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         var container = azurite.CreateContainer();
         var rows = new InMemoryMetadataStore();
         var firstTime = new FakeTimeProvider();
-        var first = new AzureBlobUploadStore(new AzureBlobStore(container), firstTime, rows, acknowledgePatchesBeforeStaging: true);
-        var second = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
+        var first = Instance(container, firstTime, rows);
         var content = TestContent.Bytes(3 * MiB, seed: 22);
-        var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
-        await rows.CreateUploadSessionAsync(session);
-        await WriteAsync(first, session.Id, 0, content.AsMemory(0, MiB));
-        await WriteAsync(first, session.Id, MiB, content.AsMemory(MiB, MiB)); // acknowledged, not staged
+        var id = await AcknowledgeWithoutStagingAsync(first, content, 2 * MiB, rows);
 
-        var opening = second.OpenWriterAsync(session.Id, 2 * MiB).AsTask();
+        var opening = Instance(container, rows: rows).OpenWriterAsync(id, 2 * MiB).AsTask();
         Assert.False(opening.IsCompleted);
         firstTime.Advance(Idle);
         var (status, writer) = await opening;
@@ -150,10 +132,7 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
             await writer!.WriteAsync(new(content.AsMemory(2 * MiB)));
         }
 
-        var digest = TestContent.DigestOf(content);
-        Assert.Equal(UploadCommitStatus.Committed, await first.CommitAsync(session.Id, digest, content.Length));
-        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
-        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        await CommitAndAssertStoredAsync(first, container, id, content);
     }
 
     // An instance that stops (a rolling update) stages what it acknowledged when its host disposes the store, so the
@@ -163,21 +142,15 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
     {
         var container = azurite.CreateContainer();
         var rows = new InMemoryMetadataStore();
-        var stopping = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
+        var stopping = Instance(container, rows: rows);
         var content = TestContent.Bytes(3 * MiB, seed: 25);
-        var session = await stopping.CreateAsync(RepositoryName.Parse("team/app"));
-        await rows.CreateUploadSessionAsync(session);
-        await WriteAsync(stopping, session.Id, 0, content.AsMemory(0, MiB));
-        await WriteAsync(stopping, session.Id, MiB, content.AsMemory(MiB, MiB)); // acknowledged; its clock never moves
+        var id = await AcknowledgeWithoutStagingAsync(stopping, content, 2 * MiB, rows);
 
         await stopping.DisposeAsync();
 
-        var other = new AzureBlobUploadStore(new AzureBlobStore(container), sessions: rows, acknowledgePatchesBeforeStaging: true);
-        await WriteAsync(other, session.Id, 2 * MiB, content.AsMemory(2 * MiB));
-        var digest = TestContent.DigestOf(content);
-        Assert.Equal(UploadCommitStatus.Committed, await other.CommitAsync(session.Id, digest, content.Length));
-        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
-        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+        var other = Instance(container, rows: rows);
+        await TestContent.PatchAsync(other, id, 2 * MiB, content.AsMemory(2 * MiB));
+        await CommitAndAssertStoredAsync(other, container, id, content);
     }
 
     // The instance that acknowledged a PATCH dies before staging it. Another instance waits for those bytes in vain
@@ -188,20 +161,16 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
     {
         var container = azurite.CreateContainer();
         var rows = new InMemoryMetadataStore();
-        var dying = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
-        var survivor = new AzureBlobUploadStore(new AzureBlobStore(container), new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
         var content = TestContent.Bytes(2 * MiB, seed: 23);
-        var session = await dying.CreateAsync(RepositoryName.Parse("team/app"));
-        await rows.CreateUploadSessionAsync(session);
-        await WriteAsync(dying, session.Id, 0, content.AsMemory(0, MiB));
-        await WriteAsync(dying, session.Id, MiB, content.AsMemory(MiB)); // acknowledged; its clock never moves again
+        var id = await AcknowledgeWithoutStagingAsync(Instance(container, rows: rows), content, 2 * MiB, rows);
+        var survivor = Instance(container, rows: rows);
 
-        var (status, writer) = await survivor.OpenWriterAsync(session.Id, 2 * MiB);
+        var (status, writer) = await survivor.OpenWriterAsync(id, 2 * MiB);
 
         Assert.Equal(UploadWriteStatus.OffsetMismatch, status);
         Assert.Null(writer);
         var digest = TestContent.DigestOf(content);
-        Assert.Equal(UploadCommitStatus.LengthMismatch, await survivor.CommitAsync(session.Id, digest, content.Length));
+        Assert.Equal(UploadCommitStatus.LengthMismatch, await survivor.CommitAsync(id, digest, content.Length));
         Assert.Null(await new AzureBlobStore(container).GetSizeAsync(digest));
     }
 
@@ -215,12 +184,12 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         options.AddPolicy(refusal, HttpPipelinePosition.PerCall);
         var container = azurite.CreateContainer(options);
         var time = new FakeTimeProvider();
-        var uploads = new AzureBlobUploadStore(new AzureBlobStore(container), time, acknowledgePatchesBeforeStaging: true);
+        var uploads = Instance(container, time);
         var content = TestContent.Bytes(3 * MiB, seed: 24);
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        await TestContent.PatchAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
         refusal.Refusing = true;
-        await WriteAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB)); // acknowledged; its block will be refused
+        await TestContent.PatchAsync(uploads, session.Id, MiB, content.AsMemory(MiB, MiB)); // acknowledged; its block will be refused
         time.Advance(Idle);
 
         Assert.Equal(MiB, (await uploads.GetAsync(session.Id))!.Length); // once the refused block is known
@@ -233,14 +202,32 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         Assert.Null(await new AzureBlobStore(container).GetSizeAsync(digest));
     }
 
-    private static async Task WriteAsync(IUploadStore uploads, string id, long offset, ReadOnlyMemory<byte> content)
+    // An instance on the container with PATCHes acknowledged before staging, on a clock that stands still unless given.
+    private static AzureBlobUploadStore Instance(BlobContainerClient container, TimeProvider? time = null, InMemoryMetadataStore? rows = null) =>
+        new(new AzureBlobStore(container), time ?? new FakeTimeProvider(), rows, acknowledgePatchesBeforeStaging: true);
+
+    // Starts a session on uploads (and its row in rows, if given) and writes content's first `acknowledged` bytes: the
+    // first MiB as its first PATCH, staged before its answer; the rest as a second PATCH, acknowledged and not staged
+    // while the instance's clock stands still. Returns the session id.
+    private static async Task<string> AcknowledgeWithoutStagingAsync(AzureBlobUploadStore uploads, byte[] content, int acknowledged, InMemoryMetadataStore? rows = null)
     {
-        var (status, writer) = await uploads.OpenWriterAsync(id, offset);
-        Assert.Equal(UploadWriteStatus.Opened, status);
-        await using (writer)
+        var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
+        if (rows is not null)
         {
-            await writer!.WriteAsync(TestContent.Segmented(content, segmentLength: 256 * 1024));
+            await rows.CreateUploadSessionAsync(session);
         }
+
+        await TestContent.PatchAsync(uploads, session.Id, 0, content.AsMemory(0, MiB));
+        await TestContent.PatchAsync(uploads, session.Id, MiB, content.AsMemory(MiB, acknowledged - MiB));
+        return session.Id;
+    }
+
+    private static async Task CommitAndAssertStoredAsync(AzureBlobUploadStore uploads, BlobContainerClient container, string id, byte[] content)
+    {
+        var digest = TestContent.DigestOf(content);
+        Assert.Equal(UploadCommitStatus.Committed, await uploads.CommitAsync(id, digest, content.Length));
+        await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+        Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
     }
 
     // Polls Azure until the condition holds, for at most a minute: a block staged in the background lands when it lands.

@@ -17,10 +17,10 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var (uploads, blobs) = CreateS3();
         var content = TestContent.Bytes(26 * MiB, seed: 1);
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, content.AsMemory(0, 20 * MiB)); // two 8 MiB parts, then a 4 MiB small piece
+        await TestContent.PatchAsync(uploads, session.Id, 0, content.AsMemory(0, 20 * MiB)); // two 8 MiB parts, then a 4 MiB small piece
         for (var offset = 20 * MiB; offset < content.Length; offset += MiB)
         {
-            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
+            await TestContent.PatchAsync(uploads, session.Id, offset, content.AsMemory(offset, MiB));
         }
 
         // Each time the small pieces and a 1 MiB PATCH reach 5 MiB, they are sent as the next part of the one upload
@@ -50,7 +50,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
         for (var offset = 0; offset < content.Length; offset += 16 * MiB)
         {
-            await WriteAsync(uploads, session.Id, offset, content.AsMemory(offset, Math.Min(16 * MiB, content.Length - offset)));
+            await TestContent.PatchAsync(uploads, session.Id, offset, content.AsMemory(offset, Math.Min(16 * MiB, content.Length - offset)));
         }
 
         var (_, state) = (await uploads.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
@@ -80,7 +80,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
 
         for (var (offset, turn) = (0, 0); offset < content.Length; (offset, turn) = (offset + (16 * MiB), turn + 1))
         {
-            await WriteAsync(turn % 2 == 0 ? first : second, session.Id, offset, content.AsMemory(offset, 16 * MiB));
+            await TestContent.PatchAsync(turn % 2 == 0 ? first : second, session.Id, offset, content.AsMemory(offset, 16 * MiB));
         }
 
         var (_, state) = (await second.ReadLatestAsync(session.Id, CancellationToken.None))!.Value;
@@ -101,13 +101,13 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var (first, blobs) = CreateS3();
         var recorded = TestContent.Bytes(16 * MiB, seed: 12);
         var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(first, session.Id, 0, recorded);
+        await TestContent.PatchAsync(first, session.Id, 0, recorded);
         var (_, stale) = await first.OpenWriterAsync(session.Id, recorded.Length);
         await stale!.WriteAsync(new(TestContent.Bytes(33 * MiB, seed: 13))); // parts 3 to 6 sent, 1 MiB buffered
 
         var second = new S3UploadStore(blobs);
         var live = TestContent.Bytes(3 * MiB, seed: 14);
-        await WriteAsync(second, session.Id, recorded.Length, live);
+        await TestContent.PatchAsync(second, session.Id, recorded.Length, live);
         try
         {
             await stale.DisposeAsync();
@@ -167,10 +167,10 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var other = TestContent.Bytes(MiB / 2, seed: 8);
         var last = TestContent.Bytes(MiB, seed: 9);
         var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(first, session.Id, 0, earlier); // first remembers 2 MiB
-        await WriteAsync(second, session.Id, MiB, other); // second keeps the first MiB and appends: 1.5 MiB
+        await TestContent.PatchAsync(first, session.Id, 0, earlier); // first remembers 2 MiB
+        await TestContent.PatchAsync(second, session.Id, MiB, other); // second keeps the first MiB and appends: 1.5 MiB
 
-        await WriteAsync(first, session.Id, MiB + (MiB / 2), last);
+        await TestContent.PatchAsync(first, session.Id, MiB + (MiB / 2), last);
 
         var expected = earlier[..MiB].Concat(other).Concat(last).ToArray();
         var digest = TestContent.DigestOf(expected);
@@ -191,8 +191,8 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var earlier = TestContent.Bytes(2 * MiB, seed: 15);
         var other = TestContent.Bytes(MiB / 2, seed: 16);
         var session = await first.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(first, session.Id, 0, earlier); // first remembers 2 MiB
-        await WriteAsync(second, session.Id, MiB, other); // 1.5 MiB now
+        await TestContent.PatchAsync(first, session.Id, 0, earlier); // first remembers 2 MiB
+        await TestContent.PatchAsync(second, session.Id, MiB, other); // 1.5 MiB now
 
         var (status, writer) = await first.OpenWriterAsync(session.Id, earlier.Length);
         Assert.Equal(UploadWriteStatus.Opened, status);
@@ -201,7 +201,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
 
         Assert.Equal(MiB + (MiB / 2), (await first.GetAsync(session.Id))!.Length);
         var last = TestContent.Bytes(MiB, seed: 18);
-        await WriteAsync(first, session.Id, MiB + (MiB / 2), last); // the session is free again
+        await TestContent.PatchAsync(first, session.Id, MiB + (MiB / 2), last); // the session is free again
         await using var written = await second.OpenReadAsync(session.Id);
         Assert.Equal(earlier[..MiB].Concat(other).Concat(last).ToArray(), await TestContent.ReadAllAsync(written!));
         await AssertNoStaleWriterLeftAsync(first);
@@ -216,7 +216,7 @@ public sealed class S3UploadStoreBehaviourTests(CephS3Server s3) : ObjectUploadS
         var earlier = TestContent.Bytes(MiB, seed: 19);
         var cut = TestContent.Bytes(MiB, seed: 20);
         var session = await uploads.CreateAsync(RepositoryName.Parse("team/app"));
-        await WriteAsync(uploads, session.Id, 0, earlier); // remembered
+        await TestContent.PatchAsync(uploads, session.Id, 0, earlier); // remembered
         using var gone = new CancellationTokenSource();
         await gone.CancelAsync();
 
