@@ -8,7 +8,7 @@ namespace OciRegistry.Storage.AzureBlob;
 /// The bytes of a session's PATCHes on this instance, acknowledged before they are staged
 /// (<see cref="AzureBlobStorageOptions.AcknowledgePatchesBeforeStaging"/>): kept across PATCHes, cut into blocks of a
 /// blob written whole (<see cref="StagedBlocks.BlockBytes"/>) and staged in the background under the session's lease,
-/// up to five at once. What the PATCHes leave short of a block is staged once no PATCH has begun for
+/// up to 40 MiB at once (five blocks of 8 MiB). What the PATCHes leave short of a block is staged once no PATCH has begun for
 /// <see cref="IdleBefore"/>: a run of PATCHes goes to Azure in full blocks, and an idle session's bytes are all staged
 /// a moment after its last PATCH.
 /// </summary>
@@ -23,7 +23,10 @@ namespace OciRegistry.Storage.AzureBlob;
 /// </remarks>
 internal sealed class WriteBehindBlocks
 {
-    private const int MaxInFlight = 5;
+    // At most 40 MiB in flight (five blocks of 8 MiB, as the SDK's own parallel upload sends), or one block once a block
+    // alone is larger (past 234 GiB): a slot per MiB of a block.
+    internal const int InFlightSlots = 40;
+    private const int SlotBytes = 1024 * 1024;
 
     // A chunked client's next PATCH follows the last one's answer within a round trip: longer than this, and the session
     // is taken as idle. Waiting for it is what fills whole blocks from a run of small PATCHes
@@ -40,8 +43,8 @@ internal sealed class WriteBehindBlocks
     // The blocks staged or being staged, in upload order.
     private readonly List<StagedBlock> _blocks = [];
 
-    // A slot per block in flight: a writer that fills a block waits for one, and the drain takes them all.
-    private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
+    // Slots for the blocks in flight (SlotsFor): a writer that fills a block waits for its slots, the drain takes them all.
+    private readonly SemaphoreSlim _slots = new(InFlightSlots, InFlightSlots);
     private byte[]? _buffer;
     private int _filled;
     private long _blockStart;
@@ -88,7 +91,7 @@ internal sealed class WriteBehindBlocks
         {
             lock (_sync)
             {
-                return _filled > 0 || _slots.CurrentCount < MaxInFlight;
+                return _filled > 0 || _slots.CurrentCount < InFlightSlots;
             }
         }
     }
@@ -118,11 +121,17 @@ internal sealed class WriteBehindBlocks
             data = data.Slice(piece.End);
             if (piece.Length == room)
             {
-                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var slots = SlotsFor(_blockStart);
+                await AcquireAsync(slots, cancellationToken).ConfigureAwait(false);
                 lock (_sync)
                 {
-                    ThrowIfFailed(releaseSlot: true);
-                    StageBufferHoldingSlot();
+                    if (_failure is not null)
+                    {
+                        _slots.Release(slots);
+                        throw new IOException("a block of this upload could not be staged; the upload must start again", _failure);
+                    }
+
+                    StageBufferHolding(slots);
                 }
             }
         }
@@ -144,25 +153,22 @@ internal sealed class WriteBehindBlocks
     /// </summary>
     public async Task<List<StagedBlock>?> DrainAsync()
     {
-        await _slots.WaitAsync().ConfigureAwait(false);
+        var slots = SlotsFor(_blockStart);
+        await AcquireAsync(slots, CancellationToken.None).ConfigureAwait(false);
         lock (_sync)
         {
             if (_filled > 0 && _failure is null)
             {
-                StageBufferHoldingSlot();
+                StageBufferHolding(slots);
             }
             else
             {
-                _slots.Release();
+                _slots.Release(slots);
             }
         }
 
-        for (var slot = 0; slot < MaxInFlight; slot++)
-        {
-            await _slots.WaitAsync().ConfigureAwait(false);
-        }
-
-        _slots.Release(MaxInFlight);
+        await AcquireAsync(InFlightSlots, CancellationToken.None).ConfigureAwait(false);
+        _slots.Release(InFlightSlots);
         await _idleTimer.DisposeAsync().ConfigureAwait(false);
         lock (_sync)
         {
@@ -177,17 +183,42 @@ internal sealed class WriteBehindBlocks
         }
     }
 
-    private void ThrowIfFailed(bool releaseSlot = false)
-    {
-        if (_failure is not null)
-        {
-            if (releaseSlot)
-            {
-                _slots.Release();
-            }
+    /// <summary>How many of the <see cref="InFlightSlots"/> the block starting at <paramref name="offset"/> takes.</summary>
+    internal static int SlotsFor(long offset) => Math.Min((StagedBlocks.BlockBytes(offset) + SlotBytes - 1) / SlotBytes, InFlightSlots);
 
-            throw new IOException("a block of this upload could not be staged; the upload must start again", _failure);
+    private async Task AcquireAsync(int slots, CancellationToken cancellationToken)
+    {
+        for (var acquired = 0; acquired < slots; acquired++)
+        {
+            try
+            {
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (acquired > 0)
+            {
+                _slots.Release(acquired);
+                throw;
+            }
         }
+    }
+
+    // Takes the slots only if all are free now.
+    private bool TryAcquire(int slots)
+    {
+        for (var acquired = 0; acquired < slots; acquired++)
+        {
+            if (!_slots.Wait(0))
+            {
+                if (acquired > 0)
+                {
+                    _slots.Release(acquired);
+                }
+
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void OnIdle()
@@ -199,17 +230,17 @@ internal sealed class WriteBehindBlocks
         }
     }
 
-    // Under the lock: the short block left goes once the session is idle and a slot is free (else when a block ends).
+    // Under the lock: the short block left goes once the session is idle and its slots are free (else when a block ends).
     private void StageTailIfIdle()
     {
-        if (_idle && !_writing && _filled > 0 && _failure is null && _slots.Wait(0))
+        if (_idle && !_writing && _filled > 0 && _failure is null && TryAcquire(SlotsFor(_blockStart)))
         {
-            StageBufferHoldingSlot();
+            StageBufferHolding(SlotsFor(_blockStart));
         }
     }
 
-    // Under the lock, holding a slot: sends the buffer as one block, in the background.
-    private void StageBufferHoldingSlot()
+    // Under the lock, holding the block's slots: sends the buffer as one block, in the background.
+    private void StageBufferHolding(int slots)
     {
         var buffer = _buffer!;
         var bytes = new ArraySegment<byte>(buffer, 0, _filled);
@@ -218,10 +249,10 @@ internal sealed class WriteBehindBlocks
         _blockStart += bytes.Count;
         _buffer = null;
         _filled = 0;
-        _ = StageAsync(id, bytes);
+        _ = StageAsync(id, bytes, slots);
     }
 
-    private async Task StageAsync(string id, ArraySegment<byte> bytes)
+    private async Task StageAsync(string id, ArraySegment<byte> bytes, int slots)
     {
         Exception? failure = null;
         try
@@ -238,7 +269,7 @@ internal sealed class WriteBehindBlocks
         lock (_sync)
         {
             _failure ??= failure;
-            _slots.Release();
+            _slots.Release(slots);
             StageTailIfIdle();
         }
     }
