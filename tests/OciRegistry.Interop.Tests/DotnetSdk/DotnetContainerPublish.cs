@@ -25,14 +25,22 @@ internal sealed class DotnetContainerPublish : IDisposable
         File.WriteAllText(Path.Combine(_project.FullName, "Program.cs"), "System.Console.WriteLine(\"hello from a container\");\n");
     }
 
-    /// <summary>Publishes the app as <paramref name="repository"/>:<paramref name="tag"/> on top of <paramref name="baseImage"/>.</summary>
-    public Task<CommandResult> PublishAsync(string registry, string baseImage, string repository, string tag)
+    /// <summary>
+    /// Publishes the app as <paramref name="repository"/>:<paramref name="tag"/> on top of <paramref name="baseImage"/>,
+    /// with the SDK's own environment <paramref name="settings"/> if given (how it uploads, say).
+    /// </summary>
+    public Task<CommandResult> PublishAsync(string registry, string baseImage, string repository, string tag, IReadOnlyDictionary<string, string>? settings = null)
     {
         // The child is a build of its own: drop what the test host's MSBuild set, and let the SDK use plain HTTP.
         var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
             .Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(name => name, string? (_) => null);
         environment["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         return ExternalCommand.RunAsync(
             "dotnet",
             [

@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Interop.Tests.Containerd;
+using OciRegistry.Interop.Tests.DotnetSdk;
 using OciRegistry.Interop.Tests.Infrastructure;
+using OciRegistry.Interop.Tests.MultiInstance;
 using OciRegistry.Interop.Tests.OciLayout;
 using OciRegistry.Interop.Tests.Skopeo;
 using OciRegistry.Storage.Tests.AzureBlob;
@@ -11,8 +13,9 @@ using OciRegistry.Testing;
 namespace OciRegistry.Interop.Tests.ObjectStorage;
 
 /// <summary>
-/// skopeo pushes and pulls through a registry whose blobs and uploads are in an object store, and containerd pulls
-/// from it with blob redirects on, following each 307 to the store and verifying the digests.
+/// skopeo pushes and pulls through a registry whose blobs and uploads are in an object store, containerd pulls from it
+/// with blob redirects on, following each 307 to the store and verifying the digests, and the .NET SDK publishes to
+/// Azure in small PATCHes answered before their bytes are staged.
 /// </summary>
 public sealed class ObjectStorageInteropTests(AzuriteServer azurite, CephS3Server s3)
     : IClassFixture<AzuriteServer>, IClassFixture<CephS3Server>, IDisposable
@@ -64,7 +67,37 @@ public sealed class ObjectStorageInteropTests(AzuriteServer azurite, CephS3Serve
         Assert.All(blobGets, r => Assert.Equal((int)HttpStatusCode.TemporaryRedirect, r.StatusCode));
     }
 
-    private async Task<InProcessRegistry> StartAsync(string store, bool redirects, RequestRecorder? recorder = null)
+    // The .NET SDK's container publishing, made to upload every blob in PATCHes of 4 KiB (its chunked mode, off by
+    // default, sends 64 KiB), to a registry on Azure that answers PATCHes before their bytes are staged: the image is
+    // pulled back with every digest right.
+    [Fact]
+    public async Task DotnetSdkPublish_InSmallPatches_ToAzureAcknowledgingBeforeStaging_IsPulledBackWithEveryDigest()
+    {
+        var recorder = new RequestRecorder();
+        await using var registry = await StartAsync("azure", redirects: false, recorder, acknowledgePatchesBeforeStaging: true);
+        await registry.Seeder.PushImageAsync("base/runtime", "10.0", [Layers.Tar("etc/os-release", "NAME=base\n")]);
+        using var app = new DotnetContainerPublish();
+        var chunked = new Dictionary<string, string>
+        {
+            // The SDK has named its switch both ways.
+            ["SDK_CONTAINER_DEBUG_REGISTRY_FORCE_CHUNKED_UPLOAD"] = "true",
+            ["SDK_CONTAINER_REGISTRY_FORCE_CHUNKED_UPLOAD"] = "true",
+            ["SDK_CONTAINER_REGISTRY_CHUNKED_UPLOAD_SIZE_BYTES"] = "4096",
+        };
+
+        var publish = await app.PublishAsync(registry.HostPort, $"{registry.HostPort}/base/runtime:10.0", "apps/hello", "1.0", chunked);
+
+        Assert.True(publish.ExitCode == 0, publish.Describe());
+        var patches = recorder.Requests.Count(r => r.Method == "PATCH" && r.Path.StartsWith("/v2/apps/hello/", StringComparison.Ordinal));
+        Assert.True(patches >= 3, $"{patches} PATCHes:\n{recorder.Describe()}");
+        using var head = new HttpRequestMessage(HttpMethod.Head, "v2/apps/hello/manifests/1.0");
+        head.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        head.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        using var tagged = await registry.Client.SendAsync(head);
+        await PullCheck.AssertPullableAsync(registry.Client, "apps/hello", tagged.Headers.GetValues("Docker-Content-Digest").Single());
+    }
+
+    private async Task<InProcessRegistry> StartAsync(string store, bool redirects, RequestRecorder? recorder = null, bool acknowledgePatchesBeforeStaging = false)
     {
         var metadata = Path.Combine(_folder.FullName, $"metadata-{Guid.NewGuid():N}.db");
         var container = store == "azure" ? azurite.CreateContainer().Name : null;
@@ -78,7 +111,11 @@ public sealed class ObjectStorageInteropTests(AzuriteServer azurite, CephS3Serve
                 var builder = services.AddOciRegistryCore();
                 if (container is not null)
                 {
-                    builder.AddAzureBlobStorage(o => (o.ConnectionString, o.Container, o.MetadataPath) = (azurite.ConnectionString, container, metadata));
+                    builder.AddAzureBlobStorage(o =>
+                    {
+                        (o.ConnectionString, o.Container, o.MetadataPath) = (azurite.ConnectionString, container, metadata);
+                        o.AcknowledgePatchesBeforeStaging = acknowledgePatchesBeforeStaging;
+                    });
                 }
                 else
                 {
