@@ -135,6 +135,29 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         await CommitAndAssertStoredAsync(first, container, id, content);
     }
 
+    // Another instance takes the session over once this one has staged all it acknowledged, and writes nothing. This
+    // instance's next PATCH finds its lease gone before it acknowledges anything under it (the renewal a writer makes
+    // when nothing is left to stage), takes the session back, and the blob is exactly what was written.
+    [Fact]
+    public async Task APatchAfterAnotherInstanceTookTheSessionAndWroteNothing_TakesItBack_AndLosesNothing()
+    {
+        var container = azurite.CreateContainer();
+        var rows = new InMemoryMetadataStore();
+        var firstTime = new FakeTimeProvider();
+        var first = Instance(container, firstTime, rows);
+        var content = TestContent.Bytes(4 * MiB, seed: 27);
+        var id = await AcknowledgeWithoutStagingAsync(first, content, 2 * MiB, rows);
+        firstTime.Advance(Idle);
+
+        var (status, idle) = await Instance(container, rows: rows).OpenWriterAsync(id, 2 * MiB);
+        Assert.Equal(UploadWriteStatus.Opened, status);
+        await idle!.DisposeAsync();
+        await TestContent.PatchAsync(first, id, 2 * MiB, content.AsMemory(2 * MiB, MiB));
+        await TestContent.PatchAsync(first, id, 3 * MiB, content.AsMemory(3 * MiB));
+
+        await CommitAndAssertStoredAsync(first, container, id, content);
+    }
+
     // An instance that stops (a rolling update) stages what it acknowledged when its host disposes the store, so the
     // upload goes on from another instance: had the bytes been lost, the other would find fewer and refuse the offset.
     [Fact]
