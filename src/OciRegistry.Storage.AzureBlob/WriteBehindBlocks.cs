@@ -43,8 +43,10 @@ internal sealed class WriteBehindBlocks
     // The blocks staged or being staged, in upload order.
     private readonly List<StagedBlock> _blocks = [];
 
-    // Slots for the blocks in flight (SlotsFor): a writer that fills a block waits for its slots, the drain takes them all.
-    private readonly SemaphoreSlim _slots = new(InFlightSlots, InFlightSlots);
+    // Slots for the blocks in flight (SlotsFor), taken all at once or not at all, so two takers never wait on each other
+    // (a drain while a delete drains too): a writer that fills a block waits for its slots, the drain takes them all.
+    private int _freeSlots = InFlightSlots;
+    private TaskCompletionSource? _slotsFreed;
     private byte[]? _buffer;
     private int _filled;
     private long _blockStart;
@@ -91,7 +93,7 @@ internal sealed class WriteBehindBlocks
         {
             lock (_sync)
             {
-                return _filled > 0 || _slots.CurrentCount < InFlightSlots;
+                return _filled > 0 || _freeSlots < InFlightSlots;
             }
         }
     }
@@ -127,7 +129,7 @@ internal sealed class WriteBehindBlocks
                 {
                     if (_failure is not null)
                     {
-                        _slots.Release(slots);
+                        Release(slots);
                         throw new IOException("a block of this upload could not be staged; the upload must start again", _failure);
                     }
 
@@ -163,12 +165,16 @@ internal sealed class WriteBehindBlocks
             }
             else
             {
-                _slots.Release(slots);
+                Release(slots);
             }
         }
 
         await AcquireAsync(InFlightSlots, CancellationToken.None).ConfigureAwait(false);
-        _slots.Release(InFlightSlots);
+        lock (_sync)
+        {
+            Release(InFlightSlots);
+        }
+
         await _idleTimer.DisposeAsync().ConfigureAwait(false);
         lock (_sync)
         {
@@ -188,37 +194,41 @@ internal sealed class WriteBehindBlocks
 
     private async Task AcquireAsync(int slots, CancellationToken cancellationToken)
     {
-        for (var acquired = 0; acquired < slots; acquired++)
+        while (true)
         {
-            try
+            Task freed;
+            lock (_sync)
             {
-                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (TryAcquire(slots))
+                {
+                    return;
+                }
+
+                freed = (_slotsFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
-            catch (OperationCanceledException) when (acquired > 0)
-            {
-                _slots.Release(acquired);
-                throw;
-            }
+
+            await freed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    // Takes the slots only if all are free now.
+    // Under the lock: takes the slots if all are free now.
     private bool TryAcquire(int slots)
     {
-        for (var acquired = 0; acquired < slots; acquired++)
+        if (_freeSlots < slots)
         {
-            if (!_slots.Wait(0))
-            {
-                if (acquired > 0)
-                {
-                    _slots.Release(acquired);
-                }
-
-                return false;
-            }
+            return false;
         }
 
+        _freeSlots -= slots;
         return true;
+    }
+
+    // Under the lock.
+    private void Release(int slots)
+    {
+        _freeSlots += slots;
+        _slotsFreed?.TrySetResult();
+        _slotsFreed = null;
     }
 
     private void OnIdle()
@@ -269,7 +279,7 @@ internal sealed class WriteBehindBlocks
         lock (_sync)
         {
             _failure ??= failure;
-            _slots.Release(slots);
+            Release(slots);
             StageTailIfIdle();
         }
     }

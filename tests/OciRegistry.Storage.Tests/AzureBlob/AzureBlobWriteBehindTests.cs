@@ -109,6 +109,53 @@ public sealed class AzureBlobWriteBehindTests(AzuriteServer azurite)
         await CommitAndAssertStoredAsync(uploads, container, id, content);
     }
 
+    // A delete while the commit waits for the same blocks in flight: both end, and the digest never names other bytes.
+    [Fact]
+    public async Task ADeleteWhileTheCommitWaitsForTheSameBlocks_BothEnd()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var container = azurite.CreateContainer();
+            var uploads = Instance(container);
+            var content = TestContent.Bytes(25 * MiB, seed: 40 + round);
+            var id = await AcknowledgeWithoutStagingAsync(uploads, content, content.Length); // three blocks of 8 MiB in flight
+            var digest = TestContent.DigestOf(content);
+
+            var commit = uploads.CommitAsync(id, digest, content.Length).AsTask();
+            var delete = uploads.DeleteAsync(id).AsTask();
+            await Task.WhenAll(commit, delete).WaitAsync(TimeSpan.FromMinutes(1)); // a hang guard, not a timing assertion
+
+            if (await commit == UploadCommitStatus.Committed)
+            {
+                await using var blob = await new AzureBlobStore(container).OpenAsync(digest);
+                Assert.Equal(content, await TestContent.ReadAllAsync(blob!));
+            }
+        }
+    }
+
+    // Two drains of the same blocks at once (a delete, which takes no gate, beside a commit): each takes every slot of the
+    // blocks in flight at once or waits, never some of them each, so both end, with every block.
+    [Fact]
+    public async Task TwoDrainsOfTheSameBlocksAtOnce_BothEndWithEveryBlock()
+    {
+        var container = azurite.CreateContainer();
+        for (var round = 0; round < 5; round++)
+        {
+            var blob = container.GetBlockBlobClient("uploads/" + Guid.NewGuid().ToString("N"));
+            await blob.UploadAsync(Stream.Null);
+            var lease = blob.GetBlobLeaseClient();
+            await lease.AcquireAsync(TimeSpan.FromSeconds(60));
+            var blocks = new WriteBehindBlocks(blob, lease, 0, new FakeTimeProvider());
+            blocks.BeginPatch();
+            await blocks.WriteAsync(new(TestContent.Bytes(43 * MiB, seed: 50 + round)), CancellationToken.None); // five blocks in flight, 3 MiB left
+            blocks.EndPatch();
+
+            var drains = await Task.WhenAll(blocks.DrainAsync(), blocks.DrainAsync()).WaitAsync(TimeSpan.FromMinutes(1)); // a hang guard
+
+            Assert.All(drains, drained => Assert.Equal(new long[] { 8 * MiB, 8 * MiB, 8 * MiB, 8 * MiB, 8 * MiB, 3 * MiB }, drained!.Select(block => block.Size)));
+        }
+    }
+
     // The next PATCH lands on another instance while the first still holds bytes it acknowledged: the second waits
     // until they are staged (here: until the first's clock says its session is idle), then takes the session over.
     [Fact]
