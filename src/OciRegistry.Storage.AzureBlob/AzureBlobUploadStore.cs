@@ -16,8 +16,8 @@ namespace OciRegistry.Storage.AzureBlob;
 /// <summary>
 /// An <see cref="IUploadStore"/> in the container of an <see cref="AzureBlobStore"/>: each session a block blob
 /// <c>uploads/&lt;id&gt;</c> (its repository and start in the blob's metadata) created by its first writer, each
-/// PATCH's bytes staged as blocks. The
-/// block list is committed lazily, by whichever instance needs the stored prefix readable (a re-hash on an instance
+/// PATCH's bytes staged as blocks, before the PATCH is answered or, when PATCHes are acknowledged before staging, in
+/// the background (<see cref="WriteBehindBlocks"/>). The block list is committed lazily, by whichever instance needs the stored prefix readable (a re-hash on an instance
 /// without the running hash, a writer cutting into it) and at the commit, which then copies the staging blob to
 /// <c>blobs/&lt;digest&gt;</c> server-side and deletes it.
 /// </summary>
